@@ -1,0 +1,47 @@
+# canary: `make run` sets everything up and runs canary; `make test` passes the tests.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+ENSURE = ./scripts/ensure-packages.sh
+
+.PHONY: deps test-deps build release test lint format run install bench clean
+
+## deps: libcurl's headers (and pkg-config), only when missing
+deps:
+	@$(ENSURE) pkg-config:libcurl:libcurl4-openssl-dev
+
+## test-deps: what the tests run besides canary: openssl makes and serves test certificates
+test-deps: deps
+	@$(ENSURE) openssl:openssl
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product canary
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests
+
+format:
+	$(SWIFT) format format --in-place --recursive Sources Tests
+
+## test: lint, then build everything and run every test
+test: test-deps lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## run: build in release mode and probe the portals in probes/
+run: release
+	.build/release/canary run probes/; status=$$?; echo "canary exited $$status (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)"
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 .build/release/canary $(DESTDIR)$(PREFIX)/bin/canary
+
+## bench: side-by-side measurements; see bench/
+bench: release
+	@$(ENSURE) nginx:nginx curl:curl
+	./bench/overhead.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "canary",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "canary", targets: ["canary"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(
+            name: "CanaryCore",
+            dependencies: [
+                "Curl",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "CanarySimulator",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "canary",
+            dependencies: [
+                "CanaryCore",
+                "CanarySimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "CanaryTestSupport",
+            dependencies: ["CanaryCore", "CanarySimulator"],
+            path: "Tests/CanaryTestSupport"
+        ),
+        .testTarget(
+            name: "CanaryCoreTests",
+            dependencies: ["CanaryCore", "CanaryTestSupport"]
+        ),
+        .testTarget(
+            name: "CanaryIntegrationTests",
+            dependencies: ["CanaryCore", "CanarySimulator", "CanaryTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,256 @@
+import Curl
+import Foundation
+
+/// Turns what libcurl measured into canary's classes (DESIGN.md section 4): one class
+/// per attempt, then one per probe run. The only place a class is decided.
+public enum Classifier {
+    /// Phrases that mark an error page served with a success status, matched
+    /// case-insensitively against the page's visible text.
+    public static let builtInErrorPhrases = [
+        "Something went wrong",
+        "Service Unavailable",
+        "Service Temporarily Unavailable",
+        "Gateway Time-out",
+        "Gateway Timeout",
+        "Bad Gateway",
+        "Internal Server Error",
+        "temporarily unavailable",
+        "having trouble signing you in",
+        "Sorry, but we're having trouble",
+        "upstream connect error",
+        "no healthy upstream",
+        "Backend fetch failed",
+        "Web server is returning an unknown error",
+        "Application Error",
+    ]
+
+    private static let loweredPhrases = builtInErrorPhrases.map { $0.lowercased() }
+
+    /// How many leading body bytes an attempt keeps as an excerpt.
+    static let excerptLength = 200
+
+    // MARK: One attempt
+
+    /// Classifies one finished transfer against the probe's expectations.
+    ///
+    /// Precedence: transport failures, then status classes, then `blank_page`,
+    /// `error_page`, `content_mismatch`, then `cert_expiring`, then `slow`.
+    /// - Parameters:
+    ///   - response: What libcurl returned.
+    ///   - spec: The probe and its expectations.
+    ///   - startedAt: When the attempt began.
+    ///   - now: The time certificate expiry is measured from.
+    /// - Returns: The attempt's class, severity, message and evidence.
+    public static func classify(
+        _ response: CurlResponse, spec: ProbeSpec, startedAt: Date, now: Date = Date()
+    ) -> AttemptResult {
+        var result = AttemptResult(
+            probeClass: .ok,
+            severity: .ok,
+            message: "",
+            startedAt: startedAt,
+            httpStatus: response.status > 0 ? response.status : nil,
+            httpVersion: response.httpVersion.isEmpty ? nil : response.httpVersion,
+            remoteIP: response.remoteIP.isEmpty ? nil : response.remoteIP,
+            redirects: response.redirects,
+            bodyBytes: response.bodyBytes,
+            contentLength: response.contentLength,
+            certificateExpiry: response.certificateExpiry,
+            timings: response.timings,
+            capturedHeaders: spec.captureHeaders.compactMap { name in
+                response.header(name).map { (name: name.lowercased(), value: $0) }
+            },
+            error: response.error?.description,
+            bodyExcerpt: excerpt(response.body)
+        )
+        let (probeClass, severity, message) = judgeAttempt(response, spec: spec, now: now)
+        result.probeClass = probeClass
+        result.severity = severity
+        result.message = message
+        return result
+    }
+
+    private typealias Verdict = (ProbeClass, Severity, String)
+
+    private static func judgeAttempt(_ response: CurlResponse, spec: ProbeSpec, now: Date) -> Verdict {
+        if let verdict = transportVerdict(response, spec: spec) { return verdict }
+        let status = response.status
+        if !spec.expect.status.contains(status) { return statusVerdict(status, expected: spec.expect.status) }
+        if let verdict = contentVerdict(response, spec: spec) { return verdict }
+        if let verdict = certificateVerdict(response, spec: spec, now: now) { return verdict }
+        let total = response.timings.total
+        let latency = spec.expect.latency
+        if let critical = latency.critical, total >= critical.seconds {
+            return (.slow, .critical, "slow: \(Units.formatSeconds(total)) >= \(Units.format(critical))")
+        }
+        if let warning = latency.warning, total >= warning.seconds {
+            return (.slow, .warning, "slow: \(Units.formatSeconds(total)) >= \(Units.format(warning))")
+        }
+        return (.ok, .ok, "HTTP \(status) in \(Units.formatSeconds(total))")
+    }
+
+    private static func transportVerdict(_ response: CurlResponse, spec: ProbeSpec) -> Verdict? {
+        if response.bodyTooLarge {
+            return (.responseTooLarge, .critical, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
+        }
+        guard let error = response.error else { return nil }
+        let detail = error.description
+        switch error.category {
+        case .timeout, .cancelled:
+            let stage =
+                response.status == 0
+                ? "no response" : "body incomplete after \(response.bodyBytes) bytes (HTTP \(response.status))"
+            return (.timeout, .critical, "timeout after \(Units.formatSeconds(response.timings.total)): \(stage)")
+        case .resolve: return (.dnsFailure, .critical, "DNS: \(detail)")
+        case .connect: return (.connectFailure, .critical, "connect: \(detail)")
+        case .tls: return (.tlsFailure, .critical, "TLS: \(detail)")
+        case .tooManyRedirects:
+            return (.redirectLoop, .critical, "more than \(spec.maxRedirects) redirects")
+        case .tooLarge:
+            return (.responseTooLarge, .critical, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
+        case .protocolError, .other:
+            return (.protocolError, .critical, "protocol: \(detail)")
+        }
+    }
+
+    private static func statusVerdict(_ status: Int, expected: StatusSet) -> Verdict {
+        let text = "HTTP \(status) \(HTTPStatus.reason(status))".trimmingCharacters(in: .whitespaces)
+        switch status {
+        case 504: return (.gatewayTimeout, .critical, text)
+        case 502: return (.badGateway, .critical, text)
+        case 503: return (.serviceUnavailable, .critical, text)
+        case 500...599: return (.serverError, .critical, text)
+        case 429: return (.rateLimited, .warning, text)
+        default: return (.unexpectedStatus, .critical, "\(text) (expected \(expected))")
+        }
+    }
+
+    /// `blank_page`, `error_page` and `content_mismatch`, in that order.
+    private static func contentVerdict(_ response: CurlResponse, spec: ProbeSpec) -> Verdict? {
+        let expect = spec.expect
+        let body = response.body
+        let rawText = String(decoding: body, as: UTF8.self)
+        let html = VisibleText.isHTML(contentType: response.header("Content-Type"), body: body)
+        let visible = html ? VisibleText.extract(html: body) : VisibleText.plain(body)
+        if let minimum = expect.minBodyBytes, response.bodyBytes < minimum {
+            return (.blankPage, .critical, "blank page: \(response.bodyBytes) bytes, under min_body_bytes \(minimum)")
+        }
+        if carriesContent(response.status, method: spec.method) {
+            if response.bodyBytes == 0 { return (.blankPage, .critical, "blank page: empty body") }
+            let markerPresent = expect.bodyContains.contains { rawText.contains($0) }
+            if html, visible.isEmpty, !markerPresent {
+                return (.blankPage, .critical, "blank page: HTML with no visible text (\(response.bodyBytes) bytes)")
+            }
+        }
+        let loweredVisible = visible.lowercased()
+        if let index = loweredPhrases.firstIndex(where: { loweredVisible.contains($0) }) {
+            return (.errorPage, .critical, "error page: \"\(builtInErrorPhrases[index])\"")
+        }
+        for pattern in spec.errorPatterns {
+            if let match = pattern.firstMatch(in: rawText) {
+                return (.errorPage, .critical, "error page: \"\(match.prefix(80))\" matches /\(pattern)/")
+            }
+        }
+        if let mismatch = firstMismatch(response, rawText: rawText, expect: expect) {
+            return (.contentMismatch, .critical, mismatch)
+        }
+        return nil
+    }
+
+    private static func firstMismatch(_ response: CurlResponse, rawText: String, expect: Expectations) -> String? {
+        if let missing = expect.bodyContains.first(where: { !rawText.contains($0) }) {
+            return "body lacks \"\(missing)\""
+        }
+        if let present = expect.bodyNotContains.first(where: { rawText.contains($0) }) {
+            return "body contains \"\(present)\""
+        }
+        if let pattern = expect.bodyMatches.first(where: { $0.firstMatch(in: rawText) == nil }) {
+            return "body does not match /\(pattern)/"
+        }
+        if let pattern = expect.bodyNotMatches.first(where: { $0.firstMatch(in: rawText) != nil }) {
+            return "body matches /\(pattern)/"
+        }
+        for (name, pattern) in expect.headers {
+            guard let value = response.header(name) else { return "header \(name) missing" }
+            if pattern.firstMatch(in: value) == nil {
+                return "header \(name): \"\(value.prefix(80))\" does not match /\(pattern)/"
+            }
+        }
+        return nil
+    }
+
+    /// Whether a response is meant to carry a page, so that an empty one is blank:
+    /// not HEAD, not 1xx, 204, 205, 304, and not a redirect that was not followed.
+    private static func carriesContent(_ status: Int, method: String) -> Bool {
+        method.uppercased() != "HEAD" && (200...299).contains(status) && status != 204 && status != 205
+    }
+
+    private static func certificateVerdict(_ response: CurlResponse, spec: ProbeSpec, now: Date) -> Verdict? {
+        guard let expiry = response.certificateExpiry else { return nil }
+        let left = expiry.timeIntervalSince(now)
+        let when = "certificate expires \(ISO8601DateFormatter().string(from: expiry)), in \(formatDays(left))"
+        if let critical = spec.expect.certExpiry.critical, left < critical.seconds {
+            return (.certExpiring, .critical, when)
+        }
+        if let warning = spec.expect.certExpiry.warning, left < warning.seconds {
+            return (.certExpiring, .warning, when)
+        }
+        return nil
+    }
+
+    private static func formatDays(_ seconds: Double) -> String {
+        let days = seconds / 86_400
+        return days >= 1 || days <= -1 ? "\(Int(days))d" : "\(Int(seconds / 3600))h"
+    }
+
+    /// The start of the body as printable text: control characters become spaces.
+    static func excerpt(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(excerptLength * 4), as: UTF8.self)
+        let printable = text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : String($0) }
+        return String(printable.joined().prefix(excerptLength))
+    }
+
+    // MARK: One probe run
+
+    /// Judges a probe run from its attempts (DESIGN.md section 4): one shared class is
+    /// the run's class; failures mixed with passes make the run intermittent, classed by
+    /// its most frequent failing class, at the probe's `intermittent` severity.
+    public static func judgeRun(
+        _ attempts: [AttemptResult], intermittentSeverity: Severity
+    ) -> (probeClass: ProbeClass, severity: Severity, intermittent: Bool, message: String) {
+        let failing = attempts.filter { $0.severity.isFailing }
+        guard let first = attempts.first else {
+            return (.timeout, .unknown, false, "not run")
+        }
+        guard !failing.isEmpty else {
+            return (.ok, .ok, false, "\(first.message) on \(attempts.count)/\(attempts.count) attempts")
+        }
+        let top = mostFrequentClass(failing)
+        let topAttempts = failing.filter { $0.probeClass == top }
+        let worst = failing.map(\.severity).worst()
+        let passed = attempts.count - failing.count
+        var message = "\(topAttempts[0].message) on \(topAttempts.count)/\(attempts.count) attempts"
+        let others = failing.filter { $0.probeClass != top }
+        if !others.isEmpty {
+            let counts = Dictionary(grouping: others, by: \.probeClass).map { "\($0.key.rawValue) x\($0.value.count)" }
+            message += "; also " + counts.sorted().joined(separator: ", ")
+        }
+        guard passed > 0 else { return (top, worst, false, message) }
+        let severity = intermittentSeverity.rank < worst.rank ? intermittentSeverity : worst
+        return (top, severity, true, message + "; \(passed) passed (intermittent)")
+    }
+
+    /// The class with the most attempts; ties go to the more severe, then the earlier.
+    private static func mostFrequentClass(_ attempts: [AttemptResult]) -> ProbeClass {
+        var counts: [ProbeClass: (count: Int, rank: Int, first: Int)] = [:]
+        for (index, attempt) in attempts.enumerated() {
+            let current = counts[attempt.probeClass] ?? (0, 0, index)
+            counts[attempt.probeClass] = (current.count + 1, max(current.rank, attempt.severity.rank), current.first)
+        }
+        return counts.max { lhs, rhs in
+            if lhs.value.count != rhs.value.count { return lhs.value.count < rhs.value.count }
+            if lhs.value.rank != rhs.value.rank { return lhs.value.rank < rhs.value.rank }
+            return lhs.value.first > rhs.value.first
+        }!.key
+    }
+}

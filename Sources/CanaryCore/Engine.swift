@@ -1,0 +1,136 @@
+import Curl
+import Foundation
+
+/// Runs probes: many at once on one ``CurlClient``, each probe's attempts in turn, all
+/// inside an optional hard deadline. Returns values; prints nothing.
+public struct Engine: Sendable {
+    /// How a run is bounded.
+    public struct Options: Sendable {
+        /// Probes in flight at once.
+        public var concurrency: Int
+        /// A hard bound on the whole run: attempts in flight are cut at it, probes not yet
+        /// started are reported as not run.
+        public var deadline: Duration?
+        /// Labels added to every probe's labels, overriding the file's.
+        public var labels: [String: String]
+
+        public init(concurrency: Int = 32, deadline: Duration? = nil, labels: [String: String] = [:]) {
+            self.concurrency = concurrency
+            self.deadline = deadline
+            self.labels = labels
+        }
+    }
+
+    /// Called after each probe finishes with (finished, total, failing so far).
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ failing: Int) -> Void
+
+    private let client: CurlClient
+
+    public init(client: CurlClient) {
+        self.client = client
+    }
+
+    /// Runs every probe once and returns the report, secrets already redacted.
+    /// - Parameters:
+    ///   - probes: The probes, usually a ``ProbeSet``'s.
+    ///   - redactor: Removes secret values from every text of the report.
+    ///   - options: Concurrency, deadline and extra labels.
+    ///   - progress: Told after each probe finishes.
+    public func run(
+        _ probes: [ProbeSpec], redactor: Redactor = .none, options: Options = Options(), progress: Progress? = nil
+    ) async -> RunReport {
+        let startedAt = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = options.deadline.map { start + $0 }
+        var results = [ProbeResult?](repeating: nil, count: probes.count)
+        var failing = 0
+        var done = 0
+        await withTaskGroup(of: (Int, ProbeResult).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < probes.count, deadline.map({ clock.now < $0 }) ?? true else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await probe(probes[index], deadline: deadline, labels: options.labels)) }
+            }
+            for _ in 0..<max(1, options.concurrency) { startNext() }
+            for await (index, result) in group {
+                results[index] = result
+                done += 1
+                if result.severity.isFailing { failing += 1 }
+                progress?(done, probes.count, failing)
+                startNext()
+            }
+        }
+        let unrun = results.count { $0 == nil }
+        let final = zip(probes, results).map { spec, result in
+            result ?? notRun(spec, labels: options.labels, deadline: options.deadline)
+        }
+        let report = RunReport(
+            results: final, startedAt: startedAt, duration: (clock.now - start).seconds, unrunProbes: unrun,
+            deadline: options.deadline)
+        return report.redacted(redactor)
+    }
+
+    /// Runs one probe: its attempts in turn, spaced, each bounded by the probe's timeout
+    /// and by the deadline.
+    public func probe(
+        _ spec: ProbeSpec, deadline: ContinuousClock.Instant? = nil, labels: [String: String] = [:]
+    ) async -> ProbeResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let startedAt = Date()
+        var attempts: [AttemptResult] = []
+        for number in 1...max(1, spec.attempts) {
+            if number > 1 {
+                let pause = deadline.map { min(spec.attemptSpacing, $0 - clock.now) } ?? spec.attemptSpacing
+                if pause > .zero { try? await Task.sleep(for: pause) }
+            }
+            let left = deadline.map { $0 - clock.now }
+            if let left, left <= .zero { break }
+            let timeout = left.map { min($0, spec.timeout) } ?? spec.timeout
+            let attemptStart = Date()
+            let response = await client.perform(spec.request(timeout: timeout))
+            var attempt = Classifier.classify(response, spec: spec, startedAt: attemptStart)
+            if timeout < spec.timeout, attempt.probeClass == .timeout {
+                attempt.message += " (cut short by --deadline)"
+            }
+            attempts.append(attempt)
+            if Task.isCancelled { break }
+        }
+        let verdict = Classifier.judgeRun(attempts, intermittentSeverity: spec.intermittent)
+        return ProbeResult(
+            probe: spec.name,
+            file: spec.file,
+            url: spec.url,
+            labels: spec.labels.merging(labels) { _, new in new },
+            probeClass: verdict.probeClass,
+            severity: attempts.isEmpty ? .unknown : verdict.severity,
+            intermittent: verdict.intermittent,
+            alerting: verdict.severity.isFailing,
+            message: attempts.isEmpty ? "not run: --deadline reached before the first attempt" : verdict.message,
+            startedAt: startedAt,
+            duration: (clock.now - start).seconds,
+            attempts: attempts
+        )
+    }
+
+    private func notRun(_ spec: ProbeSpec, labels: [String: String], deadline: Duration?) -> ProbeResult {
+        let bound = deadline.map { " \(Units.format($0))" } ?? ""
+        return ProbeResult(
+            probe: spec.name,
+            file: spec.file,
+            url: spec.url,
+            labels: spec.labels.merging(labels) { _, new in new },
+            probeClass: .timeout,
+            severity: .unknown,
+            intermittent: false,
+            alerting: false,
+            message: "not run: --deadline\(bound) reached before this probe started",
+            startedAt: Date(),
+            duration: 0,
+            attempts: []
+        )
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Expands `${env:NAME}` and `${file:PATH}` in probe-file values, remembering every
+/// expanded value as a secret so that no output ever shows it.
+final class Interpolator {
+    struct Failure: Error {
+        var message: String
+    }
+
+    private static let reference = try! NSRegularExpression(pattern: #"\$\{([a-z]*):([^}]*)\}"#)
+    /// `${file:...}` contents over this size are refused: a secret is small.
+    static let maxFileBytes = 64 << 10
+
+    let environment: [String: String]
+    private(set) var secrets: [String] = []
+
+    init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    /// `text` with every reference replaced by its value.
+    /// - Throws: ``Failure`` naming the unset variable, unreadable file or unknown kind.
+    func expand(_ text: String) throws(Failure) -> String {
+        guard text.contains("${") else { return text }
+        var output = ""
+        var cursor = text.startIndex
+        for match in Self.reference.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            guard let whole = Range(match.range, in: text), let kindRange = Range(match.range(at: 1), in: text),
+                let argumentRange = Range(match.range(at: 2), in: text)
+            else { continue }
+            output += text[cursor..<whole.lowerBound]
+            let value = try resolve(kind: String(text[kindRange]), argument: String(text[argumentRange]))
+            secrets.append(value)
+            output += value
+            cursor = whole.upperBound
+        }
+        output += text[cursor...]
+        return output
+    }
+
+    /// `text` as it may be shown: references stay unexpanded.
+    func display(_ text: String) -> String {
+        text
+    }
+
+    private func resolve(kind: String, argument: String) throws(Failure) -> String {
+        switch kind {
+        case "env":
+            guard let value = environment[argument] else {
+                throw Failure(message: "${env:\(argument)} is not set in the environment")
+            }
+            return value
+        case "file":
+            let path = (argument as NSString).expandingTildeInPath
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Failure(message: "${file:\(argument)} cannot be read")
+            }
+            guard data.count <= Self.maxFileBytes else {
+                throw Failure(message: "${file:\(argument)} is over \(Self.maxFileBytes) bytes; not a secret")
+            }
+            var value = String(decoding: data, as: UTF8.self)
+            while value.hasSuffix("\n") || value.hasSuffix("\r") { value.removeLast() }
+            return value
+        default:
+            throw Failure(message: "${\(kind):...} is not a known reference (use ${env:NAME} or ${file:PATH})")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Curl
+import Foundation
+
+/// The JSON report (DESIGN.md section 8): one object per probe run, one per line.
+public enum JSONReport {
+    /// Every probe's object, each on its own line, in load order.
+    public static func render(_ report: RunReport) -> String {
+        report.results.map { line($0) }.joined()
+    }
+
+    /// One probe's object and a newline.
+    public static func line(_ result: ProbeResult) -> String {
+        object(result).serialized() + "\n"
+    }
+
+    /// The fields of one probe run, in the documented order.
+    public static func object(_ result: ProbeResult) -> JSONValue {
+        .object([
+            ("probe", .string(result.probe)),
+            ("file", .string(result.file)),
+            ("url", .string(result.url)),
+            ("class", .string(result.probeClass.rawValue)),
+            ("severity", .string(result.severity.rawValue)),
+            ("intermittent", .bool(result.intermittent)),
+            ("alerting", .bool(result.alerting)),
+            ("message", .string(result.message)),
+            ("started_at", .string(timestamp(result.startedAt))),
+            ("duration_seconds", .double(result.duration)),
+            ("labels", .object(result.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("attempts", .array(result.attempts.map(object))),
+        ])
+    }
+
+    static func object(_ attempt: AttemptResult) -> JSONValue {
+        let timings = attempt.timings
+        return .object([
+            ("class", .string(attempt.probeClass.rawValue)),
+            ("severity", .string(attempt.severity.rawValue)),
+            ("message", .string(attempt.message)),
+            ("started_at", .string(timestamp(attempt.startedAt))),
+            ("http_status", .optional(attempt.httpStatus, JSONValue.int)),
+            ("http_version", .optional(attempt.httpVersion, JSONValue.string)),
+            ("remote_ip", .optional(attempt.remoteIP, JSONValue.string)),
+            ("redirects", .int(attempt.redirects)),
+            ("body_bytes", .int(attempt.bodyBytes)),
+            ("content_length", .optional(attempt.contentLength, JSONValue.int)),
+            ("cert_expiry", .optional(attempt.certificateExpiry) { .string(timestamp($0)) }),
+            (
+                "timings",
+                .object([
+                    ("resolve", .double(timings.resolve)),
+                    ("connect", .double(timings.connect)),
+                    ("tls", .double(timings.tls)),
+                    ("processing", .double(timings.processing)),
+                    ("transfer", .double(timings.transfer)),
+                    ("total", .double(timings.total)),
+                ])
+            ),
+            ("headers", .object(attempt.capturedHeaders.map { ($0.name, .string($0.value)) })),
+            ("error", .optional(attempt.error, JSONValue.string)),
+            ("body_excerpt", .string(attempt.bodyExcerpt)),
+        ])
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+}

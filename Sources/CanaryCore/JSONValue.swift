@@ -1,0 +1,80 @@
+import Foundation
+
+/// A JSON value whose objects keep their keys in the order written, so reports read
+/// in the documented field order (Foundation's encoder does not keep it on Linux).
+public enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        lhs.serialized() == rhs.serialized()
+    }
+
+    /// Compact JSON text.
+    public func serialized() -> String {
+        var output = ""
+        write(to: &output)
+        return output
+    }
+
+    private func write(to output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .int(let value): output += String(value)
+        case .double(let value): output += Self.number(value)
+        case .string(let value): Self.quote(value, into: &output)
+        case .array(let items):
+            output += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { output += "," }
+                item.write(to: &output)
+            }
+            output += "]"
+        case .object(let fields):
+            output += "{"
+            for (index, (key, value)) in fields.enumerated() {
+                if index > 0 { output += "," }
+                Self.quote(key, into: &output)
+                output += ":"
+                value.write(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    /// Plain decimal notation (never an exponent), at most 6 decimals, no trailing zeros.
+    private static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        return Units.formatNumber(value, digits: 6)
+    }
+
+    private static func quote(_ text: String, into output: inout String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}":
+                output += String(format: "\\u%04x", scalar.value)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}
+
+extension JSONValue {
+    /// `.null` for `nil`, otherwise the value.
+    static func optional<T>(_ value: T?, _ wrap: (T) -> JSONValue) -> JSONValue {
+        value.map(wrap) ?? .null
+    }
+}

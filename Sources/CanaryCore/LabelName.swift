@@ -1,0 +1,16 @@
+/// Label names as Prometheus accepts them, minus the ones canary sets itself.
+public enum LabelName {
+    /// Names canary puts on samples; a user label of the same name would clash.
+    public static let reserved: Set = ["probe", "class", "phase", "version", "job", "instance"]
+
+    public static func isValid(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !reserved.contains(name), !name.hasPrefix("__") else {
+            return false
+        }
+        let isStart = first == "_" || ("a"..."z").contains(first) || ("A"..."Z").contains(first)
+        return isStart
+            && name.unicodeScalars.allSatisfy {
+                $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+            }
+    }
+}

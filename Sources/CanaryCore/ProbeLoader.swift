@@ -1,0 +1,123 @@
+import Foundation
+
+/// The probes loaded from a set of files, with what is needed to keep their secrets out of output.
+public struct ProbeSet: Sendable {
+    public var probes: [ProbeSpec]
+    /// The probe files read, in order.
+    public var files: [String]
+    public var redactor: Redactor
+
+    public init(probes: [ProbeSpec], files: [String], redactor: Redactor) {
+        self.probes = probes
+        self.files = files
+        self.redactor = redactor
+    }
+}
+
+/// Loads probe files (DESIGN.md section 3), strictly: any problem in any file is
+/// reported with its `file:line:column`, all at once, and nothing is loaded.
+public struct ProbeLoader: Sendable {
+    /// The largest probe file accepted; a larger one is almost surely not a probe file.
+    public static let maxFileBytes = 4 << 20
+
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// Loads every probe in `paths`: files, or folders whose `*.yaml`/`*.yml` are loaded.
+    /// - Throws: ``ProbeLoadError`` with every problem found.
+    public func load(paths: [String]) throws(ProbeLoadError) -> ProbeSet {
+        var errors: [ProbeFileError] = []
+        let files = probeFiles(in: paths, errors: &errors)
+        var probes: [ProbeSpec] = []
+        var secrets: [String] = []
+        var firstDefinition: [String: ProbeFileError] = [:]
+        for file in files {
+            guard let text = readText(file, errors: &errors) else { continue }
+            let parsed = ProbeFileParser(file: file, environment: environment).parse(text)
+            errors += parsed.errors
+            secrets += parsed.secrets
+            for (probe, place) in parsed.probes {
+                if let first = firstDefinition[probe.name] {
+                    errors.append(
+                        ProbeFileError(
+                            file: file, line: place.line, column: place.column,
+                            message: "name: duplicate probe name '\(probe.name)' (first defined at "
+                                + "\(first.file):\(first.line):\(first.column))"))
+                } else {
+                    firstDefinition[probe.name] = place
+                    probes.append(probe)
+                }
+            }
+        }
+        if files.isEmpty && errors.isEmpty {
+            errors.append(
+                ProbeFileError(
+                    file: paths.joined(separator: " "), line: 0, column: 0,
+                    message: "no probe files (*.yaml, *.yml) found"))
+        }
+        guard errors.isEmpty else { throw ProbeLoadError(errors: errors) }
+        return ProbeSet(probes: probes, files: files, redactor: Redactor(secrets: secrets))
+    }
+
+    private func probeFiles(in paths: [String], errors: inout [ProbeFileError]) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                errors.append(ProbeFileError(file: path, line: 0, column: 0, message: "no such file or folder"))
+                continue
+            }
+            guard isFolder.boolValue else {
+                files.append(path)
+                continue
+            }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            let yaml = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+            files += yaml.map { "\(folder)/\($0)" }
+        }
+        var seen = Set<String>()
+        return files.filter { seen.insert($0).inserted }
+    }
+
+    private func readText(_ file: String, errors: inout [ProbeFileError]) -> String? {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            errors.append(ProbeFileError(file: file, line: 0, column: 0, message: "cannot read the file"))
+            return nil
+        }
+        guard data.count <= Self.maxFileBytes else {
+            errors.append(
+                ProbeFileError(
+                    file: file, line: 1, column: 1,
+                    message: "file is \(data.count) bytes, over the \(Self.maxFileBytes)-byte limit for probe files"))
+            return nil
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let offset = Self.firstInvalidUTF8Offset(bytes)
+            let line = bytes[..<offset].count { $0 == 0x0A } + 1
+            let column = offset - (bytes[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+            errors.append(
+                ProbeFileError(file: file, line: line, column: column, message: "file is not valid UTF-8 text"))
+            return nil
+        }
+        if text.contains("\0") {
+            errors.append(
+                ProbeFileError(file: file, line: 1, column: 1, message: "file contains NUL bytes; not a text file"))
+            return nil
+        }
+        return text
+    }
+
+    /// The byte offset of the first invalid sequence: the decoded text up to the first
+    /// replacement character was valid, so its UTF-8 length is that offset.
+    private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        guard let bad = decoded.firstIndex(of: "\u{FFFD}") else { return 0 }
+        return decoded[..<bad].utf8.count
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// One probe's run: its attempts and the single class and severity judged from them.
+public struct ProbeResult: Sendable {
+    public var probe: String
+    public var file: String
+    public var url: String
+    public var labels: [String: String]
+    public var probeClass: ProbeClass
+    public var severity: Severity
+    /// Some attempts failed and some passed.
+    public var intermittent: Bool
+    /// Whether the probe is alerting after run state (section 6); without state, whether
+    /// this run failed.
+    public var alerting: Bool
+    public var message: String
+    public var startedAt: Date
+    public var duration: Double
+    /// Every attempt, in order; none is hidden.
+    public var attempts: [AttemptResult]
+
+    public init(
+        probe: String,
+        file: String,
+        url: String,
+        labels: [String: String],
+        probeClass: ProbeClass,
+        severity: Severity,
+        intermittent: Bool,
+        alerting: Bool,
+        message: String,
+        startedAt: Date,
+        duration: Double,
+        attempts: [AttemptResult]
+    ) {
+        self.probe = probe
+        self.file = file
+        self.url = url
+        self.labels = labels
+        self.probeClass = probeClass
+        self.severity = severity
+        self.intermittent = intermittent
+        self.alerting = alerting
+        self.message = message
+        self.startedAt = startedAt
+        self.duration = duration
+        self.attempts = attempts
+    }
+
+    /// Attempts that were WARNING or worse.
+    public var failedAttempts: Int { attempts.count { $0.severity.isFailing } }
+
+    /// The median and the maximum total time over the attempts that got a response.
+    public var latency: (p50: Double, max: Double)? {
+        let totals = attempts.filter { $0.httpStatus != nil }.map(\.timings.total).sorted()
+        guard let maximum = totals.last else { return nil }
+        let middle = totals.count / 2
+        let median = totals.count % 2 == 1 ? totals[middle] : (totals[middle - 1] + totals[middle]) / 2
+        return (median, maximum)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Replaces secret values (everything that came from `${env:...}` or `${file:...}`)
+/// with `[redacted]` in any text canary shows.
+public struct Redactor: Sendable {
+    public static let placeholder = "[redacted]"
+
+    /// Longest first, so a secret that contains another is replaced whole.
+    private let secrets: [String]
+
+    public init(secrets: some Sequence<String>) {
+        var variants = Set<String>()
+        for secret in secrets where !secret.isEmpty {
+            variants.insert(secret)
+            // Also the forms a secret takes inside URLs and JSON, where it may be escaped.
+            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) {
+                variants.insert(encoded)
+            }
+            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+                variants.insert(encoded)
+            }
+            let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { variants.insert(trimmed) }
+        }
+        self.secrets = variants.sorted { $0.count > $1.count }
+    }
+
+    public static let none = Redactor(secrets: [])
+
+    public var isEmpty: Bool { secrets.isEmpty }
+
+    /// `text` with every secret replaced.
+    public func redact(_ text: String) -> String {
+        guard !secrets.isEmpty else { return text }
+        var text = text
+        for secret in secrets where text.contains(secret) {
+            text = text.replacingOccurrences(of: secret, with: Self.placeholder)
+        }
+        return text
+    }
+
+    public func redact(_ text: String?) -> String? {
+        text.map { redact($0) }
+    }
+}
+
+extension RunReport {
+    /// The report with every secret redacted from every text it holds; outputs are made
+    /// from this form only.
+    public func redacted(_ redactor: Redactor) -> RunReport {
+        guard !redactor.isEmpty else { return self }
+        var copy = self
+        copy.results = results.map { $0.redacted(redactor) }
+        return copy
+    }
+}
+
+extension ProbeResult {
+    func redacted(_ redactor: Redactor) -> ProbeResult {
+        var copy = self
+        copy.url = redactor.redact(url)
+        copy.message = redactor.redact(message)
+        copy.labels = labels.mapValues { redactor.redact($0) }
+        copy.attempts = attempts.map { attempt in
+            var attempt = attempt
+            attempt.message = redactor.redact(attempt.message)
+            attempt.error = redactor.redact(attempt.error)
+            attempt.bodyExcerpt = redactor.redact(attempt.bodyExcerpt)
+            attempt.capturedHeaders = attempt.capturedHeaders.map { ($0.name, redactor.redact($0.value)) }
+            return attempt
+        }
+        return copy
+    }
+}

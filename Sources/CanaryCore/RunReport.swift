@@ -1,0 +1,44 @@
+import Foundation
+
+/// Everything one run of canary found; every output is a function of it.
+public struct RunReport: Sendable {
+    /// One result per probe, in the order the probes were loaded.
+    public var results: [ProbeResult]
+    public var startedAt: Date
+    public var duration: Double
+    /// Probes that never started because `--deadline` was reached first.
+    public var unrunProbes: Int
+    /// The `--deadline`, when one bounded the run.
+    public var deadline: Duration?
+
+    public init(
+        results: [ProbeResult], startedAt: Date, duration: Double, unrunProbes: Int = 0, deadline: Duration? = nil
+    ) {
+        self.results = results
+        self.startedAt = startedAt
+        self.duration = duration
+        self.unrunProbes = unrunProbes
+        self.deadline = deadline
+    }
+
+    /// The worst severity over the probes: CRITICAL > UNKNOWN > WARNING > OK.
+    public var worstSeverity: Severity {
+        results.map(\.severity).worst()
+    }
+
+    /// The process exit code (DESIGN.md section 5): UNKNOWN when the deadline left
+    /// probes unrun, otherwise the worst severity, lowered to 0 below `failOn`.
+    public func exitCode(failOn: Severity = .warning) -> Int32 {
+        if unrunProbes > 0 { return Severity.unknown.exitCode }
+        let worst = worstSeverity
+        return worst.rank < failOn.rank ? 0 : worst.exitCode
+    }
+
+    /// The results worst first, for outputs whose first line is the summary.
+    public var resultsWorstFirst: [ProbeResult] {
+        results.enumerated().sorted { lhs, rhs in
+            lhs.element.severity.rank != rhs.element.severity.rank
+                ? lhs.element.severity.rank > rhs.element.severity.rank : lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+}

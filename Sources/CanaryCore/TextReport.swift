@@ -1,0 +1,110 @@
+import Foundation
+
+/// The human report: an aligned table, a probe a row, and a summary line.
+public struct TextReport: Sendable {
+    /// Colour the severities (only on a terminal, never with `NO_COLOR`).
+    public var colour: Bool
+    /// Also show every attempt with its phase timings.
+    public var verbose: Bool
+    /// Show only probes that are not OK, and no summary.
+    public var quiet: Bool
+
+    public init(colour: Bool = false, verbose: Bool = false, quiet: Bool = false) {
+        self.colour = colour
+        self.verbose = verbose
+        self.quiet = quiet
+    }
+
+    public func render(_ report: RunReport) -> String {
+        let shown = quiet ? report.results.filter { $0.severity != .ok } : report.results
+        var rows = [["PROBE", "CLASS", "SEVERITY", "FAILED", "P50", "MAX", "DETAIL"]]
+        var severities: [Severity?] = [nil]
+        for result in shown {
+            let latency = result.latency
+            rows.append([
+                result.probe,
+                result.probeClass.rawValue + (result.intermittent ? "~" : ""),
+                result.severity.label,
+                "\(result.failedAttempts)/\(result.attempts.count)",
+                latency.map { Units.formatSeconds($0.p50) } ?? "-",
+                latency.map { Units.formatSeconds($0.max) } ?? "-",
+                detail(result),
+            ])
+            severities.append(result.severity)
+        }
+        var output = ""
+        if !shown.isEmpty {
+            let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+            for (index, row) in rows.enumerated() {
+                output += line(row, widths: widths, severity: severities[index]) + "\n"
+                if verbose, index > 0 { output += attemptLines(shown[index - 1]) }
+            }
+        }
+        if !quiet { output += summary(report) + "\n" }
+        return output
+    }
+
+    /// One line of detail: the run's message and the evidence of its first failing attempt.
+    private func detail(_ result: ProbeResult) -> String {
+        guard let evidence = result.attempts.first(where: { $0.severity.isFailing }) ?? result.attempts.first else {
+            return result.message
+        }
+        var parts = [result.message]
+        if let ip = evidence.remoteIP { parts.append("from \(ip)") }
+        parts += evidence.capturedHeaders.map { "\($0.name): \($0.value)" }
+        return parts.joined(separator: ", ")
+    }
+
+    private func attemptLines(_ result: ProbeResult) -> String {
+        result.attempts.enumerated().map { number, attempt in
+            let t = attempt.timings
+            let phases = [
+                ("resolve", t.resolve), ("connect", t.connect), ("tls", t.tls),
+                ("processing", t.processing), ("transfer", t.transfer),
+            ]
+            .map { "\($0.0) \(Units.formatSeconds($0.1))" }.joined(separator: " ")
+            return "    #\(number + 1) \(attempt.probeClass.rawValue): \(attempt.message) "
+                + "[total \(Units.formatSeconds(t.total)): \(phases)]"
+                + (attempt.error.map { " error: \($0)" } ?? "") + "\n"
+        }.joined()
+    }
+
+    private func line(_ cells: [String], widths: [Int], severity: Severity?) -> String {
+        var parts: [String] = []
+        for (column, cell) in cells.enumerated() {
+            let last = column == cells.count - 1
+            let padded = last ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            parts.append(column == 2 && colour ? paint(padded, severity) : padded)
+        }
+        var text = parts.joined(separator: "  ")
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+
+    private func paint(_ text: String, _ severity: Severity?) -> String {
+        let code: String
+        switch severity {
+        case .ok: code = "32"
+        case .warning: code = "33"
+        case .critical: code = "31;1"
+        case .unknown: code = "35"
+        case nil: return text
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    private func summary(_ report: RunReport) -> String {
+        let counts = Severity.allCases.compactMap { severity -> String? in
+            let count = report.results.count { $0.severity == severity }
+            return count > 0 ? "\(count) \(severity.rawValue)" : nil
+        }
+        let noun = report.results.count == 1 ? "probe" : "probes"
+        var text =
+            "\(report.results.count) \(noun): \(counts.joined(separator: ", ")) in \(Units.formatSeconds(report.duration))"
+        if report.unrunProbes > 0 {
+            let bound = report.deadline.map { " \(Units.format($0))" } ?? ""
+            text += "; \(report.unrunProbes) not run (--deadline\(bound) reached)"
+        }
+        return text
+    }
+}

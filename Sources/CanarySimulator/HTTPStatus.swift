@@ -1,0 +1,33 @@
+/// Reason phrases for the status line, worded the way nginx words them, since
+/// that is what sits in front of the portals being simulated.
+enum HTTPStatus {
+    /// The reason phrase for `code`, or "Unknown" for unregistered codes.
+    static func reason(_ code: Int) -> String {
+        reasons[code] ?? "Unknown"
+    }
+
+    /// Whether a response with this status never carries a body (RFC 9110, section 6.4.1).
+    static func forbidsBody(_ code: Int) -> Bool {
+        (100..<200).contains(code) || code == 204 || code == 304
+    }
+
+    private static let reasons: [Int: String] = [
+        100: "Continue", 101: "Switching Protocols", 102: "Processing", 103: "Early Hints",
+        200: "OK", 201: "Created", 202: "Accepted", 203: "Non-Authoritative Information",
+        204: "No Content", 205: "Reset Content", 206: "Partial Content", 207: "Multi-Status",
+        300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other",
+        304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect",
+        400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden",
+        404: "Not Found", 405: "Not Allowed", 406: "Not Acceptable", 407: "Proxy Authentication Required",
+        408: "Request Time-out", 409: "Conflict", 410: "Gone", 411: "Length Required",
+        412: "Precondition Failed", 413: "Request Entity Too Large", 414: "Request-URI Too Large",
+        415: "Unsupported Media Type", 416: "Requested Range Not Satisfiable", 417: "Expectation Failed",
+        418: "I'm a teapot", 421: "Misdirected Request", 422: "Unprocessable Entity", 423: "Locked",
+        424: "Failed Dependency", 425: "Too Early", 426: "Upgrade Required", 428: "Precondition Required",
+        429: "Too Many Requests", 431: "Request Header Fields Too Large",
+        451: "Unavailable For Legal Reasons",
+        500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
+        503: "Service Temporarily Unavailable", 504: "Gateway Time-out", 505: "HTTP Version Not Supported",
+        507: "Insufficient Storage", 508: "Loop Detected", 511: "Network Authentication Required",
+    ]
+}

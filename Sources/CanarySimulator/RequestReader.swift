@@ -1,0 +1,49 @@
+import NIOCore
+
+/// Reads one request from a connection's inbound byte stream.
+struct RequestReader {
+    enum Outcome {
+        /// A parsed head; `surplus` body bytes arrived with it.
+        case request(RequestHead, surplus: Int)
+        case tooLarge
+        case malformed
+        /// The client went away before finishing the head.
+        case closed
+    }
+
+    private var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+
+    init(_ inbound: NIOAsyncChannelInboundStream<ByteBuffer>) {
+        iterator = inbound.makeAsyncIterator()
+    }
+
+    mutating func readHead() async throws -> Outcome {
+        var accumulator = HeadAccumulator()
+        while let buffer = try await iterator.next() {
+            switch accumulator.append(buffer) {
+            case .needMore:
+                continue
+            case .tooLarge:
+                return .tooLarge
+            case .complete(let raw, let surplus):
+                guard let head = RequestHead(raw: raw) else { return .malformed }
+                return .request(head, surplus: surplus)
+            }
+        }
+        return .closed
+    }
+
+    /// Reads and drops `count` bytes (a request body); closing a socket with
+    /// unread input makes the kernel send RST, which would eat our response.
+    mutating func discard(_ count: Int) async throws {
+        var remaining = count
+        while remaining > 0, let buffer = try await iterator.next() {
+            remaining -= buffer.readableBytes
+        }
+    }
+
+    /// Reads and drops everything until the client closes or the task is cancelled.
+    mutating func discardUntilClosed(limit: Int = .max) async throws {
+        try await discard(limit)
+    }
+}

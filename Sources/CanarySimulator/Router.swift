@@ -1,0 +1,92 @@
+import NIOCore
+
+/// Turns a request into a `SimulatorAction`; holds the state shared by all connections.
+struct Router: Sendable {
+    private static let maxDelay = 600_000  // ms: ten minutes is "hung" by any prober's standard
+    private static let oneGiB = 1 << 30
+
+    private let flakyCounter = FlakyCounter()
+    private let bombs = BombCache()
+
+    func action(for request: RequestHead) -> SimulatorAction {
+        guard let route = SimulatorRoute(path: request.path) else { return .respond(.status(404)) }
+        let query = request.query
+        switch route {
+        case .root, .ok: return .respond(.html(Pages.ok))
+        case .login: return .respond(.html(Pages.login))
+        case .redirectLogin: return .respond(.redirect(to: "/login/"))
+        case .spa: return .respond(.html(Pages.spa))
+        case .empty: return .respond(HTTPResponse(status: 200))
+        case .blank: return .respond(.html(Pages.blank))
+        case .errorPage: return .respond(.html(Pages.error))
+        case .status: return status(path: request.path, query: query)
+        case .slow: return .delay(milliseconds: delay(query, "ms", default: 1500), then: .respond(.html(Pages.ok)))
+        case .hang: return .hang
+        case .reset: return .reset
+        case .redirectLoop: return redirectLoop(query)
+        case .redirect: return .respond(.redirect(to: query["to"] ?? "/ok"))
+        case .flaky: return flaky(query)
+        case .huge: return huge(query)
+        case .gzipBomb: return bomb(.gzip, query)
+        case .deflateBomb: return bomb(.deflate, query)
+        case .trickle: return trickle(query)
+        case .malformed: return .raw(ByteBuffer(string: "HTPT/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"))
+        case .echo: return .respond(.text(ByteBuffer(bytes: request.raw)))
+        case .headers: return headers(query)
+        }
+    }
+
+    private func delay(_ query: QueryItems, _ name: String, default fallback: Int) -> Int {
+        query.int(name, default: fallback, in: 0...Self.maxDelay)
+    }
+
+    private func status(path: String, query: QueryItems) -> SimulatorAction {
+        guard let code = Int(path.dropFirst("/status/".count)), (100...599).contains(code) else {
+            return .respond(.status(404))
+        }
+        let response = SimulatorAction.respond(.status(code))
+        let wait = delay(query, "delay_ms", default: 0)
+        return wait > 0 ? .delay(milliseconds: wait, then: response) : response
+    }
+
+    private func redirectLoop(_ query: QueryItems) -> SimulatorAction {
+        let next = query.int("n", default: 0, in: 0...(Int.max - 1)) + 1
+        return .respond(.redirect(to: "/redirect-loop?n=\(next)"))
+    }
+
+    private func flaky(_ query: QueryItems) -> SimulatorAction {
+        let every = query.int("every", default: 3, in: 1...Int.max)
+        let count = flakyCounter.next(key: query["key"] ?? "default")
+        return .respond(count % every == 0 ? .status(504) : .html(Pages.ok))
+    }
+
+    private func huge(_ query: QueryItems) -> SimulatorAction {
+        let bytes = query.int("bytes", default: 100_000_000, in: 0...(1 << 40))
+        let head = HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")])
+        return .stream(head: head, byteCount: bytes)
+    }
+
+    /// Capped at 8 GiB of zeros, which is already ~54 MB on the wire.
+    private func bomb(_ encoding: BombEncoding, _ query: QueryItems) -> SimulatorAction {
+        let bytes = query.int("bytes", default: Self.oneGiB, in: 0...(8 * Self.oneGiB))
+        let body = bombs.body(encoding: encoding, inflatedSize: bytes)
+        let headers = [("Content-Type", "application/octet-stream"), ("Content-Encoding", encoding.rawValue)]
+        return .respond(HTTPResponse(status: 200, headers: headers, body: body))
+    }
+
+    private func trickle(_ query: QueryItems) -> SimulatorAction {
+        let bytes = query.int("bytes", default: 100, in: 0...10_000_000)
+        let interval = delay(query, "interval_ms", default: 100)
+        let head = HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")])
+        return .trickle(head: head, byteCount: bytes, intervalMilliseconds: interval)
+    }
+
+    /// Names and values lose any CR/LF so a query cannot inject extra header lines.
+    private func headers(_ query: QueryItems) -> SimulatorAction {
+        var response = HTTPResponse.html(Pages.ok)
+        for item in query.items where !item.name.isEmpty {
+            response.headers.append((item.name.filter { !$0.isNewline }, item.value.filter { !$0.isNewline }))
+        }
+        return .respond(response)
+    }
+}

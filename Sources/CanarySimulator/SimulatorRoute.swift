@@ -1,0 +1,83 @@
+/// Every path the simulator answers, with the text `canary simulate` prints for it.
+///
+/// This is the one list of routes: `SimulatorServer.routes` and `Router` both read it.
+enum SimulatorRoute: CaseIterable, Sendable {
+    case root, ok, login, redirectLogin, spa, empty, blank, errorPage
+    case status, slow, hang, reset, redirectLoop, redirect, flaky
+    case huge, gzipBomb, deflateBomb, trickle, malformed, echo, headers
+
+    /// The route with its optional query parameters, as shown to people.
+    var usage: String {
+        switch self {
+        case .root: "/"
+        case .ok: "/ok"
+        case .login: "/login/"
+        case .redirectLogin: "/redirect-login"
+        case .spa: "/spa"
+        case .empty: "/empty"
+        case .blank: "/blank"
+        case .errorPage: "/error-page"
+        case .status: "/status/{code}?delay_ms=0"
+        case .slow: "/slow?ms=1500"
+        case .hang: "/hang"
+        case .reset: "/reset"
+        case .redirectLoop: "/redirect-loop?n=0"
+        case .redirect: "/redirect?to=URL"
+        case .flaky: "/flaky?every=3&key=default"
+        case .huge: "/huge?bytes=100000000"
+        case .gzipBomb: "/gzip-bomb?bytes=1073741824"
+        case .deflateBomb: "/deflate-bomb?bytes=1073741824"
+        case .trickle: "/trickle?bytes=100&interval_ms=100"
+        case .malformed: "/malformed"
+        case .echo: "/echo"
+        case .headers: "/headers?name=value&..."
+        }
+    }
+
+    var summary: String {
+        switch self {
+        case .root, .ok: "200, the healthy \"My Sign-Ins\" page"
+        case .login: "200, the \"Sign in / Pick an account\" page"
+        case .redirectLogin: "302 to /login/"
+        case .spa: "200, SPA shell: marker only inside <script>, no visible text"
+        case .empty: "200 with an empty body"
+        case .blank: "200 HTML with no visible text"
+        case .errorPage: "200 sign-in error page: \"Something went wrong\", AADSTS50058"
+        case .status: "any status 100..599 with an nginx-style page, optionally delayed"
+        case .slow: "the healthy page after a delay"
+        case .hang: "reads the request, never answers"
+        case .reset: "reads the request, then resets the connection (RST)"
+        case .redirectLoop: "302 to itself with n+1, forever"
+        case .redirect: "302 to any Location, e.g. file:///etc/passwd"
+        case .flaky: "504 on every Nth request per key, the healthy page otherwise"
+        case .huge: "200 text/plain of N bytes, streamed"
+        case .gzipBomb: "gzip body that inflates to N zero bytes"
+        case .deflateBomb: "zlib (deflate) body that inflates to N zero bytes"
+        case .trickle: "200 of N bytes, one byte per interval"
+        case .malformed: "a malformed status line (HTPT/1.1)"
+        case .echo: "200 text/plain echoing the request head"
+        case .headers: "the healthy page plus each query item as a response header"
+        }
+    }
+
+    /// The route serving `path`, or `nil` for a 404.
+    init?(path: String) {
+        if path.hasPrefix("/status/") {
+            self = .status
+        } else if let route = Self.byPath[path] {
+            self = route
+        } else {
+            return nil
+        }
+    }
+
+    /// Exact paths, taken from `usage` so the two cannot drift apart.
+    private static let byPath: [String: SimulatorRoute] = {
+        var routes: [String: SimulatorRoute] = ["/login": .login]
+        for route in allCases where route != .status {
+            let path = route.usage.prefix { $0 != "?" }
+            routes[String(path)] = route
+        }
+        return routes
+    }()
+}

@@ -1,0 +1,66 @@
+/// One HTTP(S) transfer for ``CurlClient`` to perform.
+///
+/// Every request opens a fresh connection and resolves its host afresh, so that every
+/// phase of every transfer is measured.
+public struct CurlRequest: Sendable {
+    /// Which address family to resolve the host to.
+    public enum IPVersion: String, Sendable, CaseIterable {
+        case any
+        case v4 = "4"
+        case v6 = "6"
+    }
+
+    public var url: String
+    public var method: String
+    /// Header lines as sent, in order (`name`, `value`).
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+    /// Bound on the whole transfer, connect and redirects included.
+    public var timeout: Duration
+    public var followRedirects: Bool
+    public var maxRedirects: Int
+    /// The most decoded body bytes to accept; one more aborts the transfer.
+    public var maxBodyBytes: Int
+    public var caFile: String?
+    public var insecure: Bool
+    public var clientCertificate: String?
+    public var clientKey: String?
+    /// An explicit proxy; `nil` keeps libcurl's reading of the proxy environment variables.
+    public var proxy: String?
+    public var ipVersion: IPVersion
+    public var userAgent: String
+
+    public init(
+        url: String,
+        method: String = "GET",
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8]? = nil,
+        timeout: Duration = .seconds(10),
+        followRedirects: Bool = true,
+        maxRedirects: Int = 10,
+        maxBodyBytes: Int = 10 << 20,
+        caFile: String? = nil,
+        insecure: Bool = false,
+        clientCertificate: String? = nil,
+        clientKey: String? = nil,
+        proxy: String? = nil,
+        ipVersion: IPVersion = .any,
+        userAgent: String = "canary"
+    ) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.followRedirects = followRedirects
+        self.maxRedirects = maxRedirects
+        self.maxBodyBytes = maxBodyBytes
+        self.caFile = caFile
+        self.insecure = insecure
+        self.clientCertificate = clientCertificate
+        self.clientKey = clientKey
+        self.proxy = proxy
+        self.ipVersion = ipVersion
+        self.userAgent = userAgent
+    }
+}

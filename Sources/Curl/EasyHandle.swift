@@ -1,0 +1,259 @@
+import CCurl
+import Foundation
+
+/// One libcurl easy handle with everything its transfer needs kept alive beside it:
+/// the header list, the request body, the error buffer and the collected response.
+///
+/// Created on any thread, then owned by ``CurlClient``'s driver thread until it
+/// finishes; the callbacks run on that thread only. That hand-over is what the
+/// `@unchecked Sendable` stands for: no two threads ever use one at the same time.
+final class EasyHandle: @unchecked Sendable {
+    let handle: UnsafeMutableRawPointer
+    let request: CurlRequest
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    private let requestBody: [CChar]?
+
+    var body: [UInt8] = []
+    var bodyBytes = 0
+    var bodyTooLarge = false
+    var headers: [(name: String, value: String)] = []
+
+    /// Bounds on what the header callback keeps, so a hostile server cannot grow memory.
+    private static let maxHeaderFields = 256
+    private static let maxHeaderValueBytes = 8 << 10
+
+    init(request: CurlRequest) throws(CurlError) {
+        guard let handle = curl_easy_init() else {
+            throw CurlError(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
+        }
+        self.handle = handle
+        self.request = request
+        self.requestBody = request.body.map { $0.map { CChar(bitPattern: $0) } }
+        do {
+            try configure()
+        } catch {
+            cleanup()
+            throw error
+        }
+    }
+
+    /// Frees the handle; it must already be out of any multi handle.
+    func cleanup() {
+        curl_easy_cleanup(handle)
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+    }
+
+    private func configure() throws(CurlError) {
+        let request = self.request
+        try set(CURLOPT_URL, request.url)
+        try set(CURLOPT_NOSIGNAL, 1)
+        try errorBuffer.withUnsafeMutableBufferPointer { buffer throws(CurlError) in
+            try check(ccurl_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress))
+        }
+        try set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        try set(CURLOPT_FRESH_CONNECT, 1)
+        try set(CURLOPT_FORBID_REUSE, 1)
+        try set(CURLOPT_DNS_CACHE_TIMEOUT, 0)
+        let timeoutMs = max(1, Int(request.timeout.milliseconds))
+        try set(CURLOPT_TIMEOUT_MS, timeoutMs)
+        try set(CURLOPT_CONNECTTIMEOUT_MS, timeoutMs)
+        try set(CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
+        try set(CURLOPT_MAXREDIRS, request.maxRedirects)
+        try set(CURLOPT_ACCEPT_ENCODING, "")
+        try set(CURLOPT_USERAGENT, request.userAgent)
+        try check(ccurl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxBodyBytes)))
+        try set(CURLOPT_CERTINFO, 1)
+        try configureMethod()
+        try configureHeaders()
+        try configureTLS()
+        if let proxy = request.proxy { try set(CURLOPT_PROXY, proxy) }
+        switch request.ipVersion {
+        case .any: try set(CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_WHATEVER))
+        case .v4: try set(CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V4))
+        case .v6: try set(CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V6))
+        }
+    }
+
+    private func configureMethod() throws(CurlError) {
+        let method = request.method.uppercased()
+        if method == "HEAD" {
+            try set(CURLOPT_NOBODY, 1)
+        } else if method != "GET" || requestBody != nil {
+            try set(CURLOPT_CUSTOMREQUEST, method)
+        }
+        if let requestBody {
+            try set(CURLOPT_POSTFIELDSIZE, requestBody.count)
+            try requestBody.withUnsafeBufferPointer { buffer throws(CurlError) in
+                // COPYPOSTFIELDS copies, so the buffer need not outlive this call.
+                try check(
+                    ccurl_easy_setopt_ptr(
+                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? nil)))
+            }
+        }
+    }
+
+    private func configureHeaders() throws(CurlError) {
+        for header in request.headers {
+            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        if let headerList {
+            try check(ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
+        }
+    }
+
+    private func configureTLS() throws(CurlError) {
+        if let caFile = request.caFile { try set(CURLOPT_CAINFO, caFile) }
+        if request.insecure {
+            try set(CURLOPT_SSL_VERIFYPEER, 0)
+            try set(CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        if let cert = request.clientCertificate { try set(CURLOPT_SSLCERT, cert) }
+        if let key = request.clientKey { try set(CURLOPT_SSLKEY, key) }
+    }
+
+    /// Points the body and header callbacks at this object; `context` must stay
+    /// retained until the transfer is done.
+    func installCallbacks(context: UnsafeMutableRawPointer) throws(CurlError) {
+        try check(ccurl_easy_setopt_ptr(handle, CURLOPT_PRIVATE, context))
+        try check(ccurl_easy_setopt_data_cb(handle, CURLOPT_WRITEFUNCTION, easyHandleWriteBody))
+        try check(ccurl_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, context))
+        try check(ccurl_easy_setopt_data_cb(handle, CURLOPT_HEADERFUNCTION, easyHandleWriteHeader))
+        try check(ccurl_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, context))
+    }
+
+    /// Takes `count` decoded body bytes; returns false to make curl abort the transfer.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bodyBytes += bytes.count
+        guard bodyBytes <= request.maxBodyBytes else {
+            bodyTooLarge = true
+            return false
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+
+    /// Takes one header line. A status line starts a new response (after a redirect or a
+    /// 100 Continue), so only the last response's fields are kept.
+    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.starts(with: "HTTP/".utf8) {
+            headers.removeAll(keepingCapacity: true)
+            return
+        }
+        guard headers.count < Self.maxHeaderFields, let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
+            return
+        }
+        let name = String(decoding: bytes[..<colon], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let valueBytes = bytes[(colon + 1)...].prefix(Self.maxHeaderValueBytes)
+        let value = String(decoding: valueBytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { return }
+        headers.append((name: name, value: value))
+    }
+
+    /// Reads everything the finished transfer measured.
+    func response(result: CURLcode) -> CurlResponse {
+        var response = CurlResponse(
+            status: getLong(CURLINFO_RESPONSE_CODE),
+            httpVersion: Self.versionName(getLong(CURLINFO_HTTP_VERSION)),
+            remoteIP: getString(CURLINFO_PRIMARY_IP) ?? "",
+            redirects: getLong(CURLINFO_REDIRECT_COUNT),
+            headers: headers,
+            body: body,
+            bodyBytes: bodyBytes,
+            bodyTooLarge: bodyTooLarge,
+            timings: Timings(
+                nameLookup: getOffset(CURLINFO_NAMELOOKUP_TIME_T),
+                connect: getOffset(CURLINFO_CONNECT_TIME_T),
+                appConnect: getOffset(CURLINFO_APPCONNECT_TIME_T),
+                startTransfer: getOffset(CURLINFO_STARTTRANSFER_TIME_T),
+                total: getOffset(CURLINFO_TOTAL_TIME_T)
+            ),
+            certificateExpiry: CertificateInfo.earliestExpiry(handle),
+            effectiveURL: getString(CURLINFO_EFFECTIVE_URL) ?? request.url
+        )
+        let contentLength = getOffset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
+        response.contentLength = contentLength >= 0 ? contentLength : nil
+        if result != CURLE_OK {
+            let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            response.error = CurlError(code: Int(result.rawValue), message: message)
+            if bodyTooLarge {
+                response.error = CurlError(
+                    code: Int(CURLE_FILESIZE_EXCEEDED.rawValue),
+                    message: "body larger than \(request.maxBodyBytes) bytes")
+            }
+        }
+        return response
+    }
+
+    private static func versionName(_ version: Int) -> String {
+        switch version {
+        case Int(CURL_HTTP_VERSION_1_0): return "1.0"
+        case Int(CURL_HTTP_VERSION_1_1): return "1.1"
+        case Int(CURL_HTTP_VERSION_2_0): return "2"
+        case Int(CURL_HTTP_VERSION_3): return "3"
+        default: return ""
+        }
+    }
+
+    // MARK: setopt / getinfo
+
+    private func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
+        try check(ccurl_easy_setopt_long(handle, option, value))
+    }
+
+    private func set(_ option: CURLoption, _ value: String) throws(CurlError) {
+        // libcurl copies string options (since 7.17), so a temporary C string suffices.
+        try check(ccurl_easy_setopt_string(handle, option, value))
+    }
+
+    private func check(_ code: CURLcode) throws(CurlError) {
+        guard code == CURLE_OK else {
+            throw CurlError(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)))
+        }
+    }
+
+    private func getLong(_ info: CURLINFO) -> Int {
+        var value = 0
+        return ccurl_easy_getinfo_long(handle, info, &value) == CURLE_OK ? value : 0
+    }
+
+    private func getOffset(_ info: CURLINFO) -> Int {
+        var value: curl_off_t = 0
+        return ccurl_easy_getinfo_off_t(handle, info, &value) == CURLE_OK ? Int(value) : 0
+    }
+
+    private func getString(_ info: CURLINFO) -> String? {
+        var value: UnsafeMutablePointer<CChar>?
+        guard ccurl_easy_getinfo_string(handle, info, &value) == CURLE_OK, let value else { return nil }
+        return String(cString: value)
+    }
+}
+
+private func easyHandleWriteBody(
+    _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let context else { return 0 }
+    let easy = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    return easy.receiveBody(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
+}
+
+private func easyHandleWriteHeader(
+    _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let context else { return 0 }
+    let easy = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    easy.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, rounded up so that a bound is never shortened.
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+    }
+}

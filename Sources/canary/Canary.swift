@@ -1,0 +1,41 @@
+import ArgumentParser
+import CanaryCore
+import Curl
+import Foundation
+
+/// The root command. Only wiring lives in this target; the work is in CanaryCore.
+struct Canary: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "canary",
+        abstract: "A synthetic canary prober: probes web portals and tells how each one is failing.",
+        discussion: """
+            Exit codes follow the monitoring-plugins convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN \
+            (usage errors, invalid probe files, unwritable outputs, an exceeded --deadline).
+            """,
+        version: "canary \(CanaryVersion.current) (libcurl \(CurlVersion.libcurl), \(CurlVersion.tlsBackend))",
+        subcommands: [RunCommand.self, ValidateCommand.self]
+    )
+}
+
+@main
+enum Main {
+    /// Runs the command, mapping argument errors to exit 3 (UNKNOWN) as plugins do,
+    /// instead of swift-argument-parser's 64.
+    static func main() async {
+        do {
+            var command = try Canary.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            if Canary.exitCode(for: error) == .success { Canary.exit(withError: error) }
+            let message = Canary.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            Terminal.error("canary: \(message) (see 'canary --help')")
+            Foundation.exit(Severity.unknown.exitCode)
+        }
+    }
+}

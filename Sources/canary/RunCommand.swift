@@ -1,0 +1,80 @@
+import ArgumentParser
+import CanaryCore
+import Curl
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every probe in the given files or folders once and report.",
+        discussion: "The exit code is the worst severity over the probes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."
+    )
+
+    @Argument(help: ArgumentHelp("Probe files, or folders of *.yaml probe files.", valueName: "path"))
+    var paths: [String]
+
+    @OptionGroup var options: ProbeOptions
+
+    func run() async throws {
+        let probeSet = try loadProbes(paths)
+        let probes = try select(probeSet.probes)
+        let client = CurlClient()
+        defer { client.shutdown() }
+        let progress = ProgressLine()
+        let report = await Engine(client: client).run(
+            probes,
+            redactor: probeSet.redactor,
+            options: Engine.Options(
+                concurrency: options.concurrency, deadline: options.deadline, labels: try options.labels()),
+            progress: { progress.update(done: $0, total: $1, failing: $2) }
+        )
+        progress.erase()
+        try emit(render(report))
+        if report.unrunProbes > 0, !options.quiet {
+            Terminal.error("canary: --deadline reached: \(report.unrunProbes) of \(probes.count) probes not run")
+        }
+        throw ExitCode(report.exitCode(failOn: options.failOn))
+    }
+
+    private func select(_ probes: [ProbeSpec]) throws -> [ProbeSpec] {
+        guard !options.only.isEmpty else { return probes }
+        let known = Set(probes.map(\.name))
+        if let missing = options.only.first(where: { !known.contains($0) }) {
+            Terminal.error("canary: --only \(missing): no probe has that name")
+            throw ExitCode(Severity.unknown.exitCode)
+        }
+        return probes.filter { options.only.contains($0.name) }
+    }
+
+    private func render(_ report: RunReport) -> String {
+        switch options.format {
+        case .json:
+            return JSONReport.render(report)
+        case .text:
+            let colour = options.output == nil && Terminal.colourStdout
+            return TextReport(colour: colour, verbose: options.verbose, quiet: options.quiet).render(report)
+        }
+    }
+
+    private func emit(_ text: String) throws {
+        guard let output = options.output else { return Terminal.write(text) }
+        do {
+            try AtomicFile.write(text, to: output)
+        } catch {
+            Terminal.error("canary: --output: \(error)")
+            throw ExitCode(Severity.unknown.exitCode)
+        }
+    }
+}
+
+/// Loads probe files, or prints every problem and exits 3.
+func loadProbes(_ paths: [String]) throws -> ProbeSet {
+    do {
+        return try ProbeLoader().load(paths: paths)
+    } catch {
+        for problem in error.errors { Terminal.error(problem.description) }
+        let count = error.errors.count
+        Terminal.error("canary: \(count) problem\(count == 1 ? "" : "s") in the probe files; nothing was probed")
+        throw ExitCode(Severity.unknown.exitCode)
+    }
+}

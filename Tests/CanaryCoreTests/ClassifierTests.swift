@@ -1,0 +1,191 @@
+import CanaryCore
+import Curl
+import Foundation
+import Testing
+
+@Suite("Classification")
+struct ClassifierTests {
+    static let html = [("Content-Type", "text/html")].map { (name: $0.0, value: $0.1) }
+
+    func response(
+        status: Int = 200, body: String = "<html><body>My Sign-Ins</body></html>", total: Double = 0.1,
+        error: CurlError? = nil, expiry: Date? = nil
+    ) -> CurlResponse {
+        CurlResponse(
+            error: error, status: status, httpVersion: "1.1", remoteIP: "127.0.0.1", headers: Self.html,
+            body: Array(body.utf8), bodyBytes: body.utf8.count,
+            timings: Timings(resolve: 0, connect: 0, tls: 0, processing: total, transfer: 0, total: total),
+            certificateExpiry: expiry)
+    }
+
+    func classify(_ response: CurlResponse, _ configure: (inout ProbeSpec) -> Void = { _ in }) -> AttemptResult {
+        var spec = ProbeSpec(name: "p", url: "http://127.0.0.1/")
+        configure(&spec)
+        return Classifier.classify(response, spec: spec, startedAt: Date())
+    }
+
+    @Test(
+        "statuses outside expect.status get their class",
+        arguments: [
+            (504, ProbeClass.gatewayTimeout, Severity.critical), (502, .badGateway, .critical),
+            (503, .serviceUnavailable, .critical), (500, .serverError, .critical), (599, .serverError, .critical),
+            (429, .rateLimited, .warning), (404, .unexpectedStatus, .critical),
+        ])
+    func statuses(_ status: Int, _ expected: ProbeClass, _ severity: Severity) {
+        let attempt = classify(response(status: status))
+        #expect(attempt.probeClass == expected)
+        #expect(attempt.severity == severity)
+    }
+
+    @Test("a status listed in expect.status is never a status class")
+    func expectedMaintenancePage() {
+        let attempt = classify(response(status: 503, body: "<p>Planned maintenance</p>")) {
+            $0.expect.status = StatusSet(ranges: [503...503])
+        }
+        #expect(attempt.probeClass == .ok)
+    }
+
+    @Test(
+        "transport failures come first",
+        arguments: [
+            (28, ProbeClass.timeout), (6, .dnsFailure), (7, .connectFailure), (60, .tlsFailure), (35, .tlsFailure),
+            (47, .redirectLoop), (52, .protocolError), (56, .protocolError), (8, .protocolError),
+            (63, .responseTooLarge),
+        ])
+    func transport(_ code: Int, _ expected: ProbeClass) {
+        let attempt = classify(response(status: 504, error: CurlError(code: code, message: "boom")))
+        #expect(attempt.probeClass == expected)
+        #expect(attempt.error == "boom")
+    }
+
+    @Test("empty body, blank HTML and an SPA shell without its marker are blank pages")
+    func blankPages() {
+        #expect(classify(response(body: "")).probeClass == .blankPage)
+        #expect(classify(response(body: "<html><body><div> </div><!-- x --></body></html>")).probeClass == .blankPage)
+        let shell =
+            "<html><head><script>window.cfg={app:'My Sign-Ins'}</script></head><body><div id=root></div></body></html>"
+        #expect(classify(response(body: shell)).probeClass == .blankPage)
+        #expect(classify(response(body: shell)) { $0.expect.bodyContains = ["My Sign-Ins"] }.probeClass == .ok)
+        #expect(classify(response(body: "tiny")) { $0.expect.minBodyBytes = 100 }.probeClass == .blankPage)
+    }
+
+    @Test("a 204 and an unfollowed redirect with no body are not blank")
+    func emptyButFine() {
+        #expect(classify(response(status: 204, body: "")).probeClass == .ok)
+        #expect(classify(response(status: 302, body: "")).probeClass == .ok)
+    }
+
+    @Test("error pages: built-in phrases in visible text, and the probe's own patterns")
+    func errorPages() throws {
+        let page = "<html><body><h1>Something went wrong</h1><p>AADSTS50058: session</p></body></html>"
+        let attempt = classify(response(body: page))
+        #expect(attempt.probeClass == .errorPage)
+        #expect(attempt.message.contains("Something went wrong"))
+        let custom = try Pattern("AADSTS\\d+")
+        #expect(
+            classify(response(body: "<p>Sign in failed AADSTS90014</p>")) { $0.errorPatterns = [custom] }.probeClass
+                == .errorPage)
+        // A phrase inside a script is not visible, so a healthy SPA bundle is not an error page.
+        let bundle = "<html><body><p>My Sign-Ins</p><script>t={e:'Something went wrong'}</script></body></html>"
+        #expect(classify(response(body: bundle)).probeClass == .ok)
+    }
+
+    @Test("content expectations")
+    func contentMismatch() throws {
+        #expect(classify(response()) { $0.expect.bodyContains = ["Security info"] }.probeClass == .contentMismatch)
+        #expect(classify(response()) { $0.expect.bodyNotContains = ["Sign-Ins"] }.probeClass == .contentMismatch)
+        let pattern = try Pattern("^nope")
+        #expect(classify(response()) { $0.expect.bodyMatches = [pattern] }.probeClass == .contentMismatch)
+        #expect(
+            classify(response()) { $0.expect.headers = [(name: "Location", pattern: pattern)] }.probeClass
+                == .contentMismatch)
+    }
+
+    @Test("precedence: blank before error page before mismatch before cert before slow")
+    func precedence() {
+        let expiring = Date().addingTimeInterval(3 * 86_400)
+        let slowBlank = response(body: "", total: 9, expiry: expiring)
+        #expect(classify(slowBlank) { $0.expect.latency.warning = .seconds(1) }.probeClass == .blankPage)
+        let slowExpiring = response(total: 9, expiry: expiring)
+        let attempt = classify(slowExpiring) { $0.expect.latency.warning = .seconds(1) }
+        #expect(attempt.probeClass == .certExpiring)
+        #expect(attempt.severity == .critical)
+    }
+
+    @Test("slow: WARNING at the warning threshold, CRITICAL at the critical one")
+    func slow() {
+        func judge(_ total: Double) -> AttemptResult {
+            classify(response(total: total)) {
+                $0.expect.latency = Thresholds(warning: .seconds(2), critical: .seconds(5))
+            }
+        }
+        #expect(judge(1.9).probeClass == .ok)
+        #expect(judge(2.0).probeClass == .slow)
+        #expect(judge(2.0).severity == .warning)
+        #expect(judge(5.1).severity == .critical)
+    }
+
+    @Test("cert_expiring: WARNING inside the warning window")
+    func certificate() {
+        let attempt = classify(response(expiry: Date().addingTimeInterval(10 * 86_400)))
+        #expect(attempt.probeClass == .certExpiring)
+        #expect(attempt.severity == .warning)
+        #expect(classify(response(expiry: Date().addingTimeInterval(90 * 86_400))).probeClass == .ok)
+    }
+
+    // MARK: Runs
+
+    func attempt(_ probeClass: ProbeClass, _ severity: Severity? = nil) -> AttemptResult {
+        AttemptResult(
+            probeClass: probeClass, severity: severity ?? probeClass.defaultSeverity, message: probeClass.summary,
+            startedAt: Date())
+    }
+
+    @Test("one shared class is the run's class")
+    func uniform() {
+        let run = Classifier.judgeRun(
+            [attempt(.gatewayTimeout), attempt(.gatewayTimeout)], intermittentSeverity: .warning)
+        #expect(run.probeClass == .gatewayTimeout)
+        #expect(run.severity == .critical)
+        #expect(!run.intermittent)
+        #expect(run.message.contains("2/2 attempts"))
+    }
+
+    @Test("failures mixed with passes are intermittent, at the probe's intermittent severity")
+    func intermittent() {
+        let attempts = [attempt(.ok), attempt(.ok), attempt(.gatewayTimeout)]
+        let run = Classifier.judgeRun(attempts, intermittentSeverity: .warning)
+        #expect(run.probeClass == .gatewayTimeout)
+        #expect(run.severity == .warning)
+        #expect(run.intermittent)
+        #expect(Classifier.judgeRun(attempts, intermittentSeverity: .critical).severity == .critical)
+    }
+
+    @Test("mixed failing classes: the most frequent wins, the worst severity counts")
+    func mixedFailures() {
+        let attempts = [attempt(.blankPage), attempt(.gatewayTimeout), attempt(.gatewayTimeout), attempt(.slow)]
+        let run = Classifier.judgeRun(attempts, intermittentSeverity: .warning)
+        #expect(run.probeClass == .gatewayTimeout)
+        #expect(run.severity == .critical)
+        #expect(!run.intermittent)
+    }
+
+    @Test("the exit code is the worst severity, lowered below --fail-on, UNKNOWN when probes went unrun")
+    func exitCodes() {
+        func report(_ severities: [Severity], unrun: Int = 0) -> RunReport {
+            RunReport(
+                results: severities.map { severity in
+                    ProbeResult(
+                        probe: "p", file: "f", url: "u", labels: [:], probeClass: .ok, severity: severity,
+                        intermittent: false, alerting: false, message: "", startedAt: Date(), duration: 0, attempts: [])
+                }, startedAt: Date(), duration: 0, unrunProbes: unrun)
+        }
+        #expect(report([.ok, .ok]).exitCode() == 0)
+        #expect(report([.ok, .warning]).exitCode() == 1)
+        #expect(report([.warning, .critical, .unknown]).exitCode() == 2)
+        #expect(report([.warning, .unknown]).exitCode() == 3)
+        #expect(report([.ok, .warning]).exitCode(failOn: .critical) == 0)
+        #expect(report([.critical, .warning]).exitCode(failOn: .critical) == 2)
+        #expect(report([.critical], unrun: 1).exitCode() == 3)
+    }
+}

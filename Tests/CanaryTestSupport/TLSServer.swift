@@ -1,0 +1,111 @@
+import Foundation
+
+/// Test certificates made with the `openssl` command at test time, and a real TLS server
+/// (`openssl s_server -www`) on a loopback port chosen by the kernel and read back.
+public enum TestCertificates {
+    /// A folder holding `ca.pem` and the server certificates named by ``Kind``.
+    public struct Set: Sendable {
+        public var folder: String
+        public var caFile: String { "\(folder)/ca.pem" }
+
+        public func certificate(_ kind: Kind) -> (cert: String, key: String) {
+            ("\(folder)/\(kind.rawValue).pem", "\(folder)/server.key")
+        }
+    }
+
+    public enum Kind: String, CaseIterable, Sendable {
+        /// Valid for a year, for 127.0.0.1, signed by the test CA.
+        case valid
+        /// Expired yesterday.
+        case expired
+        /// Valid, but for another host name.
+        case wrongHost = "wrong-host"
+        /// Valid for 10 more days (inside the default 21-day warning, outside the 7-day critical).
+        case expiringSoon = "expiring-soon"
+    }
+
+    /// Makes a CA and one server certificate of each kind.
+    public static func make() throws -> Set {
+        let folder = try Fixtures.temporaryFolder("canary-certs")
+        let script = """
+            set -e
+            cd '\(folder)'
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 -subj /CN=canary-test-ca
+            openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1
+            printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > good.ext
+            printf 'subjectAltName=DNS:wrong.example\\n' > wrong.ext
+            sign() { openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out "$1" -days "$2" -extfile "$3"; }
+            sign valid.pem 365 good.ext
+            sign expired.pem -1 good.ext
+            sign wrong-host.pem 365 wrong.ext
+            sign expiring-soon.pem 10 good.ext
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestSupportError("openssl failed to make the test certificates (exit \(process.terminationStatus))")
+        }
+        return Set(folder: folder)
+    }
+}
+
+/// `openssl s_server -www` serving one certificate on 127.0.0.1.
+public final class TLSServer: @unchecked Sendable {
+    // @unchecked: every property is set once in init and never changed.
+    public let port: Int
+    private let process: Process
+
+    public init(cert: String, key: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = Pipe()
+        try process.run()
+        self.process = process
+        // s_server prints "ACCEPT 127.0.0.1:PORT" once it listens.
+        var buffer = ""
+        let handle = output.fileHandleForReading
+        while !buffer.split(separator: "\n").contains(where: { $0.hasPrefix("ACCEPT") && buffer.hasSuffix("\n") }) {
+            let chunk = handle.availableData
+            guard !chunk.isEmpty else { break }
+            buffer += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let line = buffer.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT") }),
+            let port = line.split(separator: ":").last.flatMap({ Int($0) })
+        else {
+            kill(process.processIdentifier, SIGKILL)
+            throw TestSupportError("openssl s_server did not report its port: \(buffer)")
+        }
+        self.port = port
+        // Keep draining its output, so that s_server never blocks on a full pipe.
+        Thread {
+            while !handle.availableData.isEmpty {}
+        }.start()
+    }
+
+    /// Kills the server (SIGKILL: a child of a test thread may have SIGTERM blocked).
+    public func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+public struct TestSupportError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs Debian packages only when what they provide is missing.
+# Usage: ensure-packages.sh CHECK:PACKAGE ...  where CHECK is a command name, or
+# pkg-config:NAME for a library known to pkg-config.
+set -euo pipefail
+missing=()
+for pair in "$@"; do
+    check=${pair%%:*}
+    rest=${pair#*:}
+    if [ "$check" = pkg-config ]; then
+        name=${rest%%:*}
+        package=${rest#*:}
+        command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$name" && continue
+        missing+=("$package" pkg-config)
+    else
+        command -v "$check" >/dev/null 2>&1 && continue
+        missing+=("$rest")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
