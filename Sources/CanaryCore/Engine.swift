@@ -11,6 +11,11 @@ public struct Engine: Sendable {
         /// A hard bound on the whole run: attempts in flight are cut at it, probes not yet
         /// started are reported as not run.
         public var deadline: Duration?
+        /// When the bound started counting: by default the run's start; a command passes
+        /// its process's start so the bound covers loading and reporting too.
+        public var deadlineStart: ContinuousClock.Instant?
+        /// Time kept back from the deadline for whatever follows the run (writing reports).
+        public var deadlineReserve: Duration = .zero
         /// Labels added to every probe's labels, overriding the file's.
         public var labels: [String: String]
 
@@ -42,7 +47,7 @@ public struct Engine: Sendable {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
-        let deadline = options.deadline.map { start + $0 }
+        let deadline = options.deadline.map { (options.deadlineStart ?? start) + $0 - options.deadlineReserve }
         var results = [ProbeResult?](repeating: nil, count: probes.count)
         var failing = 0
         var done = 0

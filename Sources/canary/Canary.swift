@@ -19,9 +19,13 @@ struct Canary: AsyncParsableCommand {
 
 @main
 enum Main {
+    /// When the process started running Swift code; `--deadline` counts from here.
+    nonisolated(unsafe) static var launched = ContinuousClock.now
+
     /// Runs the command, mapping argument errors to exit 3 (UNKNOWN) as plugins do,
     /// instead of swift-argument-parser's 64.
     static func main() async {
+        launched = ContinuousClock.now
         do {
             var command = try Canary.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

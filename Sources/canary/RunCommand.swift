@@ -15,17 +15,24 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ProbeOptions
 
+    /// Time kept back from `--deadline` for rendering and writing the report.
+    static let reportingReserve = Duration.milliseconds(50)
+
     func run() async throws {
         let probeSet = try loadProbes(paths)
         let probes = try select(probeSet.probes)
         let client = CurlClient()
         defer { client.shutdown() }
         let progress = ProgressLine()
+        var engineOptions = Engine.Options(
+            concurrency: options.concurrency, deadline: options.deadline, labels: try options.labels())
+        // The bound covers the whole process, less a little time to write the report.
+        engineOptions.deadlineStart = Main.launched
+        engineOptions.deadlineReserve = Self.reportingReserve
         let report = await Engine(client: client).run(
             probes,
             redactor: probeSet.redactor,
-            options: Engine.Options(
-                concurrency: options.concurrency, deadline: options.deadline, labels: try options.labels()),
+            options: engineOptions,
             progress: { progress.update(done: $0, total: $1, failing: $2) }
         )
         progress.erase()

@@ -24,6 +24,9 @@ public enum CanaryBinary {
     }
 
     /// Runs `canary ARGUMENTS` and waits for it, killing it after `timeout` seconds.
+    ///
+    /// Waiting suspends instead of blocking, so servers running in the test process
+    /// (the simulator) keep answering on the cooperative pool meanwhile.
     /// - Parameters:
     ///   - arguments: The command line after `canary`.
     ///   - environment: Added to (and overriding) this process's environment.
@@ -31,7 +34,7 @@ public enum CanaryBinary {
     ///   - timeout: Seconds before the child is killed with SIGKILL.
     public static func run(
         _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, timeout: Double = 60
-    ) throws -> Output {
+    ) async throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -45,18 +48,25 @@ public enum CanaryBinary {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
+        let exited = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
         let start = Date()
         try process.run()
         let outData = ReadAll(stdout.fileHandleForReading)
         let errData = ReadAll(stderr.fileHandleForReading)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline { kill(process.processIdentifier, SIGKILL) }
-            usleep(2000)
+        let pid = process.processIdentifier
+        let killer = Task {
+            try await Task.sleep(for: .seconds(timeout))
+            kill(pid, SIGKILL)
         }
+        var status: Int32 = -1
+        for await code in exited.stream {
+            status = code
+            break
+        }
+        killer.cancel()
         let seconds = Date().timeIntervalSince(start)
-        return Output(
-            status: process.terminationStatus, stdout: outData.wait(), stderr: errData.wait(), seconds: seconds)
+        return Output(status: status, stdout: outData.wait(), stderr: errData.wait(), seconds: seconds)
     }
 }
 

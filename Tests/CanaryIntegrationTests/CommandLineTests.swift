@@ -1,0 +1,176 @@
+import CanaryCore
+import CanarySimulator
+import CanaryTestSupport
+import Foundation
+import Testing
+
+/// The `canary` binary end to end, as a user or a cron job runs it.
+@Suite("canary run and validate")
+struct CommandLineTests {
+    /// A probe file of `probes` under a new folder; returns its path.
+    func probeFile(_ probes: String, defaults: String = "attempts: 1") throws -> String {
+        let folder = try Fixtures.temporaryFolder()
+        let indentedDefaults = defaults.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        return try Fixtures.write("defaults:\n\(indentedDefaults)\nprobes:\n\(probes)", to: "probes.yaml", in: folder)
+    }
+
+    @Test("--deadline 2s over 200 hanging probes ends within 2.5 s, exit 3, every probe reported")
+    func deadline() async throws {
+        let server = try await SimulatorServer.start()
+        let probes = (0..<200).map { "  - name: hang\($0)\n    url: \(server.baseURL)/hang\n" }.joined()
+        let file = try probeFile(probes, defaults: "attempts: 1\ntimeout: 10s")
+        let output = try await CanaryBinary.run(["run", file, "--deadline", "2s", "--format", "json"])
+        try await server.shutdown()
+        #expect(output.status == 3)
+        #expect(output.seconds < 2.5)
+        let lines = output.stdout.split(separator: "\n")
+        #expect(lines.count == 200)
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.allSatisfy { $0?["class"] as? String == "timeout" })
+        #expect(objects.count { ($0?["attempts"] as? [Any])?.isEmpty == true } == 200 - 32)
+        #expect(output.stderr.contains("--deadline reached"))
+    }
+
+    @Test("a secret from ${env:} appears in no output, even when the server echoes it")
+    func secretsStayHidden() async throws {
+        let server = try await SimulatorServer.start()
+        let secret = "s3cr3t-\(UUID().uuidString)"
+        let file = try probeFile(
+            """
+              - name: echo
+                url: "\(server.baseURL)/echo?token=${env:CANARY_TEST_SECRET}"
+                headers: {Authorization: "Bearer ${env:CANARY_TEST_SECRET}"}
+                expect:
+                  body_not_contains: ["Bearer"]
+                capture_headers: [content-type]
+              - name: missing
+                url: "http://127.0.0.1:1/?token=${env:CANARY_TEST_SECRET}"
+            """)
+        let environment = ["CANARY_TEST_SECRET": secret]
+        var outputs: [CanaryBinary.Output] = []
+        for arguments in [
+            ["--format", "text"], ["--format", "json"], ["--verbose"], ["--format", "json", "--verbose"],
+        ] {
+            outputs.append(try await CanaryBinary.run(["run", file] + arguments, environment: environment))
+        }
+        try await server.shutdown()
+        for output in outputs {
+            #expect(output.status == 2)
+            #expect(!output.stdout.contains(secret))
+            #expect(!output.stderr.contains(secret))
+        }
+        // The echoed request really carried the secret: the server saw it, canary hid it.
+        #expect(outputs[1].stdout.contains("\"body_excerpt\":\"GET /echo?token=[redacted] HTTP/1.1"))
+        #expect(outputs[1].stdout.contains("\"url\":\"\(server.baseURL)/echo?token=[redacted]\""))
+        #expect(outputs[1].stdout.contains("body contains \\\"Bearer\\\""))
+    }
+
+    @Test("every JSON line parses and carries the documented fields")
+    func jsonShape() async throws {
+        let server = try await SimulatorServer.start()
+        let file = try probeFile(
+            """
+              - name: ok
+                url: \(server.baseURL)/ok
+                labels: {service: entra}
+              - name: gateway
+                url: \(server.baseURL)/status/504
+            """)
+        let output = try await CanaryBinary.run(["run", file, "--format", "json", "--label", "location=test"])
+        try await server.shutdown()
+        #expect(output.status == 2)
+        let objects = try output.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.count == 2)
+        let fields = [
+            "probe", "file", "url", "class", "severity", "intermittent", "alerting", "message", "started_at",
+            "duration_seconds", "labels", "attempts",
+        ]
+        for object in objects { #expect(Set(object.keys) == Set(fields)) }
+        #expect(objects[0]["labels"] as? [String: String] == ["service": "entra", "location": "test"])
+        #expect(objects[1]["class"] as? String == "gateway_timeout")
+        let attempt = try #require((objects[1]["attempts"] as? [[String: Any]])?.first)
+        #expect(attempt["http_status"] as? Int == 504)
+        let timings = try #require(attempt["timings"] as? [String: Double])
+        #expect(Set(timings.keys) == ["resolve", "connect", "tls", "processing", "transfer", "total"])
+        #expect(attempt["error"] is NSNull)
+    }
+
+    @Test("exit codes: OK 0, WARNING 1, CRITICAL 2, and --fail-on critical lowers a WARNING run to 0")
+    func exitCodes() async throws {
+        let server = try await SimulatorServer.start()
+        let ok = try probeFile("  - name: ok\n    url: \(server.baseURL)/ok\n")
+        let warning = try probeFile("  - name: limited\n    url: \(server.baseURL)/status/429\n")
+        let critical = try probeFile("  - name: down\n    url: \(server.baseURL)/status/502\n")
+        var results: [CanaryBinary.Output] = []
+        for arguments in [
+            ["run", ok], ["run", warning], ["run", critical], ["run", warning, "--fail-on", "critical"],
+        ] {
+            results.append(try await CanaryBinary.run(arguments))
+        }
+        try await server.shutdown()
+        #expect(results.map(\.status) == [0, 1, 2, 0])
+        #expect(results[3].stdout.contains("WARNING"))
+        #expect(results[0].stdout.contains("1 probe: 1 ok"))
+    }
+
+    @Test("usage errors, invalid files and an unwritable --output exit 3 with one line on stderr")
+    func unknown() async throws {
+        let valid = try probeFile("  - name: a\n    url: http://127.0.0.1:1/\n")
+        let broken = Fixtures.path("broken/04-unknown-probe-key.yaml")
+        var cases: [CanaryBinary.Output] = []
+        let commands = [
+            ["run"], ["run", valid, "--format", "yaml"], ["run", valid, "--deadline", "soon"],
+            ["run", valid, "--only", "nope"], ["run", broken], ["run", valid, "--output", "/nonexistent/folder/r.txt"],
+        ]
+        for arguments in commands { cases.append(try await CanaryBinary.run(arguments)) }
+        for output in cases {
+            #expect(output.status == 3, "\(output.stderr)")
+            #expect(!output.stderr.isEmpty)
+        }
+        #expect(cases[4].stderr.contains("04-unknown-probe-key.yaml:5:5: unknown key 'timout'"))
+        #expect(cases[4].stdout.isEmpty)
+    }
+
+    @Test("validate: 0 for valid files, 3 with every problem as file:line:column")
+    func validate() async throws {
+        let valid = try await CanaryBinary.run(["validate", Fixtures.packageRoot.appendingPathComponent("probes").path])
+        #expect(valid.status == 0)
+        #expect(valid.stdout.contains("valid"))
+        let invalid = try await CanaryBinary.run(["validate", Fixtures.path("broken")])
+        #expect(invalid.status == 3)
+        let lines = invalid.stdout.split(separator: "\n")
+        #expect(lines.count >= 30)
+        #expect(lines.allSatisfy { $0.contains(".yaml:") })
+    }
+
+    @Test("--output writes the report to a file atomically")
+    func outputFile() async throws {
+        let server = try await SimulatorServer.start()
+        let file = try probeFile("  - name: ok\n    url: \(server.baseURL)/ok\n")
+        let folder = try Fixtures.temporaryFolder()
+        let output = try await CanaryBinary.run(["run", file, "--format", "json", "--output", "\(folder)/report.json"])
+        try await server.shutdown()
+        #expect(output.status == 0)
+        #expect(output.stdout.isEmpty)
+        let written = try String(contentsOfFile: "\(folder)/report.json", encoding: .utf8)
+        #expect(written.contains("\"class\":\"ok\""))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
+    }
+
+    @Test("--help and --version read well", arguments: [["--help"], ["run", "--help"], ["validate", "--help"]])
+    func help(_ arguments: [String]) async throws {
+        let output = try await CanaryBinary.run(arguments)
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("USAGE"))
+    }
+
+    @Test("--version names libcurl and its TLS backend")
+    func version() async throws {
+        let output = try await CanaryBinary.run(["--version"])
+        #expect(output.status == 0)
+        #expect(output.stdout.contains("libcurl"))
+        #expect(output.stdout.contains("OpenSSL"))
+    }
+}
