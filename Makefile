@@ -40,7 +40,7 @@ install: release
 
 ## bench: side-by-side measurements; see bench/
 bench: release
-	@$(ENSURE) nginx:nginx curl:curl
+	@$(ENSURE) nginx:nginx curl:curl /usr/bin/time:time
 	./bench/overhead.sh
 
 clean:

@@ -188,7 +188,7 @@ public enum Classifier {
     private static func certificateVerdict(_ response: CurlResponse, spec: ProbeSpec, now: Date) -> Verdict? {
         guard let expiry = response.certificateExpiry else { return nil }
         let left = expiry.timeIntervalSince(now)
-        let when = "certificate expires \(ISO8601DateFormatter().string(from: expiry)), in \(formatDays(left))"
+        let when = "certificate expires \(Timestamp.iso8601(expiry)), in \(formatDays(left))"
         if let critical = spec.expect.certExpiry.critical, left < critical.seconds {
             return (.certExpiring, .critical, when)
         }

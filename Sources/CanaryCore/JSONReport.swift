@@ -63,6 +63,6 @@ public enum JSONReport {
     }
 
     static func timestamp(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        Timestamp.iso8601(date)
     }
 }

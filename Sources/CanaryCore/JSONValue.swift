@@ -50,8 +50,19 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Plain decimal notation (never an exponent), at most 6 decimals, no trailing zeros.
     private static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        return Units.formatNumber(value, digits: 6)
+        guard value.isFinite, abs(value) < 9e12 else { return value.isFinite ? "\(value)" : "null" }
+        let micro = Int64((abs(value) * 1e6).rounded())
+        var text = (value < 0 && micro > 0 ? "-" : "") + String(micro / 1_000_000)
+        var fraction = micro % 1_000_000
+        guard fraction > 0 else { return text }
+        var digits = 6
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        let fractionText = String(fraction)
+        text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+        return text
     }
 
     private static func quote(_ text: String, into output: inout String) {

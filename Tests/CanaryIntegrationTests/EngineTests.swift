@@ -81,8 +81,9 @@ struct EngineTests {
         var refused = ProbeSpec(name: "refused", url: "http://127.0.0.1:1/")
         refused.attempts = 1
         #expect(await engine.probe(refused).probeClass == .connectFailure)
-        // .invalid never resolves (RFC 6761), and the resolver answers that locally.
-        var unresolvable = ProbeSpec(name: "nxdomain", url: "http://canary-test.invalid/")
+        // A 70-character label is not a valid DNS name: the resolver fails it without
+        // sending a query, so the test stays on this machine.
+        var unresolvable = ProbeSpec(name: "nxdomain", url: "http://\(String(repeating: "a", count: 70)).invalid/")
         unresolvable.attempts = 1
         #expect(await engine.probe(unresolvable).probeClass == .dnsFailure)
     }
