@@ -97,6 +97,25 @@ struct CommandLineTests {
         #expect(attempt["error"] is NSNull)
     }
 
+    @Test(
+        "a route failing 1 request in 3, probed with 3 attempts, is intermittent WARNING with every attempt in the JSON"
+    )
+    func intermittentJSON() async throws {
+        let server = try await SimulatorServer.start()
+        let file = try probeFile(
+            "  - name: flaky\n    url: \(server.baseURL)/flaky?every=3&key=cli\n",
+            defaults: "attempts: 3\nattempt_spacing: 10ms")
+        let output = try await CanaryBinary.run(["run", file, "--format", "json"])
+        try await server.shutdown()
+        #expect(output.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(object["intermittent"] as? Bool == true)
+        #expect(object["severity"] as? String == "warning")
+        #expect(object["class"] as? String == "gateway_timeout")
+        let attempts = try #require(object["attempts"] as? [[String: Any]])
+        #expect(attempts.map { $0["class"] as? String } == ["ok", "ok", "gateway_timeout"])
+    }
+
     @Test("exit codes: OK 0, WARNING 1, CRITICAL 2, and --fail-on critical lowers a WARNING run to 0")
     func exitCodes() async throws {
         let server = try await SimulatorServer.start()
