@@ -9,9 +9,11 @@ ENSURE = ./scripts/ensure-packages.sh
 deps:
 	@$(ENSURE) pkg-config:libcurl:libcurl4-openssl-dev
 
-## test-deps: what the tests run besides canary: openssl makes and serves test certificates
+## test-deps: what the tests run besides canary: openssl makes and serves test certificates;
+## promtool, node_exporter and the Pushgateway check the Prometheus output
 test-deps: deps
-	@$(ENSURE) openssl:openssl
+	@$(ENSURE) openssl:openssl promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
+		prometheus-pushgateway:prometheus-pushgateway
 
 build: deps
 	$(SWIFT) build

@@ -18,6 +18,8 @@ public struct ProbeResult: Sendable {
     public var duration: Double
     /// Every attempt, in order; none is hidden.
     public var attempts: [AttemptResult]
+    /// The probe's record over recent runs; without run state, this run alone.
+    public var history: ProbeHistory
 
     public init(
         probe: String,
@@ -31,7 +33,8 @@ public struct ProbeResult: Sendable {
         message: String,
         startedAt: Date,
         duration: Double,
-        attempts: [AttemptResult]
+        attempts: [AttemptResult],
+        history: ProbeHistory? = nil
     ) {
         self.probe = probe
         self.file = file
@@ -45,6 +48,7 @@ public struct ProbeResult: Sendable {
         self.startedAt = startedAt
         self.duration = duration
         self.attempts = attempts
+        self.history = history ?? ProbeHistory(runFailed: severity.isFailing, at: startedAt)
     }
 
     /// Attempts that were WARNING or worse.
@@ -57,5 +61,30 @@ public struct ProbeResult: Sendable {
         let middle = totals.count / 2
         let median = totals.count % 2 == 1 ? totals[middle] : (totals[middle - 1] + totals[middle]) / 2
         return (median, maximum)
+    }
+}
+
+/// A probe's record across runs, as the metrics and alerting see it (DESIGN.md section 6).
+public struct ProbeHistory: Sendable, Equatable {
+    /// Failing runs in a row, this one included.
+    public var consecutiveFailures: Int
+    /// The failing share of the runs in the alert window.
+    public var failureRatio: Double
+    public var lastSuccess: Date?
+    /// When the current failing streak began; `nil` when the last run passed.
+    public var failingSince: Date?
+
+    public init(consecutiveFailures: Int, failureRatio: Double, lastSuccess: Date?, failingSince: Date?) {
+        self.consecutiveFailures = consecutiveFailures
+        self.failureRatio = failureRatio
+        self.lastSuccess = lastSuccess
+        self.failingSince = failingSince
+    }
+
+    /// The record of a single run, when no state remembers earlier ones.
+    public init(runFailed: Bool, at date: Date) {
+        self.init(
+            consecutiveFailures: runFailed ? 1 : 0, failureRatio: runFailed ? 1 : 0,
+            lastSuccess: runFailed ? nil : date, failingSince: runFailed ? date : nil)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CanaryCore
+import Foundation
 
 /// Report formats on stdout.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
@@ -43,6 +44,20 @@ struct ProbeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Add a label to every probe, e.g. location=eu-west (repeatable).", valueName: "k=v"))
     var label: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write Prometheus text to this file, atomically (for node_exporter's textfile collector).",
+            valueName: "file"))
+    var textfile: String?
+
+    @Option(help: ArgumentHelp("Also push Prometheus text to this Pushgateway.", valueName: "url"))
+    var push: String?
+
+    @Option(
+        name: .customLong("push-label"),
+        help: ArgumentHelp("Add a grouping label to the push, after job and instance (repeatable).", valueName: "k=v"))
+    var pushLabel: [String] = []
+
     @Flag(name: .shortAndLong, help: "Show every attempt with its phase timings.")
     var verbose = false
 
@@ -57,6 +72,21 @@ struct ProbeOptions: ParsableArguments {
             throw ValidationError("--fail-on must be warning or critical")
         }
         _ = try labels()
+        _ = try pushGrouping()
+        if let push, URLComponents(string: push)?.host == nil {
+            throw ValidationError("--push '\(push)' is not a URL like http://pushgateway:9091")
+        }
+    }
+
+    /// `--push-label` values, in order.
+    func pushGrouping() throws -> [(name: String, value: String)] {
+        try pushLabel.map { item in
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, LabelName.isValid(String(parts[0])) else {
+                throw ValidationError("--push-label '\(item)' is not name=value with a valid label name")
+            }
+            return (String(parts[0]), String(parts[1]))
+        }
     }
 
     /// `--label` values as a dictionary.

@@ -7,7 +7,10 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run every probe in the given files or folders once and report.",
-        discussion: "The exit code is the worst severity over the probes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."
+        discussion: """
+            The exit code is the worst severity over the probes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. \
+            An output that cannot be written (--output, --textfile, --push) makes it 3 unless it is already 2.
+            """
     )
 
     @Argument(help: ArgumentHelp("Probe files, or folders of *.yaml probe files.", valueName: "path"))
@@ -19,10 +22,21 @@ struct RunCommand: AsyncParsableCommand {
     static let reportingReserve = Duration.milliseconds(50)
 
     func run() async throws {
-        let probeSet = try loadProbes(paths)
-        let probes = try select(probeSet.probes)
+        let startedAt = Date()
         let client = CurlClient()
         defer { client.shutdown() }
+        let outputs = ReportOutputs(options: options, client: client)
+        let probeSet: ProbeSet
+        do {
+            probeSet = try ProbeLoader().load(paths: paths)
+        } catch {
+            printProblems(error)
+            let run = PrometheusReport.Run(
+                labels: try options.labels(), timestamp: startedAt, duration: Date().timeIntervalSince(startedAt))
+            _ = await outputs.writeMetrics(PrometheusReport.renderLoadFailure(run: run))
+            throw ExitCode(Severity.unknown.exitCode)
+        }
+        let probes = try select(probeSet.probes)
         let progress = ProgressLine()
         var engineOptions = Engine.Options(
             concurrency: options.concurrency, deadline: options.deadline, labels: try options.labels())
@@ -30,17 +44,17 @@ struct RunCommand: AsyncParsableCommand {
         engineOptions.deadlineStart = Main.launched
         engineOptions.deadlineReserve = Self.reportingReserve
         let report = await Engine(client: client).run(
-            probes,
-            redactor: probeSet.redactor,
-            options: engineOptions,
-            progress: { progress.update(done: $0, total: $1, failing: $2) }
-        )
+            probes, redactor: probeSet.redactor, options: engineOptions,
+            progress: { progress.update(done: $0, total: $1, failing: $2) })
         progress.erase()
-        try emit(render(report))
+        var failed = !outputs.writeReport(render(report))
+        let run = PrometheusReport.Run(labels: try options.labels(), timestamp: startedAt, duration: report.duration)
+        failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         if report.unrunProbes > 0, !options.quiet {
             Terminal.error("canary: --deadline reached: \(report.unrunProbes) of \(probes.count) probes not run")
         }
-        throw ExitCode(report.exitCode(failOn: options.failOn))
+        let code = report.exitCode(failOn: options.failOn)
+        throw ExitCode(failed && code != Severity.critical.exitCode ? Severity.unknown.exitCode : code)
     }
 
     private func select(_ probes: [ProbeSpec]) throws -> [ProbeSpec] {
@@ -62,26 +76,11 @@ struct RunCommand: AsyncParsableCommand {
             return TextReport(colour: colour, verbose: options.verbose, quiet: options.quiet).render(report)
         }
     }
-
-    private func emit(_ text: String) throws {
-        guard let output = options.output else { return Terminal.write(text) }
-        do {
-            try AtomicFile.write(text, to: output)
-        } catch {
-            Terminal.error("canary: --output: \(error)")
-            throw ExitCode(Severity.unknown.exitCode)
-        }
-    }
 }
 
-/// Loads probe files, or prints every problem and exits 3.
-func loadProbes(_ paths: [String]) throws -> ProbeSet {
-    do {
-        return try ProbeLoader().load(paths: paths)
-    } catch {
-        for problem in error.errors { Terminal.error(problem.description) }
-        let count = error.errors.count
-        Terminal.error("canary: \(count) problem\(count == 1 ? "" : "s") in the probe files; nothing was probed")
-        throw ExitCode(Severity.unknown.exitCode)
-    }
+/// Prints every problem of the probe files on stderr, then a count.
+func printProblems(_ error: ProbeLoadError) {
+    for problem in error.errors { Terminal.error(problem.description) }
+    let count = error.errors.count
+    Terminal.error("canary: \(count) problem\(count == 1 ? "" : "s") in the probe files; nothing was probed")
 }

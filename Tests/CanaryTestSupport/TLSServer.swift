@@ -55,24 +55,16 @@ public enum TestCertificates {
 }
 
 /// `openssl s_server -www` serving one certificate on 127.0.0.1.
-public final class TLSServer: @unchecked Sendable {
-    // @unchecked: every property is set once in init and never changed.
+public final class TLSServer: Sendable {
     public let port: Int
-    private let process: Process
+    private let process: ChildProcess.Background
 
     public init(cert: String, key: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = Pipe()
-        try process.run()
-        self.process = process
+        process = try ChildProcess.Background(
+            "openssl", ["s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"])
         // s_server prints "ACCEPT 127.0.0.1:PORT" once it listens.
         var buffer = ""
-        let handle = output.fileHandleForReading
+        let handle = process.output.fileHandleForReading
         while !buffer.split(separator: "\n").contains(where: { $0.hasPrefix("ACCEPT") && buffer.hasSuffix("\n") }) {
             let chunk = handle.availableData
             guard !chunk.isEmpty else { break }
@@ -81,24 +73,15 @@ public final class TLSServer: @unchecked Sendable {
         guard let line = buffer.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT") }),
             let port = line.split(separator: ":").last.flatMap({ Int($0) })
         else {
-            kill(process.processIdentifier, SIGKILL)
+            process.stop()
             throw TestSupportError("openssl s_server did not report its port: \(buffer)")
         }
         self.port = port
-        // Keep draining its output, so that s_server never blocks on a full pipe.
-        Thread {
-            while !handle.availableData.isEmpty {}
-        }.start()
+        process.drainOutput()
     }
 
-    /// Kills the server (SIGKILL: a child of a test thread may have SIGTERM blocked).
     public func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.stop()
     }
 }
 

@@ -1,0 +1,161 @@
+import Curl
+import Foundation
+
+/// The Prometheus text of a run (DESIGN.md section 7): blackbox_exporter-compatible
+/// `probe_*` families and canary's own `canary_*`, for node_exporter's textfile
+/// collector and the Pushgateway.
+public enum PrometheusReport {
+    /// What the run-level samples carry besides the probes.
+    public struct Run: Sendable {
+        /// `--label` labels: on the run-level samples (the probes already carry them).
+        public var labels: [String: String]
+        public var timestamp: Date
+        public var duration: Double
+
+        public init(labels: [String: String] = [:], timestamp: Date, duration: Double) {
+            self.labels = labels
+            self.timestamp = timestamp
+            self.duration = duration
+        }
+    }
+
+    /// The whole exposition text of a run whose probe files loaded.
+    public static func render(_ report: RunReport, run: Run) -> String {
+        var writer = Exposition()
+        let labelNames = labelNames(report.results, run: run)
+        for family in probeFamilies {
+            writer.family(family.name, help: family.help)
+            for result in report.results {
+                let base = [("probe", result.probe)] + labelNames.map { ($0, result.labels[$0] ?? "") }
+                for (extra, value) in family.samples(result) {
+                    writer.sample(family.name, base + extra, value)
+                }
+            }
+        }
+        runFamilies(&writer, run: run, configLoaded: true)
+        return writer.text
+    }
+
+    /// The text written when the probe files did not load: no probe samples, but
+    /// `canary_config_load_success 0` and the run's own, so an alert can fire.
+    public static func renderLoadFailure(run: Run) -> String {
+        var writer = Exposition()
+        runFamilies(&writer, run: run, configLoaded: false)
+        return writer.text
+    }
+
+    /// Every label name any probe carries, sorted, so each family has one label set.
+    private static func labelNames(_ results: [ProbeResult], run: Run) -> [String] {
+        var names = Set(run.labels.keys)
+        for result in results { names.formUnion(result.labels.keys) }
+        return names.sorted()
+    }
+
+    private static func runFamilies(_ writer: inout Exposition, run: Run, configLoaded: Bool) {
+        let labels = run.labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        writer.family("canary_run_timestamp_seconds", help: "When this run of canary started, as a Unix timestamp.")
+        writer.sample("canary_run_timestamp_seconds", labels, run.timestamp.timeIntervalSince1970.rounded())
+        writer.family("canary_run_duration_seconds", help: "How long this run of canary took.")
+        writer.sample("canary_run_duration_seconds", labels, run.duration)
+        writer.family(
+            "canary_config_load_success", help: "1 if the probe files loaded, 0 if they are invalid (nothing probed).")
+        writer.sample("canary_config_load_success", labels, configLoaded ? 1 : 0)
+        writer.family("canary_build_info", help: "canary's version and the libcurl it runs on; always 1.")
+        writer.sample(
+            "canary_build_info",
+            labels + [("version", CanaryVersion.current), ("libcurl", CurlVersion.libcurl)], 1)
+    }
+
+    // MARK: Families
+
+    typealias Samples = [(labels: [(String, String)], value: Double)]
+
+    struct Family: Sendable {
+        let name: String
+        let help: String
+        let samples: @Sendable (ProbeResult) -> Samples
+    }
+
+    /// One sample without extra labels; none where `value` is `nil`.
+    private static func single(
+        _ name: String, _ help: String, _ value: @escaping @Sendable (ProbeResult) -> Double?
+    )
+        -> Family
+    {
+        Family(name: name, help: help) { result in value(result).map { [([], $0)] } ?? [] }
+    }
+
+    private static func flag(_ value: Bool) -> Double { value ? 1 : 0 }
+
+    private static func timestamp(_ date: Date?) -> Double {
+        date.map { $0.timeIntervalSince1970.rounded() } ?? 0
+    }
+
+    /// blackbox_exporter measures one request; canary reports its run's last attempt.
+    private static func last(_ result: ProbeResult) -> AttemptResult? { result.attempts.last }
+
+    static let probeFamilies: [Family] = [
+        single("probe_success", "1 if the probe's run was OK, else 0.") { flag($0.severity == .ok) },
+        single("probe_duration_seconds", "Total time of the run's last attempt.") { last($0)?.timings.total ?? 0 },
+        single("probe_http_status_code", "HTTP status of the last attempt's response, 0 if none.") {
+            Double(last($0)?.httpStatus ?? 0)
+        },
+        Family(name: "probe_http_duration_seconds", help: "Duration of each phase of the last attempt.") { result in
+            let t = last(result)?.timings ?? Timings()
+            return [
+                ("resolve", t.resolve), ("connect", t.connect), ("tls", t.tls), ("processing", t.processing),
+                ("transfer", t.transfer),
+            ]
+            .map { ([("phase", $0.0)], $0.1) }
+        },
+        single("probe_http_content_length", "Announced Content-Length of the last response, -1 if unknown.") {
+            Double(last($0)?.contentLength ?? -1)
+        },
+        single("probe_http_uncompressed_body_length", "Decoded body bytes of the last response.") {
+            Double(last($0)?.bodyBytes ?? 0)
+        },
+        single("probe_http_redirects", "Redirects the last attempt followed.") { Double(last($0)?.redirects ?? 0) },
+        single("probe_http_ssl", "1 if the last attempt's final request used TLS.") {
+            flag(last($0)?.timings.tls ?? 0 > 0 || last($0)?.certificateExpiry != nil)
+        },
+        single("probe_http_version", "HTTP version of the last response, 0 if none.") {
+            Double(last($0)?.httpVersion ?? "") ?? 0
+        },
+        single("probe_ssl_earliest_cert_expiry", "Earliest expiry of the peer's certificate chain, Unix time.") {
+            last($0)?.certificateExpiry.map { $0.timeIntervalSince1970.rounded() }
+        },
+        single("probe_dns_lookup_time_seconds", "Name resolution time of the last attempt.") {
+            last($0)?.timings.resolve ?? 0
+        },
+        single("canary_probe_severity", "Severity of the probe's run: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.") {
+            Double($0.severity.exitCode)
+        },
+        Family(name: "canary_probe_result", help: "1 for the run's class, 0 for every other class.") { result in
+            ProbeClass.allCases.map { ([("class", $0.rawValue)], flag($0 == result.probeClass)) }
+        },
+        Family(name: "canary_probe_attempts", help: "Attempts of this run, by class.") { result in
+            ProbeClass.allCases.map { probeClass in
+                ([("class", probeClass.rawValue)], Double(result.attempts.count { $0.probeClass == probeClass }))
+            }
+        },
+        single("canary_probe_intermittent", "1 if some attempts of the run failed and some passed.") {
+            flag($0.intermittent)
+        },
+        single("canary_probe_alerting", "1 if the probe is alerting (after run state, when kept).") {
+            flag($0.alerting)
+        },
+        single("canary_probe_consecutive_failures", "Failing runs in a row, this one included.") {
+            Double($0.history.consecutiveFailures)
+        },
+        single("canary_probe_failure_ratio", "Failing share of the runs in the probe's alert window.") {
+            $0.history.failureRatio
+        },
+        single("canary_probe_last_success_timestamp_seconds", "When the probe last passed, Unix time; 0 if unknown.") {
+            timestamp($0.history.lastSuccess)
+        },
+        single(
+            "canary_probe_failing_since_timestamp_seconds",
+            "When the current failing streak began, Unix time; 0 when passing."
+        ) { timestamp($0.history.failingSince) },
+    ]
+}
