@@ -134,16 +134,19 @@ struct CommandLineTests {
         #expect(results[0].stdout.contains("1 probe: 1 ok"))
     }
 
-    @Test("usage errors, invalid files and an unwritable --output exit 3 with one line on stderr")
+    @Test("usage errors, invalid files and an unwritable --output or --textfile exit 3 with one line on stderr")
     func unknown() async throws {
-        let valid = try probeFile("  - name: a\n    url: http://127.0.0.1:1/\n")
+        let server = try await SimulatorServer.start()
+        let valid = try probeFile("  - name: a\n    url: \(server.baseURL)/ok\n")
         let broken = Fixtures.path("broken/04-unknown-probe-key.yaml")
         var cases: [CanaryBinary.Output] = []
         let commands = [
             ["run"], ["run", valid, "--format", "yaml"], ["run", valid, "--deadline", "soon"],
             ["run", valid, "--only", "nope"], ["run", broken], ["run", valid, "--output", "/nonexistent/folder/r.txt"],
+            ["run", valid, "--textfile", "/nonexistent/folder/canary.prom"],
         ]
         for arguments in commands { cases.append(try await CanaryBinary.run(arguments)) }
+        try await server.shutdown()
         for output in cases {
             #expect(output.status == 3, "\(output.stderr)")
             #expect(!output.stderr.isEmpty)
