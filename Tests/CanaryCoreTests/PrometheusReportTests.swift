@@ -144,6 +144,17 @@ struct PrometheusReportTests {
         #expect(text.hasSuffix(expectedTail))
     }
 
+    @Test("the whole text for a one-probe report")
+    func wholeLiteral() throws {
+        var report = Self.report
+        report.results.removeFirst()
+        let text = PrometheusReport.render(report, run: .init(timestamp: Self.start, duration: 0.2))
+        let expected = try String(contentsOfFile: Fixtures.path("prometheus/one-probe.prom"), encoding: .utf8)
+            .replacingOccurrences(of: "VERSION", with: CanaryVersion.current)
+            .replacingOccurrences(of: "LIBCURL", with: CurlVersion.libcurl)
+        #expect(text == expected)
+    }
+
     @Test("every class is listed for every probe, 0 where not seen, so series never vanish")
     func everyClass() {
         let text = PrometheusReport.render(Self.report, run: .init(timestamp: Self.start, duration: 1))
