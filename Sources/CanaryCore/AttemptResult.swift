@@ -2,7 +2,7 @@ import Curl
 import Foundation
 
 /// One classified attempt of a probe, with the evidence behind its class.
-public struct AttemptResult: Sendable {
+public struct AttemptResult: Sendable, Codable {
     public var probeClass: ProbeClass
     public var severity: Severity
     /// One line saying what happened, e.g. "HTTP 504 Gateway Timeout".
@@ -20,7 +20,7 @@ public struct AttemptResult: Sendable {
     public var certificateExpiry: Date?
     public var timings: Timings
     /// The response headers the probe's `capture_headers` asked for, as evidence.
-    public var capturedHeaders: [(name: String, value: String)]
+    public var capturedHeaders: [HeaderField]
     /// libcurl's error message, when the transfer failed.
     public var error: String?
     /// The start of the visible text (or body), for people reading the report.
@@ -39,7 +39,7 @@ public struct AttemptResult: Sendable {
         contentLength: Int? = nil,
         certificateExpiry: Date? = nil,
         timings: Timings = Timings(),
-        capturedHeaders: [(name: String, value: String)] = [],
+        capturedHeaders: [HeaderField] = [],
         error: String? = nil,
         bodyExcerpt: String = ""
     ) {
@@ -58,5 +58,16 @@ public struct AttemptResult: Sendable {
         self.capturedHeaders = capturedHeaders
         self.error = error
         self.bodyExcerpt = bodyExcerpt
+    }
+}
+
+/// One response header kept as evidence.
+public struct HeaderField: Sendable, Codable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
     }
 }

@@ -58,7 +58,7 @@ public enum Classifier {
             certificateExpiry: response.certificateExpiry,
             timings: response.timings,
             capturedHeaders: spec.captureHeaders.compactMap { name in
-                response.header(name).map { (name: name.lowercased(), value: $0) }
+                response.header(name).map { HeaderField(name: name.lowercased(), value: $0) }
             },
             error: response.error?.description,
             bodyExcerpt: excerpt(response.body)

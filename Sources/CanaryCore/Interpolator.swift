@@ -38,11 +38,6 @@ final class Interpolator {
         return output
     }
 
-    /// `text` as it may be shown: references stay unexpanded.
-    func display(_ text: String) -> String {
-        text
-    }
-
     private func resolve(kind: String, argument: String) throws(Failure) -> String {
         switch kind {
         case "env":

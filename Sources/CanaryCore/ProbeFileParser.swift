@@ -141,7 +141,7 @@ final class ProbeFileParser {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
             let host = components.host, !host.isEmpty
         else {
-            error(at: node, "url: '\(interpolator.display(node.string ?? text))' is not a valid absolute URL")
+            error(at: node, "url: '\(node.string ?? text)' is not a valid absolute URL")
             return nil
         }
         guard scheme == "http" || scheme == "https" else {
@@ -205,7 +205,7 @@ final class ProbeFileParser {
     private func parseProxy(_ node: Node) -> String? {
         guard let proxy = interpolated(node, "proxy") else { return nil }
         guard URLComponents(string: proxy)?.host?.isEmpty == false else {
-            error(at: node, "proxy: '\(interpolator.display(node.string ?? proxy))' is not a valid proxy URL")
+            error(at: node, "proxy: '\(node.string ?? proxy)' is not a valid proxy URL")
             return nil
         }
         return proxy
@@ -268,7 +268,7 @@ final class ProbeFileParser {
             case "body_matches": expect.bodyMatches = patterns(value, path)
             case "body_not_matches": expect.bodyNotMatches = patterns(value, path)
             case "headers":
-                expect.headers = stringMap(node: value, path).compactMap { name, source, _, valueNode in
+                expect.headers = stringMap(value, path, interpolate: false).compactMap { name, source, _, valueNode in
                     compile(source, at: valueNode, "\(path).\(name)").map { (name: name, pattern: $0) }
                 }
             case "min_body_bytes": expect.minBodyBytes = size(value, path, minimum: 0)
@@ -461,10 +461,6 @@ final class ProbeFileParser {
         }
     }
 
-    private func stringMap(node: Node, _ path: String) -> [(String, String, Node, Node)] {
-        stringMap(node, path, interpolate: false)
-    }
-
     private func stringMap(_ node: Node, _ path: String, interpolate: Bool) -> [(String, String, Node, Node)] {
         guard let fields = mapping(node, path) else { return [] }
         return fields.compactMap { key, keyNode, value in
@@ -476,7 +472,7 @@ final class ProbeFileParser {
     private func readableFile(_ node: Node, _ path: String) -> String? {
         guard let file = interpolated(node, path) else { return nil }
         guard FileManager.default.isReadableFile(atPath: file) else {
-            error(at: node, "\(path): cannot read '\(interpolator.display(node.string ?? file))'")
+            error(at: node, "\(path): cannot read '\(node.string ?? file)'")
             return nil
         }
         return file

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One probe's run: its attempts and the single class and severity judged from them.
-public struct ProbeResult: Sendable {
+public struct ProbeResult: Sendable, Codable {
     public var probe: String
     public var file: String
     public var url: String
@@ -20,6 +20,10 @@ public struct ProbeResult: Sendable {
     public var attempts: [AttemptResult]
     /// The probe's record over recent runs; without run state, this run alone.
     public var history: ProbeHistory
+    /// What the probe contributes to the exit code: its own severity without run state;
+    /// with state, the worst severity of its window's failing runs while it is alerting,
+    /// and OK while it is not (DESIGN.md section 6).
+    public var alertSeverity: Severity
 
     public init(
         probe: String,
@@ -49,6 +53,7 @@ public struct ProbeResult: Sendable {
         self.duration = duration
         self.attempts = attempts
         self.history = history ?? ProbeHistory(runFailed: severity.isFailing, at: startedAt)
+        self.alertSeverity = severity
     }
 
     /// Attempts that were WARNING or worse.
@@ -65,7 +70,7 @@ public struct ProbeResult: Sendable {
 }
 
 /// A probe's record across runs, as the metrics and alerting see it (DESIGN.md section 6).
-public struct ProbeHistory: Sendable, Equatable {
+public struct ProbeHistory: Sendable, Equatable, Codable {
     /// Failing runs in a row, this one included.
     public var consecutiveFailures: Int
     /// The failing share of the runs in the alert window.

@@ -22,10 +22,11 @@ public enum PrometheusReport {
     /// The whole exposition text of a run whose probe files loaded.
     public static func render(_ report: RunReport, run: Run) -> String {
         var writer = Exposition()
-        let labelNames = labelNames(report.results, run: run)
+        let results = report.results + report.notDue
+        let labelNames = labelNames(results, run: run)
         for family in probeFamilies {
             writer.family(family.name, help: family.help)
-            for result in report.results {
+            for result in results {
                 let base = [("probe", result.probe)] + labelNames.map { ($0, result.labels[$0] ?? "") }
                 for (extra, value) in family.samples(result) {
                     writer.sample(family.name, base + extra, value)

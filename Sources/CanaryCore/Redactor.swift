@@ -66,7 +66,9 @@ extension ProbeResult {
             attempt.message = redactor.redact(attempt.message)
             attempt.error = redactor.redact(attempt.error)
             attempt.bodyExcerpt = redactor.redact(attempt.bodyExcerpt)
-            attempt.capturedHeaders = attempt.capturedHeaders.map { ($0.name, redactor.redact($0.value)) }
+            attempt.capturedHeaders = attempt.capturedHeaders.map {
+                HeaderField(name: $0.name, value: redactor.redact($0.value))
+            }
             return attempt
         }
         return copy

@@ -10,6 +10,9 @@ public struct RunReport: Sendable {
     public var unrunProbes: Int
     /// The `--deadline`, when one bounded the run.
     public var deadline: Duration?
+    /// With run state: the last results of probes that were not due this time. They
+    /// count for the exit code and stay in the metrics, so series do not vanish.
+    public var notDue: [ProbeResult] = []
 
     public init(
         results: [ProbeResult], startedAt: Date, duration: Double, unrunProbes: Int = 0, deadline: Duration? = nil
@@ -21,9 +24,10 @@ public struct RunReport: Sendable {
         self.deadline = deadline
     }
 
-    /// The worst severity over the probes: CRITICAL > UNKNOWN > WARNING > OK.
+    /// The worst severity the probes contribute (after run state, when kept), those not
+    /// due included: CRITICAL > UNKNOWN > WARNING > OK.
     public var worstSeverity: Severity {
-        results.map(\.severity).worst()
+        (results + notDue).map(\.alertSeverity).worst()
     }
 
     /// The process exit code (DESIGN.md section 5): UNKNOWN when the deadline left

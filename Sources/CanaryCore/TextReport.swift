@@ -99,12 +99,13 @@ public struct TextReport: Sendable {
             return count > 0 ? "\(count) \(severity.rawValue)" : nil
         }
         let noun = report.results.count == 1 ? "probe" : "probes"
-        var text =
-            "\(report.results.count) \(noun): \(counts.joined(separator: ", ")) in \(Units.formatSeconds(report.duration))"
+        var parts = ["\(report.results.count) \(noun) run in \(Units.formatSeconds(report.duration))"]
+        if !counts.isEmpty { parts[0] += ": " + counts.joined(separator: ", ") }
+        if !report.notDue.isEmpty { parts.append("\(report.notDue.count) not due") }
         if report.unrunProbes > 0 {
             let bound = report.deadline.map { " \(Units.format($0))" } ?? ""
-            text += "; \(report.unrunProbes) not run (--deadline\(bound) reached)"
+            parts.append("\(report.unrunProbes) not run (--deadline\(bound) reached)")
         }
-        return text
+        return parts.joined(separator: "; ")
     }
 }

@@ -65,7 +65,7 @@ public struct CurlResponse: Sendable {
 /// Per-phase durations of one transfer in seconds, in the phases of blackbox_exporter.
 ///
 /// The phases partition the transfer, so they add up to ``total``.
-public struct Timings: Sendable, Equatable {
+public struct Timings: Sendable, Equatable, Codable {
     public var resolve: Double
     public var connect: Double
     public var tls: Double

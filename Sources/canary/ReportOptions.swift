@@ -58,6 +58,23 @@ struct ProbeOptions: ParsableArguments {
         help: ArgumentHelp("Add a grouping label to the push, after job and instance (repeatable).", valueName: "k=v"))
     var pushLabel: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Keep run state in this file: alerting across runs, and (for run) only the probes that are due.",
+            valueName: "file"))
+    var state: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Run only shard I of N (1-based) of the probes, split by a stable hash of their names.", valueName: "I/N"),
+        transform: { text in
+            guard let shard = Shard(text) else {
+                throw ValidationError("--shard '\(text)' is not I/N with 1 <= I <= N")
+            }
+            return shard
+        })
+    var shard: Shard?
+
     @Flag(name: .shortAndLong, help: "Show every attempt with its phase timings.")
     var verbose = false
 

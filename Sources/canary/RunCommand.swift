@@ -9,7 +9,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run every probe in the given files or folders once and report.",
         discussion: """
             The exit code is the worst severity over the probes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. \
-            An output that cannot be written (--output, --textfile, --push) makes it 3 unless it is already 2.
+            An output that cannot be written (--output, --textfile, --push, --state) makes it 3 unless it is \
+            already 2. With --state, a probe counts only while it is alerting, and only due probes run.
             """
     )
 
@@ -17,6 +18,18 @@ struct RunCommand: AsyncParsableCommand {
     var paths: [String]
 
     @OptionGroup var options: ProbeOptions
+
+    @Flag(help: "With --state, run every probe, due or not.")
+    var all = false
+
+    @Option(
+        name: .customLong("lock-timeout"),
+        help: ArgumentHelp("With --state, how long to wait for another run's lock.", valueName: "duration"),
+        transform: { text in
+            guard let duration = Units.duration(text) else { throw ValidationError("'\(text)' is not a duration") }
+            return duration
+        })
+    var lockTimeout: Duration = .seconds(30)
 
     /// Time kept back from `--deadline` for rendering and writing the report.
     static let reportingReserve = Duration.milliseconds(50)
@@ -26,6 +39,8 @@ struct RunCommand: AsyncParsableCommand {
         let client = CurlClient()
         defer { client.shutdown() }
         let outputs = ReportOutputs(options: options, client: client)
+        let store = try openState()
+        defer { store?.close() }
         let probeSet: ProbeSet
         do {
             probeSet = try ProbeLoader().load(paths: paths)
@@ -36,28 +51,78 @@ struct RunCommand: AsyncParsableCommand {
             _ = await outputs.writeMetrics(PrometheusReport.renderLoadFailure(run: run))
             throw ExitCode(Severity.unknown.exitCode)
         }
-        let probes = try select(probeSet.probes)
+        let selected = try select(probeSet.probes)
+        let due =
+            all
+            ? selected
+            : selected.filter { store?.state.probes[$0.name]?.isDue(interval: $0.interval, at: startedAt) ?? true }
         let progress = ProgressLine()
         var engineOptions = Engine.Options(
             concurrency: options.concurrency, deadline: options.deadline, labels: try options.labels())
         // The bound covers the whole process, less a little time to write the report.
         engineOptions.deadlineStart = Main.launched
         engineOptions.deadlineReserve = Self.reportingReserve
-        let report = await Engine(client: client).run(
-            probes, redactor: probeSet.redactor, options: engineOptions,
+        var report = await Engine(client: client).run(
+            due, redactor: probeSet.redactor, options: engineOptions,
             progress: { progress.update(done: $0, total: $1, failing: $2) })
         progress.erase()
-        var failed = !outputs.writeReport(render(report))
+        var failed = false
+        if let store {
+            remember(&report, due: due, selected: selected, probeSet: probeSet, in: store)
+            failed = !save(store)
+        }
+        failed = !outputs.writeReport(render(report)) || failed
         let run = PrometheusReport.Run(labels: try options.labels(), timestamp: startedAt, duration: report.duration)
         failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         if report.unrunProbes > 0, !options.quiet {
-            Terminal.error("canary: --deadline reached: \(report.unrunProbes) of \(probes.count) probes not run")
+            Terminal.error("canary: --deadline reached: \(report.unrunProbes) of \(due.count) probes not run")
         }
         let code = report.exitCode(failOn: options.failOn)
         throw ExitCode(failed && code != Severity.critical.exitCode ? Severity.unknown.exitCode : code)
     }
 
+    private func openState() throws -> StateStore? {
+        guard let path = options.state else { return nil }
+        do {
+            let store = try StateStore(path: path, lockTimeout: lockTimeout)
+            for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
+            return store
+        } catch {
+            Terminal.error("canary: --state: \(error)")
+            throw ExitCode(Severity.unknown.exitCode)
+        }
+    }
+
+    /// Records this run in the state, judges alerting, carries the last results of the
+    /// probes that were not due, and forgets probes no longer in the files.
+    private func remember(
+        _ report: inout RunReport, due: [ProbeSpec], selected: [ProbeSpec], probeSet: ProbeSet, in store: StateStore
+    ) {
+        for (index, spec) in due.enumerated() {
+            report.results[index] = store.state.probes[spec.name, default: ProbeState()]
+                .record(report.results[index], policy: spec.alert)
+        }
+        let dueNames = Set(due.map(\.name))
+        report.notDue = selected.filter { !dueNames.contains($0.name) }.compactMap {
+            store.state.probes[$0.name]?.lastResult
+        }
+        let known = Set(probeSet.probes.map(\.name))
+        store.state.probes = store.state.probes.filter { known.contains($0.key) }
+    }
+
+    private func save(_ store: StateStore) -> Bool {
+        do {
+            try store.save()
+            return true
+        } catch {
+            Terminal.error("canary: --state: \(error)")
+            return false
+        }
+    }
+
     private func select(_ probes: [ProbeSpec]) throws -> [ProbeSpec] {
+        var probes = probes
+        if let shard = options.shard { probes = probes.filter { shard.contains($0.name) } }
         guard !options.only.isEmpty else { return probes }
         let known = Set(probes.map(\.name))
         if let missing = options.only.first(where: { !known.contains($0) }) {

@@ -131,7 +131,8 @@ struct CommandLineTests {
         try await server.shutdown()
         #expect(results.map(\.status) == [0, 1, 2, 0])
         #expect(results[3].stdout.contains("WARNING"))
-        #expect(results[0].stdout.contains("1 probe: 1 ok"))
+        #expect(results[0].stdout.contains("1 probe run in "))
+        #expect(results[0].stdout.contains(": 1 ok"))
     }
 
     @Test("usage errors, invalid files and an unwritable --output or --textfile exit 3 with one line on stderr")

@@ -1,0 +1,91 @@
+import Foundation
+
+/// What canary remembers of one probe between runs, and the alerting judgement made
+/// from it (DESIGN.md section 6).
+public struct ProbeState: Sendable, Codable {
+    /// One past run: when it started and how bad it was.
+    public struct Run: Sendable, Codable, Equatable {
+        public var at: Date
+        public var severity: Severity
+    }
+
+    /// The last `alert.window` runs, oldest first.
+    public var runs: [Run] = []
+    public var consecutiveFailures = 0
+    public var consecutivePasses = 0
+    public var failingSince: Date?
+    public var lastSuccess: Date?
+    /// When the probe's last run started; decides when it is due again.
+    public var lastRun: Date?
+    public var alerting = false
+    /// The last result, as reported: what a run in which the probe is not due re-exports.
+    public var lastResult: ProbeResult?
+
+    public init() {}
+
+    /// The failing share of the window, counting runs not yet made as passing, so that a
+    /// first failure alone does not reach the ratio.
+    public func failureRatio(window: Int) -> Double {
+        Double(runs.count { $0.severity.isFailing }) / Double(max(window, 1))
+    }
+
+    /// Records a finished run and judges alerting: it starts when the failing runs in a
+    /// row reach `after` or the window's failing share reaches `ratio`; it stops only
+    /// when the last `recoverAfter` runs passed and the share is below `ratio` again.
+    /// - Returns: `result` with `alerting`, `history` and `alertSeverity` from the state.
+    public mutating func record(_ result: ProbeResult, policy: AlertPolicy) -> ProbeResult {
+        var result = result
+        guard !result.attempts.isEmpty else {
+            // Not run (deadline): nothing learnt; the probe keeps its alerting as it was.
+            result.alerting = alerting
+            return result
+        }
+        let failing = result.severity.isFailing
+        runs.append(Run(at: result.startedAt, severity: result.severity))
+        if runs.count > policy.window { runs.removeFirst(runs.count - policy.window) }
+        lastRun = result.startedAt
+        if failing {
+            consecutiveFailures += 1
+            consecutivePasses = 0
+            failingSince = failingSince ?? result.startedAt
+        } else {
+            consecutivePasses += 1
+            consecutiveFailures = 0
+            failingSince = nil
+            lastSuccess = result.startedAt
+        }
+        let ratio = failureRatio(window: policy.window)
+        if !alerting, consecutiveFailures >= policy.after || ratio >= policy.ratio {
+            alerting = true
+        } else if alerting, consecutivePasses >= policy.recoverAfter, ratio < policy.ratio {
+            alerting = false
+        }
+        result.alerting = alerting
+        result.alertSeverity = alerting ? runs.filter { $0.severity.isFailing }.map(\.severity).worst() : .ok
+        result.history = ProbeHistory(
+            consecutiveFailures: consecutiveFailures, failureRatio: ratio, lastSuccess: lastSuccess,
+            failingSince: failingSince)
+        lastResult = result
+        return result
+    }
+
+    /// Whether a probe with this `interval` is due at `now`. A little slack (a tenth of
+    /// the interval, at most 30 s) keeps a one-minute probe due under a one-minute cron
+    /// whose runs start a second early or late.
+    public func isDue(interval: Duration, at now: Date) -> Bool {
+        guard let lastRun else { return true }
+        let slack = min(interval.seconds / 10, 30)
+        return now.timeIntervalSince(lastRun) >= interval.seconds - slack
+    }
+}
+
+/// Every probe's state, as saved in the `--state` file.
+public struct RunState: Sendable, Codable {
+    /// The format this canary writes and reads; a file of another version is set aside.
+    public static let currentVersion = 1
+
+    public var version = RunState.currentVersion
+    public var probes: [String: ProbeState] = [:]
+
+    public init() {}
+}

@@ -1,0 +1,175 @@
+import CanaryCore
+import CanarySimulator
+import CanaryTestSupport
+import Foundation
+import Testing
+
+/// `run --state` over real sockets: alerting across runs, due probes, locking and
+/// corrupt state files.
+@Suite("run --state")
+struct StateTests {
+    func decodeState(_ path: String) throws -> RunState {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return try decoder.decode(RunState.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    func alerting(_ output: CanaryBinary.Output) throws -> Bool {
+        let object = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        return try #require(object?["alerting"] as? Bool)
+    }
+
+    @Test("a route failing every third request alerts from its first window-full of runs to the end, without flapping")
+    func oneInThree() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probes = try Fixtures.write(
+            """
+            probes:
+              - name: flaky
+                url: \(server.baseURL)/flaky?every=3&key=state-test
+                attempts: 1
+                alert: {after: 3, window: 6, ratio: 0.3}
+            """, to: "p.yaml", in: folder)
+        var seen: [Bool] = []
+        var codes: [Int32] = []
+        for _ in 1...9 {
+            let output = try await CanaryBinary.run([
+                "run", probes, "--state", "\(folder)/state.json", "--all", "--format", "json",
+            ])
+            seen.append(try alerting(output))
+            codes.append(output.status)
+        }
+        try await server.shutdown()
+        #expect(seen == [false, false, false, false, false, true, true, true, true])
+        // Not alerting: OK, whatever the run; alerting: the window's worst failing run, CRITICAL.
+        #expect(codes == [0, 0, 0, 0, 0, 2, 2, 2, 2])
+        let state = try decodeState("\(folder)/state.json")
+        #expect(state.probes["flaky"]?.runs.count == 6)
+    }
+
+    @Test("a route that is down then recovers stops alerting as soon as both conditions hold, not before")
+    func recovery() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        func write(route: String) throws -> String {
+            try Fixtures.write(
+                """
+                probes:
+                  - name: portal
+                    url: \(server.baseURL)\(route)
+                    attempts: 1
+                    alert: {after: 2, window: 6, ratio: 0.3, recover_after: 2}
+                """, to: "p.yaml", in: folder)
+        }
+        var seen: [Bool] = []
+        for route in ["/status/503", "/status/503", "/status/503", "/ok", "/ok", "/ok", "/ok", "/ok", "/ok"] {
+            let probes = try write(route: route)
+            let output = try await CanaryBinary.run([
+                "run", probes, "--state", "\(folder)/state.json", "--all", "--format", "json",
+            ])
+            seen.append(try alerting(output))
+        }
+        try await server.shutdown()
+        #expect(seen == [false, true, true, true, true, true, true, false, false])
+    }
+
+    @Test("probes not yet due are skipped, keep their last results in the textfile, and --all runs them")
+    func dueProbes() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probes = try Fixtures.write(
+            """
+            defaults: {attempts: 1}
+            probes:
+              - name: often
+                url: \(server.baseURL)/ok
+                interval: 10ms
+              - name: rarely
+                url: \(server.baseURL)/status/504
+                interval: 1h
+            """, to: "p.yaml", in: folder)
+        let arguments = ["run", probes, "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom"]
+        let first = try await CanaryBinary.run(arguments + ["--format", "json"])
+        let second = try await CanaryBinary.run(arguments + ["--format", "json"])
+        let text = try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8)
+        let third = try await CanaryBinary.run(arguments + ["--format", "json", "--all"])
+        try await server.shutdown()
+        #expect(first.stdout.split(separator: "\n").count == 2)
+        #expect(second.stdout.split(separator: "\n").count == 1)
+        #expect(second.stdout.contains(#""probe":"often""#))
+        #expect(text.contains(#"canary_probe_result{probe="rarely",class="gateway_timeout"} 1"#))
+        #expect(text.contains(#"probe_http_status_code{probe="rarely"} 504"#))
+        #expect(third.stdout.split(separator: "\n").count == 2)
+    }
+
+    @Test("16 overlapping runs leave a state file and a textfile that both load and parse")
+    func overlapping() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probes = try Fixtures.write(
+            (["defaults: {attempts: 1}", "probes:"]
+                + (0..<20).map { "  - name: p\($0)\n    url: \(server.baseURL)/\($0 % 4 == 0 ? "status/504" : "ok")" })
+                .joined(separator: "\n") + "\n", to: "p.yaml", in: folder)
+        let outputs = try await withThrowingTaskGroup(of: CanaryBinary.Output.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    try await CanaryBinary.run([
+                        "run", probes, "--all", "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom",
+                        "--quiet",
+                    ])
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        try await server.shutdown()
+        // The first run to get the lock sees p0 fail once (not alerting yet: exit 0); every
+        // later one finds it alerting (exit 2). No run failed for want of the lock.
+        #expect(outputs.map(\.status).sorted() == [0] + Array(repeating: 2, count: 15), "\(outputs.map(\.stderr))")
+        let state = try decodeState("\(folder)/state.json")
+        #expect(state.probes.count == 20)
+        #expect(state.probes["p0"]?.runs.count == 10)
+        #expect(state.probes["p0"]?.alerting == true)
+        let text = try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8)
+        let check = try await ChildProcess.run("promtool", ["check", "metrics"], stdin: text)
+        #expect(check.status == 0)
+        #expect(text.contains(#"canary_probe_alerting{probe="p0"} 1"#))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(leftovers == ["c.prom", "p.yaml", "state.json", "state.json.lock"])
+    }
+
+    @Test("a corrupt state file is set aside with one warning and the run succeeds")
+    func corrupt() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probes = try Fixtures.write(
+            "probes:\n  - name: ok\n    url: \(server.baseURL)/ok\n    attempts: 1\n", to: "p.yaml", in: folder)
+        for corruption in ["{\"version\":1,\"probes\":{\"ok\":{\"runs\":[", "{\"version\":99,\"probes\":{}}", ""] {
+            try corruption.write(toFile: "\(folder)/state.json", atomically: true, encoding: .utf8)
+            let output = try await CanaryBinary.run(["run", probes, "--state", "\(folder)/state.json"])
+            #expect(output.status == 0)
+            #expect(output.stderr.split(separator: "\n").count == 1)
+            #expect(output.stderr.contains("moved to \(folder)/state.json.corrupt-"))
+            #expect(try decodeState("\(folder)/state.json").probes["ok"] != nil)
+        }
+        try await server.shutdown()
+        let setAside = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".corrupt-") }
+        #expect(!setAside.isEmpty)
+    }
+
+    @Test("a run that cannot get the lock in time exits 3 saying another run holds it")
+    func lockTimeout() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let probes = try Fixtures.write(
+            "probes:\n  - name: a\n    url: http://127.0.0.1:1/\n", to: "p.yaml", in: folder)
+        let fd = open("\(folder)/state.json.lock", O_RDWR | O_CREAT, 0o644)
+        #expect(flock(fd, LOCK_EX) == 0)
+        let output = try await CanaryBinary.run([
+            "run", probes, "--state", "\(folder)/state.json", "--lock-timeout", "300ms",
+        ])
+        close(fd)
+        #expect(output.status == 3)
+        #expect(output.stderr.contains("another canary run holds the lock"))
+        #expect(output.seconds >= 0.3)
+    }
+}
