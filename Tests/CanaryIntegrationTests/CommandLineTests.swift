@@ -19,7 +19,9 @@ struct CommandLineTests {
         let server = try await SimulatorServer.start()
         let probes = (0..<200).map { "  - name: hang\($0)\n    url: \(server.baseURL)/hang\n" }.joined()
         let file = try probeFile(probes, defaults: "attempts: 1\ntimeout: 10s")
-        let output = try await CanaryBinary.run(["run", file, "--deadline", "2s", "--format", "json"])
+        let output = try await HeavyTests.exclusive {
+            try await CanaryBinary.run(["run", file, "--deadline", "2s", "--format", "json"])
+        }
         try await server.shutdown()
         #expect(output.status == 3)
         #expect(output.seconds < 2.5)

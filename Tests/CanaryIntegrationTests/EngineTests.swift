@@ -133,11 +133,16 @@ struct EngineTests {
         var spec = ProbeSpec(name: "hang", url: server.baseURL + "/hang")
         spec.attempts = 1
         spec.timeout = .seconds(1)
-        let start = ContinuousClock.now
-        let result = await Engine(client: client).probe(spec)
-        let elapsed = ContinuousClock.now - start
+        let probe = spec
+        let (result, elapsed) = await HeavyTests.exclusive {
+            let start = ContinuousClock.now
+            let result = await Engine(client: client).probe(probe)
+            return (result, ContinuousClock.now - start)
+        }
         try await server.shutdown()
         #expect(result.probeClass == .timeout)
+        let total = try #require(result.attempts.first?.timings.total)
+        #expect(total >= 1 && total < 1.1, "libcurl measured \(total) s")
         #expect(elapsed >= .seconds(1))
         #expect(elapsed < .milliseconds(1100))
     }

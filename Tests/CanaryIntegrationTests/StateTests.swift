@@ -111,16 +111,18 @@ struct StateTests {
             (["defaults: {attempts: 1}", "probes:"]
                 + (0..<20).map { "  - name: p\($0)\n    url: \(server.baseURL)/\($0 % 4 == 0 ? "status/504" : "ok")" })
                 .joined(separator: "\n") + "\n", to: "p.yaml", in: folder)
-        let outputs = try await withThrowingTaskGroup(of: CanaryBinary.Output.self) { group in
-            for _ in 0..<16 {
-                group.addTask {
-                    try await CanaryBinary.run([
-                        "run", probes, "--all", "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom",
-                        "--quiet",
-                    ])
+        let outputs = try await HeavyTests.exclusive {
+            try await withThrowingTaskGroup(of: CanaryBinary.Output.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        try await CanaryBinary.run([
+                            "run", probes, "--all", "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom",
+                            "--quiet",
+                        ])
+                    }
                 }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            return try await group.reduce(into: []) { $0.append($1) }
         }
         try await server.shutdown()
         // The first run to get the lock sees p0 fail once (not alerting yet: exit 0); every
