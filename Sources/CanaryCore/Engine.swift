@@ -80,8 +80,15 @@ public struct Engine: Sendable {
 
     /// Runs one probe: its attempts in turn, spaced, each bounded by the probe's timeout
     /// and by the deadline.
+    /// - Parameters:
+    ///   - spec: The probe.
+    ///   - deadline: Attempts end by then; none starts after it.
+    ///   - labels: Added to the probe's labels.
+    ///   - stopping: Asked before each attempt after the first; true ends the run early
+    ///     (a graceful stop lets the attempt in flight finish but starts no other).
     public func probe(
-        _ spec: ProbeSpec, deadline: ContinuousClock.Instant? = nil, labels: [String: String] = [:]
+        _ spec: ProbeSpec, deadline: ContinuousClock.Instant? = nil, labels: [String: String] = [:],
+        stopping: (@Sendable () -> Bool)? = nil
     ) async -> ProbeResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -90,7 +97,8 @@ public struct Engine: Sendable {
         for number in 1...max(1, spec.attempts) {
             if number > 1 {
                 let pause = deadline.map { min(spec.attemptSpacing, $0 - clock.now) } ?? spec.attemptSpacing
-                if pause > .zero { try? await Task.sleep(for: pause) }
+                if pause > .zero, stopping?() != true { try? await Task.sleep(for: pause) }
+                if stopping?() == true { break }
             }
             let left = deadline.map { $0 - clock.now }
             if let left, left <= .zero { break }

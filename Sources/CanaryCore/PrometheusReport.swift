@@ -11,11 +11,14 @@ public enum PrometheusReport {
         public var labels: [String: String]
         public var timestamp: Date
         public var duration: Double
+        /// False when (re)loading the probe files failed; `watch` then goes on with the old ones.
+        public var configLoaded: Bool
 
-        public init(labels: [String: String] = [:], timestamp: Date, duration: Double) {
+        public init(labels: [String: String] = [:], timestamp: Date, duration: Double, configLoaded: Bool = true) {
             self.labels = labels
             self.timestamp = timestamp
             self.duration = duration
+            self.configLoaded = configLoaded
         }
     }
 
@@ -33,7 +36,7 @@ public enum PrometheusReport {
                 }
             }
         }
-        runFamilies(&writer, run: run, configLoaded: true)
+        runFamilies(&writer, run: run, configLoaded: run.configLoaded)
         return writer.text
     }
 

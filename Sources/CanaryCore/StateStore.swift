@@ -1,11 +1,12 @@
 import Foundation
+import Synchronization
 
 /// The `--state` file, held under an exclusive lock from open to close, so overlapping
 /// runs (two cron jobs) take turns instead of corrupting it.
 ///
 /// The lock is on `FILE.lock`, which is never replaced; the state itself is replaced
 /// atomically on every save.
-public final class StateStore {
+public final class StateStore: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         /// Another process held the lock for the whole wait.
         case locked(path: String, waited: Duration)
@@ -22,10 +23,16 @@ public final class StateStore {
     }
 
     public let path: String
-    public var state: RunState
     /// Problems met while loading (a state file set aside), one line each.
-    public private(set) var warnings: [String] = []
-    private var lockDescriptor: Int32
+    public let warnings: [String]
+    private let contents: Mutex<RunState>
+    private let lockDescriptor: Mutex<Int32>
+
+    /// The state as loaded, then as the caller updates it.
+    public var state: RunState {
+        get { contents.withLock { $0 } }
+        set { contents.withLock { $0 = newValue } }
+    }
 
     /// Locks and loads the state at `path`; a missing file is an empty state, and a
     /// corrupt, truncated or future-version one is moved to `PATH.corrupt-<timestamp>`
@@ -36,9 +43,10 @@ public final class StateStore {
     /// - Throws: ``Failure`` when the lock cannot be had.
     public init(path: String, lockTimeout: Duration) throws(Failure) {
         self.path = path
-        self.lockDescriptor = try Self.lock("\(path).lock", timeout: lockTimeout)
-        self.state = RunState()
-        load()
+        self.lockDescriptor = Mutex(try Self.lock("\(path).lock", timeout: lockTimeout))
+        let (state, warnings) = Self.load(path)
+        self.contents = Mutex(state)
+        self.warnings = warnings
     }
 
     deinit {
@@ -50,7 +58,7 @@ public final class StateStore {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(state) else {
+        guard let data = try? encoder.encode(self.state) else {
             throw AtomicFile.Failure(path: path, reason: "cannot encode the state")
         }
         try AtomicFile.write(String(decoding: data, as: UTF8.self) + "\n", to: path)
@@ -58,38 +66,37 @@ public final class StateStore {
 
     /// Releases the lock; the store must not be saved after.
     public func close() {
-        guard lockDescriptor >= 0 else { return }
-        flock(lockDescriptor, LOCK_UN)
-        Foundation.close(lockDescriptor)
-        lockDescriptor = -1
+        lockDescriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            flock(fd, LOCK_UN)
+            Foundation.close(fd)
+            fd = -1
+        }
     }
 
-    private func load() {
-        guard let data = FileManager.default.contents(atPath: path) else { return }
+    /// The state at `path`: empty when there is none, and empty with a warning (the
+    /// file moved aside) when it is unusable.
+    private static func load(_ path: String) -> (RunState, [String]) {
+        guard let data = FileManager.default.contents(atPath: path) else { return (RunState(), []) }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         let reason: String
         do {
             let loaded = try decoder.decode(RunState.self, from: data)
-            guard loaded.version == RunState.currentVersion else {
-                setAside(because: "version \(loaded.version), this canary reads \(RunState.currentVersion)")
-                return
-            }
-            state = loaded
-            return
+            if loaded.version == RunState.currentVersion { return (loaded, []) }
+            reason = "version \(loaded.version), this canary reads \(RunState.currentVersion)"
         } catch {
-            reason = data.isEmpty ? "empty" : "not a canary state file (\(Self.brief(error)))"
+            reason = data.isEmpty ? "empty" : "not a canary state file (\(brief(error)))"
         }
-        setAside(because: reason)
+        return (RunState(), [setAside(path, because: reason)])
     }
 
-    private func setAside(because reason: String) {
+    private static func setAside(_ path: String, because reason: String) -> String {
         let aside = "\(path).corrupt-\(Timestamp.iso8601(Date()).replacingOccurrences(of: ":", with: ""))"
-        if rename(path, aside) == 0 {
-            warnings.append("state file \(path) is unusable (\(reason)); moved to \(aside), starting fresh")
-        } else {
-            warnings.append("state file \(path) is unusable (\(reason)) and cannot be moved aside; starting fresh")
+        guard rename(path, aside) == 0 else {
+            return "state file \(path) is unusable (\(reason)) and cannot be moved aside; starting fresh"
         }
+        return "state file \(path) is unusable (\(reason)); moved to \(aside), starting fresh"
     }
 
     private static func brief(_ error: any Error) -> String {

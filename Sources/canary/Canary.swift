@@ -13,7 +13,7 @@ struct Canary: AsyncParsableCommand {
             (usage errors, invalid probe files, unwritable outputs, an exceeded --deadline).
             """,
         version: "canary \(CanaryVersion.current) (libcurl \(CurlVersion.libcurl), \(CurlVersion.tlsBackend))",
-        subcommands: [RunCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, WatchCommand.self, ValidateCommand.self]
     )
 }
 
@@ -26,6 +26,7 @@ enum Main {
     /// instead of swift-argument-parser's 64.
     static func main() async {
         launched = ContinuousClock.now
+        Signals.unblock()
         do {
             var command = try Canary.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

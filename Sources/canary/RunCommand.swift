@@ -98,16 +98,18 @@ struct RunCommand: AsyncParsableCommand {
     private func remember(
         _ report: inout RunReport, due: [ProbeSpec], selected: [ProbeSpec], probeSet: ProbeSet, in store: StateStore
     ) {
+        var state = store.state
         for (index, spec) in due.enumerated() {
-            report.results[index] = store.state.probes[spec.name, default: ProbeState()]
+            report.results[index] = state.probes[spec.name, default: ProbeState()]
                 .record(report.results[index], policy: spec.alert)
         }
         let dueNames = Set(due.map(\.name))
         report.notDue = selected.filter { !dueNames.contains($0.name) }.compactMap {
-            store.state.probes[$0.name]?.lastResult
+            state.probes[$0.name]?.lastResult
         }
         let known = Set(probeSet.probes.map(\.name))
-        store.state.probes = store.state.probes.filter { known.contains($0.key) }
+        state.probes = state.probes.filter { known.contains($0.key) }
+        store.state = state
     }
 
     private func save(_ store: StateStore) -> Bool {

@@ -101,10 +101,11 @@ public enum ChildProcess {
         /// Its standard output, drained on a thread so it never blocks.
         public let output: Pipe
 
-        public init(_ executable: String, _ arguments: [String]) throws {
+        public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ChildProcess.resolve(executable))
             process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             output = Pipe()
             process.standardOutput = output
             process.standardError = output
@@ -122,6 +123,23 @@ public enum ChildProcess {
         }
 
         public var isRunning: Bool { process.isRunning }
+
+        public var pid: Int32 { process.processIdentifier }
+
+        /// Sends `signal` to the child.
+        public func send(_ signal: Int32) {
+            kill(process.processIdentifier, signal)
+        }
+
+        /// Waits (polling, without blocking a thread) up to `timeout` for the child to
+        /// exit; returns its exit status, or `nil` if it is still running.
+        public func waitForExit(timeout: Duration) async -> Int32? {
+            let deadline = ContinuousClock.now + timeout
+            while process.isRunning, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            return process.isRunning ? nil : process.terminationStatus
+        }
 
         /// Kills the child (SIGKILL: a child of a test thread may have SIGTERM blocked).
         public func stop() {

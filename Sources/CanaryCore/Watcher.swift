@@ -1,0 +1,178 @@
+import Curl
+import Foundation
+import Synchronization
+
+/// The long-running scheduler behind `canary watch`: each probe on its own `interval`
+/// (with a little random jitter, never overlapping itself), every result judged against
+/// the run state, outputs flushed as results arrive, at most once a second.
+public actor Watcher {
+    /// What the outputs are made from at each flush.
+    public struct Snapshot: Sendable {
+        /// The latest result of every probe that has run, in file order.
+        public var report: RunReport
+        public var state: RunState
+        public var configLoaded: Bool
+        public var uptime: Double
+    }
+
+    public typealias ResultHandler = @Sendable (ProbeResult) async -> Void
+    public typealias FlushHandler = @Sendable (Snapshot) async -> Void
+
+    private let engine: Engine
+    private let options: Engine.Options
+    private var probes: [ProbeSpec]
+    private var redactor: Redactor
+    private var state: RunState
+    private var latest: [String: ProbeResult] = [:]
+    private var nextDue: [String: ContinuousClock.Instant] = [:]
+    private var running: Set<String> = []
+    private var configLoaded = true
+    private var dirty = true
+    private var lastFlush: ContinuousClock.Instant?
+    private let started = ContinuousClock.now
+    private let stopFlag = StopFlag()
+
+    /// Jitter spreads probes of the same interval; capped so 1 s probes stay near 1 s.
+    static func jitter(for interval: Duration) -> Duration {
+        .milliseconds(Int64.random(in: 0...max(0, min(interval.milliseconds / 10, 1000))))
+    }
+
+    public init(engine: Engine, probeSet: ProbeSet, options: Engine.Options, state: RunState = RunState()) {
+        self.engine = engine
+        self.options = options
+        self.probes = probeSet.probes
+        self.redactor = probeSet.redactor
+        self.state = state
+        let now = ContinuousClock.now
+        for probe in probeSet.probes { nextDue[probe.name] = now + Self.firstDelay(probe.interval) }
+        self.latest = state.probes.compactMapValues(\.lastResult)
+    }
+
+    /// The first run of a probe comes within its interval (at most 5 s), spread at random.
+    private static func firstDelay(_ interval: Duration) -> Duration {
+        .milliseconds(Int64.random(in: 0...max(0, min(interval.milliseconds, 5000) - 1)))
+    }
+
+    /// Swaps in reloaded probe files: kept probes keep their state and schedule, new ones
+    /// start, removed ones leave the outputs.
+    public func reload(_ probeSet: ProbeSet) {
+        let names = Set(probeSet.probes.map(\.name))
+        let now = ContinuousClock.now
+        for probe in probeSet.probes where nextDue[probe.name] == nil {
+            nextDue[probe.name] = now + Self.firstDelay(probe.interval)
+        }
+        nextDue = nextDue.filter { names.contains($0.key) }
+        latest = latest.filter { names.contains($0.key) }
+        state.probes = state.probes.filter { names.contains($0.key) }
+        probes = probeSet.probes
+        redactor = probeSet.redactor
+        configLoaded = true
+        dirty = true
+    }
+
+    /// A reload failed: the old probes keep running, and the metrics say so.
+    public func reloadFailed() {
+        configLoaded = false
+        dirty = true
+    }
+
+    /// Stops starting probes and attempts; those in flight finish (within `run`'s grace).
+    public nonisolated func stop() {
+        stopFlag.set()
+    }
+
+    private nonisolated var isStopping: Bool { stopFlag.isSet }
+
+    /// Runs until ``stop()``, then waits up to `grace` for probes in flight (cancelling
+    /// them after it) and flushes once more.
+    /// - Parameters:
+    ///   - grace: How long in-flight probes may take to finish after the stop.
+    ///   - onResult: Told of every result, judged against the state.
+    ///   - onFlush: Writes the outputs; called at most once a second while results arrive.
+    public func run(grace: Duration, onResult: @escaping ResultHandler, onFlush: @escaping FlushHandler) async {
+        await withTaskGroup(of: Void.self) { group in
+            while !isStopping {
+                for probe in probes where isDue(probe) {
+                    running.insert(probe.name)
+                    group.addTask { await self.runProbe(probe, onResult: onResult) }
+                }
+                if dirty, lastFlush.map({ ContinuousClock.now - $0 >= .seconds(1) }) ?? true {
+                    await flush(onFlush)
+                }
+                try? await Task.sleep(for: sleepTime())
+            }
+            let deadline = ContinuousClock.now + grace
+            while !running.isEmpty, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            group.cancelAll()
+        }
+        await flush(onFlush)
+    }
+
+    private func isDue(_ probe: ProbeSpec) -> Bool {
+        guard !running.contains(probe.name), running.count < options.concurrency,
+            let due = nextDue[probe.name]
+        else { return false }
+        return due <= ContinuousClock.now
+    }
+
+    /// Until the next probe is due, but short enough to notice a stop or a reload soon.
+    private func sleepTime() -> Duration {
+        let now = ContinuousClock.now
+        let soonest = probes.filter { !running.contains($0.name) }.compactMap { nextDue[$0.name] }.min()
+        let untilDue = soonest.map { $0 - now } ?? .milliseconds(250)
+        let untilFlush = dirty ? (lastFlush.map { $0 + .seconds(1) - now } ?? .zero) : .milliseconds(250)
+        return max(.milliseconds(5), min(untilDue, untilFlush, .milliseconds(250)))
+    }
+
+    private func runProbe(_ probe: ProbeSpec, onResult: ResultHandler) async {
+        let start = ContinuousClock.now
+        let raw = await engine.probe(probe, labels: options.labels, stopping: { [stopFlag] in stopFlag.isSet })
+        guard let result = finish(probe, raw.redactedCopy(redactor), startedAt: start) else { return }
+        await onResult(result)
+    }
+
+    /// Records a result, unless its probe was removed meanwhile, and schedules the next run.
+    private func finish(_ probe: ProbeSpec, _ raw: ProbeResult, startedAt: ContinuousClock.Instant) -> ProbeResult? {
+        running.remove(probe.name)
+        guard probes.contains(where: { $0.name == probe.name }) else { return nil }
+        let current = probes.first { $0.name == probe.name } ?? probe
+        let result = state.probes[probe.name, default: ProbeState()].record(raw, policy: current.alert)
+        latest[probe.name] = result
+        nextDue[probe.name] = startedAt + current.interval + Self.jitter(for: current.interval)
+        dirty = true
+        return result
+    }
+
+    private func flush(_ onFlush: FlushHandler) async {
+        dirty = false
+        lastFlush = ContinuousClock.now
+        await onFlush(snapshot())
+    }
+
+    /// The outputs' view of the watch now.
+    public func snapshot() -> Snapshot {
+        let results = probes.compactMap { latest[$0.name] }
+        let uptime = (ContinuousClock.now - started).seconds
+        return Snapshot(
+            report: RunReport(results: results, startedAt: Date(), duration: uptime), state: state,
+            configLoaded: configLoaded, uptime: uptime)
+    }
+}
+
+extension ProbeResult {
+    /// This result with `redactor` applied to every text it holds.
+    func redactedCopy(_ redactor: Redactor) -> ProbeResult {
+        redactor.isEmpty ? self : redacted(redactor)
+    }
+}
+
+/// A one-way flag safe to read from any task.
+final class StopFlag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+
+    var isSet: Bool { value.withLock { $0 } }
+}

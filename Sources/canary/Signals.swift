@@ -1,0 +1,46 @@
+import Dispatch
+import Foundation
+
+/// SIGTERM, SIGINT and SIGHUP as an async stream, for `watch`.
+enum Signals {
+    static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP]
+
+    /// Unblocks the handled signals for this thread and the threads it starts. A parent
+    /// (a test runner's worker thread, a careless supervisor) can hand down a mask that
+    /// blocks SIGTERM, which would make the process impossible to stop gracefully.
+    static func unblock() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in handled { sigaddset(&set, signal) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Stops the signals' default actions and yields each one as it arrives.
+    static func stream() -> AsyncStream<Int32> {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = handled.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        let box = SourceBox(sources)
+        continuation.onTermination = { _ in box.cancel() }
+        return stream
+    }
+}
+
+/// Keeps the signal sources alive as long as the stream.
+private final class SourceBox: @unchecked Sendable {
+    // @unchecked: the sources are only cancelled, once, from the stream's termination.
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ sources: [any DispatchSourceSignal]) {
+        self.sources = sources
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import CanaryCore
+import Curl
+import Foundation
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Probe continuously, each probe on its own interval, rewriting the outputs as results arrive.",
+        discussion: """
+            A line per result on stdout. SIGHUP reloads the probe files (an invalid reload keeps the old probes \
+            and sets canary_config_load_success 0); SIGTERM or SIGINT stops new attempts, lets those in flight \
+            finish within --grace, writes the outputs once more and exits 0. Exits 3 if the files never loaded.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Probe files, or folders of *.yaml probe files.", valueName: "path"))
+    var paths: [String]
+
+    @OptionGroup var options: ProbeOptions
+
+    @Option(
+        help: ArgumentHelp("How long probes in flight may take to finish after SIGTERM.", valueName: "duration"),
+        transform: { text in
+            guard let duration = Units.duration(text) else { throw ValidationError("'\(text)' is not a duration") }
+            return duration
+        })
+    var grace: Duration = .seconds(10)
+
+    func validate() throws {
+        if options.deadline != nil { throw ValidationError("--deadline bounds one run; watch has none") }
+    }
+
+    func run() async throws {
+        let signals = Signals.stream()
+        let client = CurlClient()
+        defer { client.shutdown() }
+        let outputs = ReportOutputs(options: options, client: client)
+        let labels = try options.labels()
+        guard let probeSet = try await load(outputs: outputs, labels: labels) else {
+            throw ExitCode(Severity.unknown.exitCode)
+        }
+        let store = try openState()
+        defer { store?.close() }
+        let watcher = Watcher(
+            engine: Engine(client: client), probeSet: probeSet,
+            options: Engine.Options(concurrency: options.concurrency, labels: labels),
+            state: store?.state ?? RunState())
+        let signalTask = Task {
+            for await number in signals {
+                if number == SIGHUP {
+                    await reload(watcher)
+                } else {
+                    if !options.quiet { Terminal.error("canary: stopping (signal \(number))") }
+                    watcher.stop()
+                }
+            }
+        }
+        let format = options.format
+        let quiet = options.quiet
+        await watcher.run(
+            grace: grace,
+            onResult: { result in
+                guard !quiet || result.severity != .ok else { return }
+                Terminal.write(format == .json ? JSONReport.line(result) : WatchLine.text(result))
+            },
+            onFlush: { snapshot in await flush(snapshot, store: store, outputs: outputs, labels: labels) })
+        signalTask.cancel()
+    }
+
+    private func select(_ probeSet: ProbeSet) -> ProbeSet {
+        var probeSet = probeSet
+        if let shard = options.shard { probeSet.probes = probeSet.probes.filter { shard.contains($0.name) } }
+        if !options.only.isEmpty { probeSet.probes = probeSet.probes.filter { options.only.contains($0.name) } }
+        return probeSet
+    }
+
+    /// The first load: problems are printed and written as metrics, and watch exits 3.
+    private func load(outputs: ReportOutputs, labels: [String: String]) async throws -> ProbeSet? {
+        do {
+            return select(try ProbeLoader().load(paths: paths))
+        } catch {
+            printProblems(error)
+            let run = PrometheusReport.Run(labels: labels, timestamp: Date(), duration: 0, configLoaded: false)
+            _ = await outputs.writeMetrics(PrometheusReport.renderLoadFailure(run: run))
+            return nil
+        }
+    }
+
+    private func reload(_ watcher: Watcher) async {
+        do {
+            let probeSet = select(try ProbeLoader().load(paths: paths))
+            await watcher.reload(probeSet)
+            if !options.quiet { Terminal.error("canary: reloaded \(probeSet.probes.count) probes") }
+        } catch {
+            for problem in error.errors { Terminal.error(problem.description) }
+            Terminal.error("canary: reload failed (\(error.errors.count) problems); the old probes keep running")
+            await watcher.reloadFailed()
+        }
+    }
+
+    private func openState() throws -> StateStore? {
+        guard let path = options.state else { return nil }
+        do {
+            let store = try StateStore(path: path, lockTimeout: .seconds(30))
+            for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
+            return store
+        } catch {
+            Terminal.error("canary: --state: \(error)")
+            throw ExitCode(Severity.unknown.exitCode)
+        }
+    }
+
+    private func flush(
+        _ snapshot: Watcher.Snapshot, store: StateStore?, outputs: ReportOutputs, labels: [String: String]
+    ) async {
+        if let store {
+            store.state = snapshot.state
+            do { try store.save() } catch { Terminal.error("canary: --state: \(error)") }
+        }
+        if options.output != nil {
+            let text =
+                options.format == .json
+                ? JSONReport.render(snapshot.report) : TextReport(verbose: options.verbose).render(snapshot.report)
+            _ = outputs.writeReport(text)
+        }
+        let run = PrometheusReport.Run(
+            labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
+        _ = await outputs.writeMetrics(PrometheusReport.render(snapshot.report, run: run))
+    }
+}
+
+/// One line per result for `watch`'s text output.
+enum WatchLine {
+    static func text(_ result: ProbeResult) -> String {
+        let alerting = result.alerting ? " ALERTING" : ""
+        return "\(Timestamp.iso8601(result.startedAt)) \(result.probe) \(result.probeClass.rawValue) "
+            + "\(result.severity.label)\(alerting): \(result.message)\n"
+    }
+}

@@ -1,0 +1,127 @@
+import CanaryCore
+import CanarySimulator
+import CanaryTestSupport
+import Foundation
+import Testing
+
+/// `canary watch` as a long-running process: schedule, SIGHUP reloads, SIGTERM stops.
+@Suite("canary watch")
+struct WatchTests {
+    func probes(_ names: [String], server: SimulatorServer) -> String {
+        "defaults: {attempts: 1, interval: 1s}\nprobes:\n"
+            + names.map { "  - name: \($0)\n    url: \(server.baseURL)/ok\n" }.joined()
+    }
+
+    /// Polls `path` until `condition` holds for its text or `timeout` passes.
+    func waitFor(
+        _ path: String, timeout: Duration, _ condition: (String) -> Bool
+    ) async throws -> (text: String, waited: Duration) {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < timeout {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), condition(text) {
+                return (text, ContinuousClock.now - start)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestSupportError("\(path) did not reach the expected content within \(timeout)")
+    }
+
+    @Test(
+        "1 s probes reach the textfile within 2 s; SIGHUP adds a probe, keeps old ones on a broken file; SIGTERM exits 0"
+    )
+    func lifecycle() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(probes(["alpha", "beta"], server: server), to: "p.yaml", in: folder)
+        let textfile = "\(folder)/canary.prom"
+        // Started and timed apart from the tests that load the machine.
+        let (watch, first) = try await HeavyTests.exclusive {
+            let watch = try ChildProcess.Background(
+                CanaryBinary.path, ["watch", probeFile, "--textfile", textfile, "--format", "json", "--grace", "2s"],
+                environment: ["NO_COLOR": "1"])
+            watch.drainOutput()
+            let first = try await waitFor(textfile, timeout: .seconds(5)) {
+                $0.contains(#"probe_success{probe="alpha"} 1"#) && $0.contains(#"probe_success{probe="beta"} 1"#)
+            }
+            return (watch, first)
+        }
+        defer { watch.stop() }
+        #expect(first.waited < .seconds(2))
+        #expect(first.text.contains("canary_config_load_success 1"))
+
+        try Fixtures.write(probes(["alpha", "beta", "gamma"], server: server), to: "p.yaml", in: folder)
+        watch.send(SIGHUP)
+        _ = try await waitFor(textfile, timeout: .seconds(5)) { $0.contains(#"probe_success{probe="gamma"} 1"#) }
+
+        try Fixtures.write("probes:\n  - name: alpha\n    url: [broken\n", to: "p.yaml", in: folder)
+        watch.send(SIGHUP)
+        let broken = try await waitFor(textfile, timeout: .seconds(5)) { $0.contains("canary_config_load_success 0") }
+        #expect(broken.text.contains(#"probe_success{probe="gamma"} 1"#))
+        // The old probes keep running: their results keep arriving after the failed reload.
+        let before = try #require(runCount(broken.text))
+        _ = try await waitFor(textfile, timeout: .seconds(5)) { (runCount($0) ?? 0) > before }
+
+        watch.send(SIGTERM)
+        let status = await watch.waitForExit(timeout: .seconds(3))
+        try await server.shutdown()
+        #expect(status == 0)
+        #expect(FileManager.default.fileExists(atPath: textfile))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["canary.prom", "p.yaml"])
+    }
+
+    /// The watch's uptime, which rises with every flush.
+    func runCount(_ text: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix("canary_run_duration_seconds ") }
+            .flatMap { Double($0.split(separator: " ")[1]) }
+    }
+
+    @Test("a probe in flight at SIGTERM finishes within the grace period, then the outputs are written")
+    func gracefulStop() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(
+            """
+            probes:
+              - name: slow
+                url: \(server.baseURL)/slow?ms=700
+                attempts: 5
+                attempt_spacing: 10ms
+                interval: 1s
+            """, to: "p.yaml", in: folder)
+        let textfile = "\(folder)/canary.prom"
+        let watch = try ChildProcess.Background(
+            CanaryBinary.path, ["watch", probeFile, "--textfile", textfile, "--grace", "5s"])
+        watch.drainOutput()
+        defer { watch.stop() }
+        // Wait for the first flush (no results yet), then stop while the first attempt is in flight.
+        _ = try await waitFor(textfile, timeout: .seconds(5)) { $0.contains("canary_config_load_success 1") }
+        try await Task.sleep(for: .milliseconds(1200))
+        let start = ContinuousClock.now
+        watch.send(SIGTERM)
+        let status = await watch.waitForExit(timeout: .seconds(6))
+        let took = ContinuousClock.now - start
+        try await server.shutdown()
+        #expect(status == 0)
+        #expect(took < .seconds(5))
+        let text = try String(contentsOfFile: textfile, encoding: .utf8)
+        // The attempt in flight finished and was written; no further one was started, so
+        // the run has fewer than its 5 attempts (SIGTERM came 1.2 s in, attempts take 0.7 s).
+        #expect(text.contains(#"probe_http_status_code{probe="slow"} 200"#))
+        let attempts = text.split(separator: "\n").first {
+            $0.hasPrefix(#"canary_probe_attempts{probe="slow",class="ok"}"#)
+        }
+        let count = try #require(attempts.flatMap { Int($0.split(separator: " ")[1]) })
+        #expect((1...3).contains(count))
+    }
+
+    @Test("invalid probe files at start: exit 3, with the textfile saying so")
+    func neverLoaded() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let output = try await CanaryBinary.run([
+            "watch", Fixtures.path("broken/04-unknown-probe-key.yaml"), "--textfile", "\(folder)/c.prom",
+        ])
+        #expect(output.status == 3)
+        #expect(
+            try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8).contains("canary_config_load_success 0"))
+    }
+}
