@@ -90,7 +90,8 @@ public actor Watcher {
     ///   - onResult: Told of every result, judged against the state.
     ///   - onFlush: Writes the outputs; called at most once a second while results arrive.
     public func run(grace: Duration, onResult: @escaping ResultHandler, onFlush: @escaping FlushHandler) async {
-        await withTaskGroup(of: Void.self) { group in
+        // Discarding: a plain task group keeps every finished child until it is awaited.
+        await withDiscardingTaskGroup { group in
             while !isStopping {
                 for probe in probes where isDue(probe) {
                     running.insert(probe.name)
