@@ -32,9 +32,9 @@ test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## run: build in release mode and probe the portals in probes/
+## run: build in release mode and watch canary catch a replayed portal outage (offline, ~1 minute)
 run: release
-	.build/release/canary run probes/; status=$$?; echo "canary exited $$status (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)"
+	.build/release/canary demo
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -62,6 +62,22 @@ public struct ProbeLoader: Sendable {
         return ProbeSet(probes: probes, files: files, redactor: Redactor(secrets: secrets))
     }
 
+    /// Loads probes from `text`, as if read from a file named `file` (embedded probe sets).
+    /// - Throws: ``ProbeLoadError`` with every problem found.
+    public func load(text: String, file: String) throws(ProbeLoadError) -> ProbeSet {
+        let parsed = ProbeFileParser(file: file, environment: environment).parse(text)
+        var errors = parsed.errors
+        var seen = Set<String>()
+        for (probe, place) in parsed.probes where !seen.insert(probe.name).inserted {
+            errors.append(
+                ProbeFileError(
+                    file: file, line: place.line, column: place.column,
+                    message: "name: duplicate probe name '\(probe.name)'"))
+        }
+        guard errors.isEmpty else { throw ProbeLoadError(errors: errors) }
+        return ProbeSet(probes: parsed.probes.map(\.0), files: [file], redactor: Redactor(secrets: parsed.secrets))
+    }
+
     private func probeFiles(in paths: [String], errors: inout [ProbeFileError]) -> [String] {
         var files: [String] = []
         for path in paths {

@@ -59,7 +59,7 @@ public enum Units {
         seconds < 1 ? "\(Int((seconds * 1000).rounded()))ms" : "\(formatNumber(seconds, digits: 2))s"
     }
 
-    static func formatNumber(_ value: Double, digits: Int = 3) -> String {
+    public static func formatNumber(_ value: Double, digits: Int = 3) -> String {
         var text = String(format: "%.\(digits)f", value)
         while text.contains("."), text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }

@@ -7,8 +7,15 @@ struct Router: Sendable {
 
     private let flakyCounter = FlakyCounter()
     private let bombs = BombCache()
+    /// The scenario being replayed, which takes the portal, sign-in and status-page paths.
+    let scenario: ScenarioRoutes?
+
+    init(replay: ScenarioReplay? = nil) {
+        self.scenario = replay.map(ScenarioRoutes.init)
+    }
 
     func action(for request: RequestHead) -> SimulatorAction {
+        if let action = scenario?.action(for: request.path) { return action }
         guard let route = SimulatorRoute(path: request.path) else { return .respond(.status(404)) }
         let query = request.query
         switch route {

@@ -33,12 +33,19 @@ public final class SimulatorServer: Sendable {
         SimulatorRoute.allCases.map { ($0.usage, $0.summary) }
     }
 
-    private init(host: String, port: Int, group: MultiThreadedEventLoopGroup, listener: SimulatorListener) {
+    /// The scenario this server replays, if any.
+    public let replay: ScenarioReplay?
+
+    private init(
+        host: String, port: Int, group: MultiThreadedEventLoopGroup, listener: SimulatorListener,
+        replay: ScenarioReplay?
+    ) {
         self.host = host
         self.port = port
         self.group = group
         self.listener = listener.channel
-        let handler = ConnectionHandler(router: Router())
+        self.replay = replay
+        let handler = ConnectionHandler(router: Router(replay: replay))
         self.acceptTask = Task { await Self.accept(on: listener, handler: handler) }
     }
 
@@ -47,9 +54,12 @@ public final class SimulatorServer: Sendable {
     /// - Parameters:
     ///   - host: The address to bind, `127.0.0.1` unless told otherwise.
     ///   - port: The port to bind; 0 lets the kernel pick a free one, readable from ``port``.
+    ///   - replay: A scenario to replay on `/portal/`, `/login/` and `/status/api/v2/status.json`.
     /// - Returns: A running server; call ``shutdown()`` when done with it.
     /// - Throws: If the address cannot be resolved or bound.
-    public static func start(host: String = "127.0.0.1", port: Int = 0) async throws -> SimulatorServer {
+    public static func start(
+        host: String = "127.0.0.1", port: Int = 0, replay: ScenarioReplay? = nil
+    ) async throws -> SimulatorServer {
         // One thread is plenty for loopback I/O; request handling runs on Swift's pool.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
@@ -57,7 +67,7 @@ public final class SimulatorServer: Sendable {
             guard let boundPort = listener.channel.localAddress?.port else {
                 throw SimulatorServerError.noLocalAddress
             }
-            return SimulatorServer(host: host, port: boundPort, group: group, listener: listener)
+            return SimulatorServer(host: host, port: boundPort, group: group, listener: listener, replay: replay)
         } catch {
             try? await group.shutdownGracefully()
             throw error

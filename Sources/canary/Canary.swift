@@ -13,7 +13,7 @@ struct Canary: AsyncParsableCommand {
             (usage errors, invalid probe files, unwritable outputs, an exceeded --deadline).
             """,
         version: "canary \(CanaryVersion.current) (libcurl \(CurlVersion.libcurl), \(CurlVersion.tlsBackend))",
-        subcommands: [RunCommand.self, WatchCommand.self, ValidateCommand.self, SimulateCommand.self]
+        subcommands: [RunCommand.self, WatchCommand.self, ValidateCommand.self, SimulateCommand.self, DemoCommand.self]
     )
 }
 

@@ -1,0 +1,63 @@
+import Foundation
+import NIOCore
+
+/// The hosts a scenario plays, on one port by path prefix: the portal (`/portal/`), the
+/// sign-in page (`/login/`) and the vendor's status page in the Atlassian Statuspage form
+/// (`/status/api/v2/status.json`).
+struct ScenarioRoutes: Sendable {
+    static let statusPath = "/status/api/v2/status.json"
+
+    let replay: ScenarioReplay
+
+    /// The action for `path`, or `nil` when the path is not a scenario's.
+    func action(for path: String) -> SimulatorAction? {
+        if path == Self.statusPath { return .respond(statusPage()) }
+        if path == "/portal" || path.hasPrefix("/portal/") { return serve(.portal, page: Pages.ok) }
+        if path == "/login" || path.hasPrefix("/login/") { return serve(.login, page: Pages.login) }
+        return nil
+    }
+
+    private func serve(_ target: Scenario.Target, page: String) -> SimulatorAction {
+        let (behaviour, index) = replay.next(target)
+        let requestID = String(
+            format: "%08x-sim-%@-%06d", UInt32(truncatingIfNeeded: replay.seed), target.rawValue, index)
+        func withID(_ response: HTTPResponse) -> HTTPResponse {
+            var response = response
+            response.headers.append(("x-ms-request-id", requestID))
+            return response
+        }
+        switch behaviour {
+        case .healthy:
+            // Latency jitter of a healthy service: 5 to 40 ms.
+            return .delay(milliseconds: 5 + index % 36, then: .respond(withID(.html(page))))
+        case .gatewayTimeout(let milliseconds):
+            return .delay(milliseconds: milliseconds, then: .respond(withID(.status(504))))
+        case .blankPage:
+            return .respond(withID(.html(Pages.blank)))
+        case .errorPage:
+            return .respond(withID(.html(Pages.error)))
+        case .slow(let milliseconds):
+            return .delay(milliseconds: milliseconds, then: .respond(withID(.html(page))))
+        case .hang:
+            return .hang
+        }
+    }
+
+    private func statusPage() -> HTTPResponse {
+        let indicator = replay.phase.indicator
+        let description =
+            switch indicator {
+            case .none: "All Systems Operational"
+            case .minor: "Minor Service Outage"
+            case .major: "Partial System Outage"
+            case .critical: "Major System Outage"
+            }
+        let json = """
+            {"page":{"id":"canary-simulator","name":"Vendor status (simulated)","time_zone":"Etc/UTC",\
+            "updated_at":"\(Scenario.clockWithSeconds(replay.now))"},\
+            "status":{"indicator":"\(indicator.rawValue)","description":"\(description)"}}
+            """
+        return HTTPResponse(
+            status: 200, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: json + "\n"))
+    }
+}

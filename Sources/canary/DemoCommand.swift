@@ -1,0 +1,181 @@
+import ArgumentParser
+import CanaryCore
+import CanarySimulator
+import Curl
+import Foundation
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Watch canary catch a replayed portal outage, offline, in about a minute.",
+        discussion: """
+            Starts the simulator on a loopback port replaying incident MO1329260 (a self-service portal failing \
+            with intermittent 504s and blank pages for four hours), probes it with the watch engine, narrates \
+            what canary sees on the scenario's clock, and writes the metrics to ./canary-demo.prom.
+            """
+    )
+
+    @Option(help: "Scenario seconds per real second (default: the whole scenario in about a minute).")
+    var speed: Double?
+
+    @Option(help: "Decides which requests fail; the same seed replays the same incident.")
+    var seed: UInt64 = 1_329_260
+
+    @Option(help: ArgumentHelp("Where to write the Prometheus text.", valueName: "file"))
+    var textfile = "canary-demo.prom"
+
+    func validate() throws {
+        if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be above 0") }
+    }
+
+    func run() async throws {
+        let scenario = Scenario.mo1329260
+        let replay = ScenarioReplay(scenario: scenario, speed: speed ?? defaultSpeed(scenario), seed: seed)
+        let server = try await SimulatorServer.start(replay: replay)
+        let probeSet = try DemoProbes.probeSet(simulator: server.baseURL)
+        let client = CurlClient()
+        defer { client.shutdown() }
+        let session = DemoSession(
+            narrator: DemoNarrator(
+                probes: probeSet.probes.map(\.name), portal: "mysignins", statusPage: "vendor-status",
+                milestones: .init(
+                    onset: scenario.onset.map(Double.init), acknowledged: scenario.acknowledged.map(Double.init),
+                    recovered: scenario.recovered.map(Double.init)),
+                // A line per 15 scenario minutes at the default speed, fewer when faster.
+                period: 900 * max(1, (replay.speed / defaultSpeed(scenario)).rounded())),
+            probes: probeSet.probes.map(\.name), terminal: Terminal.stdoutIsTTY && Terminal.colourStdout)
+        await session.say(introduction(replay, server: server), milestone: false)
+        let watcher = Watcher(
+            engine: Engine(client: client), probeSet: probeSet, options: Engine.Options(concurrency: 8))
+        let signals = Signals.stream()
+        let end = ContinuousClock.now + replay.realOffset(of: Double(scenario.end))
+        // Stops at the scenario's end, or earlier on SIGINT/SIGTERM.
+        let stopper = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(until: end) }
+                group.addTask {
+                    await announcePhases(replay, to: session)
+                }
+                group.addTask {
+                    for await number in signals where number != SIGHUP { break }
+                }
+                _ = await group.next()
+                group.cancelAll()
+            }
+            watcher.stop()
+        }
+        let path = textfile
+        await watcher.run(
+            grace: .seconds(2),
+            onResult: { result in await session.observe(result, at: replay.scenarioTime(of: Date())) },
+            onFlush: { snapshot in
+                let run = PrometheusReport.Run(timestamp: Date(), duration: snapshot.uptime)
+                do {
+                    try AtomicFile.write(PrometheusReport.render(snapshot.report, run: run), to: path)
+                } catch {
+                    Terminal.error("canary: \(error)")
+                }
+            })
+        stopper.cancel()
+        try await server.shutdown()
+        await session.finish()
+        Terminal.write("\nmetrics written to \(path) (promtool check metrics \(path))\n")
+    }
+
+    /// The whole scenario in about a minute.
+    private func defaultSpeed(_ scenario: Scenario) -> Double {
+        Double(scenario.length) / 60
+    }
+
+    private func introduction(_ replay: ScenarioReplay, server: SimulatorServer) -> String {
+        let scenario = replay.scenario
+        let minutes = scenario.length / 60
+        let seconds = Int((Double(scenario.length) / replay.speed).rounded())
+        return """
+            canary demo: incident MO1329260 replayed against a local simulator (\(server.baseURL)),
+            \(minutes / 60)h\(String(format: "%02d", minutes % 60))m of scenario time in about \(seconds) s \
+            (\(Units.formatNumber(replay.speed))x). Probes: mysignins (the portal), entra-login (the sign-in page), \
+            vendor-status (the vendor's status page), every 500 ms, 3 attempts each.
+
+            """
+    }
+
+    /// Narrates the scenario's own phase changes: the ground truth the probes are measured against.
+    private func announcePhases(_ replay: ScenarioReplay, to session: DemoSession) async {
+        var current = -1
+        while !Task.isCancelled {
+            let phase = replay.phase
+            await session.tick(at: replay.now)
+            if phase.start != current {
+                current = phase.start
+                await session.say("\(DemoNarrator.clock(replay.now))  -- scenario: \(phase.name)", milestone: false)
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
+
+/// The demo's output: narration lines, and on a terminal a status line kept at the
+/// bottom and updated in place.
+actor DemoSession {
+    private var narrator: DemoNarrator
+    private let probes: [String]
+    private let terminal: Bool
+    private var states: [String: ProbeResult] = [:]
+    private var clock = 0.0
+    private var statusShown = false
+
+    init(narrator: DemoNarrator, probes: [String], terminal: Bool) {
+        self.narrator = narrator
+        self.probes = probes
+        self.terminal = terminal
+    }
+
+    func observe(_ result: ProbeResult, at time: Double) {
+        clock = time
+        states[result.probe] = result
+        for event in narrator.observe(result, at: time) {
+            say(event.text, milestone: event.isMilestone, severity: event.severity)
+        }
+        drawStatus()
+    }
+
+    func say(_ line: String, milestone: Bool, severity: Severity? = nil) {
+        eraseStatus()
+        if terminal, milestone {
+            Terminal.write("\u{1B}[1;36m\(line)\u{1B}[0m\n")
+        } else if terminal, let severity, severity != .ok {
+            Terminal.write("\u{1B}[\(severity == .warning ? "33" : "31")m\(line)\u{1B}[0m\n")
+        } else {
+            Terminal.write(line + "\n")
+        }
+        drawStatus()
+    }
+
+    /// The scenario clock moved to `time`.
+    func tick(at time: Double) {
+        for event in narrator.tick(at: time) { say(event.text, milestone: false, severity: event.severity) }
+    }
+
+    func finish() {
+        for event in narrator.closePeriod() { say(event.text, milestone: false, severity: event.severity) }
+        eraseStatus()
+        Terminal.write(narrator.summary())
+    }
+
+    private func drawStatus() {
+        guard terminal else { return }
+        let parts = probes.map { name in
+            guard let result = states[name] else { return "\(name): -" }
+            return "\(name): \(result.probeClass.rawValue)\(result.alerting ? " (ALERTING)" : "")"
+        }
+        Terminal.write("\u{1B}[7m \(DemoNarrator.clock(clock))  \(parts.joined(separator: "  |  ")) \u{1B}[0m")
+        statusShown = true
+    }
+
+    private func eraseStatus() {
+        guard statusShown else { return }
+        Terminal.write("\r\u{1B}[K")
+        statusShown = false
+    }
+}

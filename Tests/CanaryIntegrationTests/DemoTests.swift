@@ -1,0 +1,67 @@
+import CanaryCore
+import CanaryTestSupport
+import Foundation
+import Testing
+
+/// `canary simulate` and `canary demo` as processes.
+@Suite("canary simulate and demo")
+struct DemoTests {
+    @Test("canary demo detects the outage within two probe intervals of the onset and writes clean metrics")
+    func demo() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let speed = 1500.0
+        let output = try await CanaryBinary.run(
+            ["demo", "--speed", "\(Int(speed))", "--textfile", "\(folder)/canary-demo.prom"], timeout: 60)
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("gateway_timeout"))
+        #expect(output.stdout.contains("blank_page"))
+        #expect(output.stdout.contains("the vendor's status page now admits the incident"))
+        // "detected gateway_timeout on mysignins 240 s (4m00s) after onset (scenario time)"
+        let line = try #require(output.stdout.split(separator: "\n").first { $0.contains(">> detected ") })
+        let words = line.split(separator: " ")
+        let index = try #require(words.firstIndex(of: "s") ?? words.firstIndex { $0.hasPrefix("s") && $0.count == 1 })
+        let seconds = try #require(Double(words[index - 1]))
+        // Two intervals of 500 ms, in scenario time.
+        #expect(seconds >= 0 && seconds <= 2 * 0.5 * speed, "\(line)")
+        let text = try String(contentsOfFile: "\(folder)/canary-demo.prom", encoding: .utf8)
+        let check = try await ChildProcess.run("promtool", ["check", "metrics"], stdin: text)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(text.contains(#"canary_probe_result{probe="mysignins""#))
+    }
+
+    @Test("canary simulate answers on the given address; canary run classifies each route as DESIGN.md says")
+    func simulate() async throws {
+        let port = try ChildProcess.freePort()
+        let simulator = try ChildProcess.Background(
+            CanaryBinary.path, ["simulate", "--listen", "127.0.0.1:\(port)", "--scenario", "healthy"])
+        simulator.drainOutput()
+        defer { simulator.stop() }
+        let base = "http://127.0.0.1:\(port)"
+        _ = try await Scraper.get(base + "/ok")
+        let routes: [(route: String, expected: ProbeClass, extra: String)] = [
+            ("/ok", .ok, ""), ("/portal/", .ok, ""), ("/status/504", .gatewayTimeout, ""),
+            ("/status/502", .badGateway, ""), ("/status/503", .serviceUnavailable, ""),
+            ("/status/500", .serverError, ""), ("/status/429", .rateLimited, ""),
+            ("/status/404", .unexpectedStatus, ""),
+            ("/blank", .blankPage, ""), ("/empty", .blankPage, ""), ("/error-page", .errorPage, ""),
+            ("/ok", .contentMismatch, "expect: {body_contains: [Nope]}"),
+            ("/slow?ms=300", .slow, "expect: {latency: {warning: 100ms}}"), ("/hang", .timeout, "timeout: 300ms"),
+            ("/reset", .protocolError, ""), ("/redirect-loop", .redirectLoop, "max_redirects: 3"),
+            ("/huge?bytes=3000000", .responseTooLarge, "max_body_bytes: 1MiB"),
+        ]
+        let folder = try Fixtures.temporaryFolder()
+        let yaml =
+            "defaults: {attempts: 1}\nprobes:\n"
+            + routes.enumerated().map { index, route in
+                "  - name: r\(index)\n    url: \"\(base)\(route.route)\"\n"
+                    + (route.extra.isEmpty ? "" : "    \(route.extra)\n")
+            }.joined()
+        let probes = try Fixtures.write(yaml, to: "p.yaml", in: folder)
+        let output = try await CanaryBinary.run(["run", probes, "--format", "json"])
+        #expect(output.status == 2)
+        let classes = output.stdout.split(separator: "\n").map {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["class"] as? String
+        }
+        #expect(classes == routes.map { $0.expected.rawValue })
+    }
+}

@@ -1,0 +1,99 @@
+import CanaryCore
+import CanarySimulator
+import CanaryTestSupport
+import Curl
+import Foundation
+import Testing
+
+@Suite("Scenarios")
+struct ScenarioTests {
+    static func clock(_ hour: Int, _ minute: Int) -> Double { Double(hour * 3600 + minute * 60) }
+
+    @Test("a fixed seed replays the same sequence of behaviours; another seed does not")
+    func deterministic() {
+        let scenario = Scenario.mo1329260
+        func sequence(seed: UInt64) -> [Scenario.Behaviour] {
+            (0..<500).map { scenario.behaviour(for: .portal, request: $0, at: Self.clock(11, 30), seed: seed) }
+        }
+        #expect(sequence(seed: 7) == sequence(seed: 7))
+        #expect(sequence(seed: 7) != sequence(seed: 8))
+        // The mix is what the phase says: about 60% 504s and 25% blank pages at 11:30.
+        let picks = sequence(seed: 7)
+        #expect((250...350).contains(picks.count { if case .gatewayTimeout = $0 { true } else { false } }))
+        #expect((90...160).contains(picks.count { $0 == .blankPage }))
+        // The sign-in page stays healthy throughout.
+        #expect(
+            (0..<200).allSatisfy {
+                scenario.behaviour(for: .login, request: $0, at: Self.clock(11, 30), seed: 7) == .healthy
+            })
+    }
+
+    @Test("the same seed gives the same responses over real sockets, request by request")
+    func deterministicServer() async throws {
+        func statuses() async throws -> [Int] {
+            let replay = ScenarioReplay(scenario: .flaky, speed: 1, seed: 42)
+            let server = try await SimulatorServer.start(replay: replay)
+            let client = CurlClient()
+            defer { client.shutdown() }
+            var statuses: [Int] = []
+            for _ in 0..<30 {
+                let response = await client.perform(CurlRequest(url: server.baseURL + "/login/"))
+                statuses.append(response.status)
+            }
+            try await server.shutdown()
+            return statuses
+        }
+        let first = try await statuses()
+        #expect(first == (try await statuses()))
+        #expect(first.contains(504) && first.contains(200))
+    }
+
+    @Test("mo1329260's phase boundaries fall at the right scenario times", arguments: [60.0, 600.0])
+    func phaseBoundaries(speed: Double) {
+        let replay = ScenarioReplay(scenario: .mo1329260, speed: speed)
+        let expected: [(hour: Int, minute: Int, indicator: Scenario.Indicator)] = [
+            (10, 0, .none), (10, 45, .major), (12, 30, .major), (14, 15, .major), (14, 45, .none),
+        ]
+        for boundary in expected {
+            let time = Self.clock(boundary.hour, boundary.minute)
+            let real = replay.realOffset(of: time)
+            #expect(abs(real.seconds - (time - Self.clock(9, 50)) / speed) < 0.001)
+            let before = replay.scenario.phase(at: replay.scenarioTime(afterReal: real - .milliseconds(2)))
+            let after = replay.scenario.phase(at: replay.scenarioTime(afterReal: real + .milliseconds(2)))
+            #expect(Double(before.start) < time)
+            #expect(Double(after.start) == time)
+            #expect(after.indicator == boundary.indicator)
+        }
+        #expect(replay.scenario.phase(at: Self.clock(10, 44)).indicator == .none)
+    }
+
+    @Test("the status page says none until the acknowledgement, then major (real time, high speed)")
+    func statusPageOverTime() async throws {
+        // At 3000x, 10:45 comes 1.1 s after the start.
+        let replay = ScenarioReplay(scenario: .mo1329260, speed: 3000)
+        let server = try await SimulatorServer.start(replay: replay)
+        let client = CurlClient()
+        defer { client.shutdown() }
+        func indicator() async -> String {
+            let response = await client.perform(CurlRequest(url: server.baseURL + "/status/api/v2/status.json"))
+            let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            return (json?["status"] as? [String: Any])?["indicator"] as? String ?? "?"
+        }
+        try await Task.sleep(until: .now + .milliseconds(500))
+        let early = await indicator()
+        try await Task.sleep(for: .milliseconds(1300))
+        let late = await indicator()
+        try await server.shutdown()
+        #expect(early == "none")
+        #expect(late == "major")
+    }
+
+    @Test("the demo's compiled-in probes are probes/demo.yaml")
+    func demoProbes() throws {
+        let file = try String(
+            contentsOfFile: Fixtures.packageRoot.appendingPathComponent("probes/demo.yaml").path, encoding: .utf8)
+        #expect(DemoProbes.yaml == file)
+        let set = try DemoProbes.probeSet(simulator: "http://127.0.0.1:1")
+        #expect(set.probes.map(\.name) == ["mysignins", "entra-login", "vendor-status"])
+    }
+}
