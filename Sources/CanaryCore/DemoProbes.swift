@@ -4,8 +4,10 @@ public enum DemoProbes {
     public static let yaml = #"""
         # The probes of `canary demo`: the built-in simulator replaying incident MO1329260 (a
         # self-service portal failing with intermittent 504s and blank pages for four hours).
-        # {{simulator}} stands for the simulator's address; `canary demo` fills it in. This file
-        # is also compiled into canary, so the demo works from any folder.
+        # The address is `canary simulate`'s default, so these probes also work against
+        #   canary simulate --scenario mo1329260 --speed 60
+        # `canary demo` replaces it with its own simulator's. This file is also compiled into
+        # canary, so the demo works from any folder.
         defaults:
           interval: 500ms
           timeout: 1s
@@ -15,8 +17,8 @@ public enum DemoProbes {
           labels: {service: entra}
 
         probes:
-          - name: mysignins
-            url: "{{simulator}}/portal/"
+          - name: demo-mysignins
+            url: "http://127.0.0.1:8080/portal/"
             expect:
               body_contains: ["My Sign-Ins"]
               latency: {warning: 500ms, critical: 2s}
@@ -24,25 +26,28 @@ public enum DemoProbes {
             capture_headers: [x-ms-request-id]
             labels: {portal: mysignins}
 
-          - name: entra-login
-            url: "{{simulator}}/login/"
+          - name: demo-login
+            url: "http://127.0.0.1:8080/login/"
             expect:
               body_contains: ["Sign in"]
               latency: {warning: 500ms, critical: 2s}
             labels: {portal: login}
 
           # The vendor's status page: content_mismatch means it admits an incident.
-          - name: vendor-status
-            url: "{{simulator}}/status/api/v2/status.json"
+          - name: demo-status-page
+            url: "http://127.0.0.1:8080/status/api/v2/status.json"
             expect:
               body_matches: ['"indicator": *"none"']
             labels: {portal: status}
 
         """#
 
+    /// The address in the file: `canary simulate`'s default.
+    public static let defaultSimulator = "http://127.0.0.1:8080"
+
     /// The probes, pointed at the simulator at `baseURL`.
     public static func probeSet(simulator baseURL: String) throws(ProbeLoadError) -> ProbeSet {
         try ProbeLoader(environment: [:]).load(
-            text: yaml.replacingOccurrences(of: "{{simulator}}", with: baseURL), file: "probes/demo.yaml")
+            text: yaml.replacingOccurrences(of: defaultSimulator, with: baseURL), file: "probes/demo.yaml")
     }
 }

@@ -37,7 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
         defer { client.shutdown() }
         let session = DemoSession(
             narrator: DemoNarrator(
-                probes: probeSet.probes.map(\.name), portal: "mysignins", statusPage: "vendor-status",
+                probes: probeSet.probes.map(\.name), portal: "demo-mysignins", statusPage: "demo-status-page",
                 milestones: .init(
                     onset: scenario.onset.map(Double.init), acknowledged: scenario.acknowledged.map(Double.init),
                     recovered: scenario.recovered.map(Double.init)),
@@ -94,8 +94,8 @@ struct DemoCommand: AsyncParsableCommand {
         return """
             canary demo: incident MO1329260 replayed against a local simulator (\(server.baseURL)),
             \(minutes / 60)h\(String(format: "%02d", minutes % 60))m of scenario time in about \(seconds) s \
-            (\(Units.formatNumber(replay.speed))x). Probes: mysignins (the portal), entra-login (the sign-in page), \
-            vendor-status (the vendor's status page), every 500 ms, 3 attempts each.
+            (\(Units.formatNumber(replay.speed))x). Probes: demo-mysignins (the portal), demo-login (the sign-in page), \
+            demo-status-page (the vendor's status page), every 500 ms, 3 attempts each.
 
             """
     }

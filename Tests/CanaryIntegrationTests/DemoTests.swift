@@ -26,7 +26,7 @@ struct DemoTests {
         let text = try String(contentsOfFile: "\(folder)/canary-demo.prom", encoding: .utf8)
         let check = try await ChildProcess.run("promtool", ["check", "metrics"], stdin: text)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        #expect(text.contains(#"canary_probe_result{probe="mysignins""#))
+        #expect(text.contains(#"canary_probe_result{probe="demo-mysignins""#))
     }
 
     @Test("canary simulate answers on the given address; canary run classifies each route as DESIGN.md says")

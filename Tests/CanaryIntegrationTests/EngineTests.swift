@@ -143,8 +143,9 @@ struct EngineTests {
         #expect(result.probeClass == .timeout)
         let total = try #require(result.attempts.first?.timings.total)
         #expect(total >= 1 && total < 1.1, "libcurl measured \(total) s")
+        // As the test sees it, scheduling on a busy machine included; bench/ measures it closely.
         #expect(elapsed >= .seconds(1))
-        #expect(elapsed < .milliseconds(1100))
+        #expect(elapsed < .milliseconds(1500))
     }
 
     @Test("many probes run concurrently and keep their order in the report")
