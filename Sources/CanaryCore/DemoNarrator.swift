@@ -160,12 +160,12 @@ public struct DemoNarrator: Sendable {
             lines.append(line)
         }
         lines.append("")
-        lines.append("PROBE           RUNS  FAILING  ATTEMPTS BY CLASS")
+        lines.append("PROBE               RUNS  FAILING  ATTEMPTS BY CLASS")
         for name in probes {
             let counts = (attempts[name] ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }
             let run = runs[name] ?? (0, 0)
             lines.append(
-                name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                name.padding(toLength: 18, withPad: " ", startingAt: 0)
                     + String(repeating: " ", count: max(1, 7 - String(run.total).count)) + "\(run.total)"
                     + String(repeating: " ", count: max(1, 9 - String(run.failing).count)) + "\(run.failing)"
                     + "  " + counts.joined(separator: ", "))
