@@ -125,7 +125,9 @@ public struct Engine: Sendable {
             message: attempts.isEmpty ? "not run: --deadline reached before the first attempt" : verdict.message,
             startedAt: startedAt,
             duration: (clock.now - start).seconds,
-            attempts: attempts
+            attempts: attempts,
+            plannedAttempts: spec.attempts,
+            latency: spec.expect.latency
         )
     }
 
@@ -143,7 +145,9 @@ public struct Engine: Sendable {
             message: "not run: --deadline\(bound) reached before this probe started",
             startedAt: Date(),
             duration: 0,
-            attempts: []
+            attempts: [],
+            plannedAttempts: spec.attempts,
+            latency: spec.expect.latency
         )
     }
 }

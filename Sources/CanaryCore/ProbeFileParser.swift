@@ -287,18 +287,13 @@ final class ProbeFileParser {
         var ranges: [ClosedRange<Int>] = []
         for item in items {
             guard let text = string(item, "expect.status") else { return nil }
-            let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map {
-                Int($0.trimmingCharacters(in: .whitespaces))
-            }
-            guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil else {
-                error(at: item, "expect.status: '\(text)' is not a status or a range like 200-299")
+            switch StatusSet.range(text) {
+            case .success(let range):
+                ranges.append(range)
+            case .failure(let problem):
+                error(at: item, "expect.status: \(problem)")
                 return nil
             }
-            guard (100...599).contains(low), (100...599).contains(high), low <= high else {
-                error(at: item, "expect.status: \(text) is outside 100-599")
-                return nil
-            }
-            ranges.append(low...high)
         }
         guard !ranges.isEmpty else {
             error(at: node, "expect.status: the list is empty")

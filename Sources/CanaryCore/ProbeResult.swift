@@ -18,6 +18,10 @@ public struct ProbeResult: Sendable, Codable {
     public var duration: Double
     /// Every attempt, in order; none is hidden.
     public var attempts: [AttemptResult]
+    /// Attempts the probe asks for (fewer ran when a deadline or a stop cut the run short).
+    public var plannedAttempts: Int
+    /// The probe's `expect.latency`, for outputs that show thresholds (Nagios perfdata).
+    public var latency: Thresholds
     /// The probe's record over recent runs; without run state, this run alone.
     public var history: ProbeHistory
     /// What the probe contributes to the exit code: its own severity without run state;
@@ -38,6 +42,8 @@ public struct ProbeResult: Sendable, Codable {
         startedAt: Date,
         duration: Double,
         attempts: [AttemptResult],
+        plannedAttempts: Int? = nil,
+        latency: Thresholds = Thresholds(),
         history: ProbeHistory? = nil
     ) {
         self.probe = probe
@@ -52,6 +58,8 @@ public struct ProbeResult: Sendable, Codable {
         self.startedAt = startedAt
         self.duration = duration
         self.attempts = attempts
+        self.plannedAttempts = plannedAttempts ?? attempts.count
+        self.latency = latency
         self.history = history ?? ProbeHistory(runFailed: severity.isFailing, at: startedAt)
         self.alertSeverity = severity
     }
@@ -60,7 +68,7 @@ public struct ProbeResult: Sendable, Codable {
     public var failedAttempts: Int { attempts.count { $0.severity.isFailing } }
 
     /// The median and the maximum total time over the attempts that got a response.
-    public var latency: (p50: Double, max: Double)? {
+    public var latencySummary: (p50: Double, max: Double)? {
         let totals = attempts.filter { $0.httpStatus != nil }.map(\.timings.total).sorted()
         guard let maximum = totals.last else { return nil }
         let middle = totals.count / 2

@@ -20,7 +20,7 @@ public struct TextReport: Sendable {
         var rows = [["PROBE", "CLASS", "SEVERITY", "FAILED", "P50", "MAX", "DETAIL"]]
         var severities: [Severity?] = [nil]
         for result in shown {
-            let latency = result.latency
+            let latency = result.latencySummary
             rows.append([
                 result.probe,
                 result.probeClass.rawValue + (result.intermittent ? "~" : ""),

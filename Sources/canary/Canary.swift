@@ -13,7 +13,10 @@ struct Canary: AsyncParsableCommand {
             (usage errors, invalid probe files, unwritable outputs, an exceeded --deadline).
             """,
         version: "canary \(CanaryVersion.current) (libcurl \(CurlVersion.libcurl), \(CurlVersion.tlsBackend))",
-        subcommands: [RunCommand.self, WatchCommand.self, ValidateCommand.self, SimulateCommand.self, DemoCommand.self]
+        subcommands: [
+            RunCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, SimulateCommand.self,
+            DemoCommand.self,
+        ]
     )
 }
 
@@ -39,6 +42,10 @@ enum Main {
         } catch {
             if Canary.exitCode(for: error) == .success { Canary.exit(withError: error) }
             let message = Canary.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            if CommandLine.arguments.dropFirst().first == "check" {
+                // A monitor shows the plugin's stdout: say it there, in the plugin form.
+                Terminal.write("CANARY UNKNOWN - \(message)\n")
+            }
             Terminal.error("canary: \(message) (see 'canary --help')")
             Foundation.exit(Severity.unknown.exitCode)
         }

@@ -2,47 +2,26 @@ import ArgumentParser
 import CanaryCore
 import Foundation
 
-/// Report formats on stdout.
+/// Report formats on stdout (or `--output`).
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case text
     case json
+    case nagios
+    case junit
 }
 
 extension Severity: ExpressibleByArgument {}
 
-/// Options shared by the commands that probe.
-struct ProbeOptions: ParsableArguments {
-    @Option(help: "Report format on stdout: text or json.")
-    var format: ReportFormat = .text
+/// Where results go and how they judge the exit code: shared by run, watch and check.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Report format on stdout: text, json, nagios or junit (default: text; nagios for check).")
+    var format: ReportFormat?
 
     @Option(help: ArgumentHelp("Write the report to this file (atomically) instead of stdout.", valueName: "file"))
     var output: String?
 
-    @Option(help: "Probes in flight at once.")
-    var concurrency: Int = 32
-
-    @Option(
-        help: ArgumentHelp(
-            "Hard bound on the whole run (e.g. 30s); probes left unrun make the exit code 3.", valueName: "duration"),
-        transform: { text in
-            guard let duration = Units.duration(text), duration > .zero else {
-                throw ValidationError("'\(text)' is not a duration (write 250ms, 10s, 5m, 1h)")
-            }
-            return duration
-        })
-    var deadline: Duration?
-
-    @Option(
-        name: .customLong("fail-on"),
-        help: ArgumentHelp(
-            "The lowest severity that makes the exit code non-zero: warning or critical.", valueName: "severity"))
-    var failOn: Severity = .warning
-
-    @Option(help: ArgumentHelp("Run only the probe with this name (repeatable).", valueName: "name"))
-    var only: [String] = []
-
-    @Option(help: ArgumentHelp("Add a label to every probe, e.g. location=eu-west (repeatable).", valueName: "k=v"))
-    var label: [String] = []
+    @Option(help: ArgumentHelp("Also write JUnit XML to this file, atomically.", valueName: "file"))
+    var junit: String?
 
     @Option(
         help: ArgumentHelp(
@@ -59,10 +38,85 @@ struct ProbeOptions: ParsableArguments {
     var pushLabel: [String] = []
 
     @Option(
+        name: .customLong("fail-on"),
         help: ArgumentHelp(
-            "Keep run state in this file: alerting across runs, and (for run) only the probes that are due.",
-            valueName: "file"))
-    var state: String?
+            "The lowest severity that makes the exit code non-zero: warning or critical.", valueName: "severity"))
+    var failOn: Severity = .warning
+
+    @Option(help: ArgumentHelp("Add a label to every probe, e.g. location=eu-west (repeatable).", valueName: "k=v"))
+    var label: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Show every attempt with its phase timings.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Show only probes that are not OK, and no summary.")
+    var quiet = false
+
+    func validate() throws {
+        guard failOn == .warning || failOn == .critical else {
+            throw ValidationError("--fail-on must be warning or critical")
+        }
+        _ = try labels()
+        _ = try pushGrouping()
+        if let push, URLComponents(string: push)?.host == nil {
+            throw ValidationError("--push '\(push)' is not a URL like http://pushgateway:9091")
+        }
+    }
+
+    /// `--label` values as a dictionary.
+    func labels() throws -> [String: String] {
+        try Dictionary(pairs(label, flag: "--label").map { ($0.name, $0.value) }) { _, last in last }
+    }
+
+    /// `--push-label` values, in order.
+    func pushGrouping() throws -> [(name: String, value: String)] {
+        try pairs(pushLabel, flag: "--push-label")
+    }
+
+    private func pairs(_ items: [String], flag: String) throws -> [(name: String, value: String)] {
+        try items.map { item in
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, LabelName.isValid(String(parts[0])) else {
+                throw ValidationError("\(flag) '\(item)' is not name=value with a valid label name")
+            }
+            return (String(parts[0]), String(parts[1]))
+        }
+    }
+
+    /// The report in the chosen format.
+    func render(_ report: RunReport, defaultFormat: ReportFormat) -> String {
+        switch format ?? defaultFormat {
+        case .json:
+            return JSONReport.render(report)
+        case .nagios:
+            return NagiosReport.render(report)
+        case .junit:
+            return JUnitReport.render(report)
+        case .text:
+            let colour = output == nil && Terminal.colourStdout
+            return TextReport(colour: colour, verbose: verbose, quiet: quiet).render(report)
+        }
+    }
+}
+
+/// Which probes run, and how many at once: shared by run and watch.
+struct SelectionOptions: ParsableArguments {
+    @Option(help: "Probes in flight at once.")
+    var concurrency: Int = 32
+
+    @Option(
+        help: ArgumentHelp(
+            "Hard bound on the whole run (e.g. 30s); probes left unrun make the exit code 3.", valueName: "duration"),
+        transform: { text in
+            guard let duration = Units.duration(text), duration > .zero else {
+                throw ValidationError("'\(text)' is not a duration (write 250ms, 10s, 5m, 1h)")
+            }
+            return duration
+        })
+    var deadline: Duration?
+
+    @Option(help: ArgumentHelp("Run only the probe with this name (repeatable).", valueName: "name"))
+    var only: [String] = []
 
     @Option(
         help: ArgumentHelp(
@@ -75,47 +129,28 @@ struct ProbeOptions: ParsableArguments {
         })
     var shard: Shard?
 
-    @Flag(name: .shortAndLong, help: "Show every attempt with its phase timings.")
-    var verbose = false
-
-    @Flag(name: .shortAndLong, help: "Show only probes that are not OK, and no summary.")
-    var quiet = false
+    @Option(
+        help: ArgumentHelp(
+            "Keep run state in this file: alerting across runs, and (for run) only the probes that are due.",
+            valueName: "file"))
+    var state: String?
 
     func validate() throws {
         guard concurrency >= 1, concurrency <= 10_000 else {
             throw ValidationError("--concurrency must be between 1 and 10000")
         }
-        guard failOn == .warning || failOn == .critical else {
-            throw ValidationError("--fail-on must be warning or critical")
-        }
-        _ = try labels()
-        _ = try pushGrouping()
-        if let push, URLComponents(string: push)?.host == nil {
-            throw ValidationError("--push '\(push)' is not a URL like http://pushgateway:9091")
-        }
     }
 
-    /// `--push-label` values, in order.
-    func pushGrouping() throws -> [(name: String, value: String)] {
-        try pushLabel.map { item in
-            let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, LabelName.isValid(String(parts[0])) else {
-                throw ValidationError("--push-label '\(item)' is not name=value with a valid label name")
-            }
-            return (String(parts[0]), String(parts[1]))
+    /// The probes of `probes` that `--shard` and `--only` select.
+    /// - Throws: ``ValidationError`` when an `--only` name matches no probe.
+    func select(_ probes: [ProbeSpec]) throws -> [ProbeSpec] {
+        var probes = probes
+        if let shard { probes = probes.filter { shard.contains($0.name) } }
+        guard !only.isEmpty else { return probes }
+        let known = Set(probes.map(\.name))
+        if let missing = only.first(where: { !known.contains($0) }) {
+            throw ValidationError("--only \(missing): no probe has that name")
         }
-    }
-
-    /// `--label` values as a dictionary.
-    func labels() throws -> [String: String] {
-        var labels: [String: String] = [:]
-        for item in label {
-            let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, LabelName.isValid(String(parts[0])) else {
-                throw ValidationError("--label '\(item)' is not name=value with a valid label name")
-            }
-            labels[String(parts[0])] = String(parts[1])
-        }
-        return labels
+        return probes.filter { only.contains($0.name) }
     }
 }

@@ -3,18 +3,25 @@ import Curl
 import Foundation
 
 /// Where a run's results go besides the exit code: the report (stdout or `--output`),
-/// `--textfile` and `--push`. Each failure is one line on stderr; the others are still written.
+/// `--junit`, `--textfile` and `--push`. Each failure is one line on stderr; the others
+/// are still written.
 struct ReportOutputs {
-    let options: ProbeOptions
+    let options: OutputOptions
     let client: CurlClient
 
-    /// Writes the report; returns false when `--output` could not be written.
-    func writeReport(_ text: String) -> Bool {
-        guard let output = options.output else {
+    /// Writes the report and the JUnit file; returns false when either could not be written.
+    func writeReport(_ report: RunReport, defaultFormat: ReportFormat) -> Bool {
+        var ok = true
+        let text = options.render(report, defaultFormat: defaultFormat)
+        if let output = options.output {
+            ok = write(text, to: output, flag: "--output")
+        } else {
             Terminal.write(text)
-            return true
         }
-        return write(text, to: output, flag: "--output")
+        if let junit = options.junit {
+            ok = write(JUnitReport.render(report), to: junit, flag: "--junit") && ok
+        }
+        return ok
     }
 
     /// Writes the Prometheus text to `--textfile` and pushes it to `--push`; returns false
@@ -45,4 +52,11 @@ struct ReportOutputs {
             return false
         }
     }
+}
+
+/// The exit code after the outputs: an output that could not be written makes it
+/// UNKNOWN, unless the probes already made it CRITICAL.
+func finalExitCode(_ report: RunReport, failOn: Severity, outputsFailed: Bool) -> Int32 {
+    let code = report.exitCode(failOn: failOn)
+    return outputsFailed && code != Severity.critical.exitCode ? Severity.unknown.exitCode : code
 }

@@ -17,7 +17,9 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Probe files, or folders of *.yaml probe files.", valueName: "path"))
     var paths: [String]
 
-    @OptionGroup var options: ProbeOptions
+    @OptionGroup var options: OutputOptions
+
+    @OptionGroup var selection: SelectionOptions
 
     @Flag(help: "With --state, run every probe, due or not.")
     var all = false
@@ -51,14 +53,20 @@ struct RunCommand: AsyncParsableCommand {
             _ = await outputs.writeMetrics(PrometheusReport.renderLoadFailure(run: run))
             throw ExitCode(Severity.unknown.exitCode)
         }
-        let selected = try select(probeSet.probes)
+        let selected: [ProbeSpec]
+        do {
+            selected = try selection.select(probeSet.probes)
+        } catch {
+            Terminal.error("canary: \(error)")
+            throw ExitCode(Severity.unknown.exitCode)
+        }
         let due =
             all
             ? selected
             : selected.filter { store?.state.probes[$0.name]?.isDue(interval: $0.interval, at: startedAt) ?? true }
         let progress = ProgressLine()
         var engineOptions = Engine.Options(
-            concurrency: options.concurrency, deadline: options.deadline, labels: try options.labels())
+            concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())
         // The bound covers the whole process, less a little time to write the report.
         engineOptions.deadlineStart = Main.launched
         engineOptions.deadlineReserve = Self.reportingReserve
@@ -71,18 +79,17 @@ struct RunCommand: AsyncParsableCommand {
             remember(&report, due: due, selected: selected, probeSet: probeSet, in: store)
             failed = !save(store)
         }
-        failed = !outputs.writeReport(render(report)) || failed
+        failed = !outputs.writeReport(report, defaultFormat: .text) || failed
         let run = PrometheusReport.Run(labels: try options.labels(), timestamp: startedAt, duration: report.duration)
         failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         if report.unrunProbes > 0, !options.quiet {
             Terminal.error("canary: --deadline reached: \(report.unrunProbes) of \(due.count) probes not run")
         }
-        let code = report.exitCode(failOn: options.failOn)
-        throw ExitCode(failed && code != Severity.critical.exitCode ? Severity.unknown.exitCode : code)
+        throw ExitCode(finalExitCode(report, failOn: options.failOn, outputsFailed: failed))
     }
 
     private func openState() throws -> StateStore? {
-        guard let path = options.state else { return nil }
+        guard let path = selection.state else { return nil }
         do {
             let store = try StateStore(path: path, lockTimeout: lockTimeout)
             for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
@@ -119,28 +126,6 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             Terminal.error("canary: --state: \(error)")
             return false
-        }
-    }
-
-    private func select(_ probes: [ProbeSpec]) throws -> [ProbeSpec] {
-        var probes = probes
-        if let shard = options.shard { probes = probes.filter { shard.contains($0.name) } }
-        guard !options.only.isEmpty else { return probes }
-        let known = Set(probes.map(\.name))
-        if let missing = options.only.first(where: { !known.contains($0) }) {
-            Terminal.error("canary: --only \(missing): no probe has that name")
-            throw ExitCode(Severity.unknown.exitCode)
-        }
-        return probes.filter { options.only.contains($0.name) }
-    }
-
-    private func render(_ report: RunReport) -> String {
-        switch options.format {
-        case .json:
-            return JSONReport.render(report)
-        case .text:
-            let colour = options.output == nil && Terminal.colourStdout
-            return TextReport(colour: colour, verbose: options.verbose, quiet: options.quiet).render(report)
         }
     }
 }

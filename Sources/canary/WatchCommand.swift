@@ -17,7 +17,9 @@ struct WatchCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Probe files, or folders of *.yaml probe files.", valueName: "path"))
     var paths: [String]
 
-    @OptionGroup var options: ProbeOptions
+    @OptionGroup var options: OutputOptions
+
+    @OptionGroup var selection: SelectionOptions
 
     @Option(
         help: ArgumentHelp("How long probes in flight may take to finish after SIGTERM.", valueName: "duration"),
@@ -28,7 +30,7 @@ struct WatchCommand: AsyncParsableCommand {
     var grace: Duration = .seconds(10)
 
     func validate() throws {
-        if options.deadline != nil { throw ValidationError("--deadline bounds one run; watch has none") }
+        if selection.deadline != nil { throw ValidationError("--deadline bounds one run; watch has none") }
     }
 
     func run() async throws {
@@ -44,7 +46,7 @@ struct WatchCommand: AsyncParsableCommand {
         defer { store?.close() }
         let watcher = Watcher(
             engine: Engine(client: client), probeSet: probeSet,
-            options: Engine.Options(concurrency: options.concurrency, labels: labels),
+            options: Engine.Options(concurrency: selection.concurrency, labels: labels),
             state: store?.state ?? RunState())
         let signalTask = Task {
             for await number in signals {
@@ -56,13 +58,17 @@ struct WatchCommand: AsyncParsableCommand {
                 }
             }
         }
-        let format = options.format
+        let format = options.format ?? .text
         let quiet = options.quiet
         await watcher.run(
             grace: grace,
             onResult: { result in
                 guard !quiet || result.severity != .ok else { return }
-                Terminal.write(format == .json ? JSONReport.line(result) : WatchLine.text(result))
+                switch format {
+                case .json: Terminal.write(JSONReport.line(result))
+                case .nagios: Terminal.write(NagiosReport.line(result) + "\n")
+                case .text, .junit: Terminal.write(WatchLine.text(result))
+                }
             },
             onFlush: { snapshot in await flush(snapshot, store: store, outputs: outputs, labels: labels) })
         signalTask.cancel()
@@ -70,8 +76,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     private func select(_ probeSet: ProbeSet) -> ProbeSet {
         var probeSet = probeSet
-        if let shard = options.shard { probeSet.probes = probeSet.probes.filter { shard.contains($0.name) } }
-        if !options.only.isEmpty { probeSet.probes = probeSet.probes.filter { options.only.contains($0.name) } }
+        probeSet.probes = (try? selection.select(probeSet.probes)) ?? []
         return probeSet
     }
 
@@ -100,7 +105,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     private func openState() throws -> StateStore? {
-        guard let path = options.state else { return nil }
+        guard let path = selection.state else { return nil }
         do {
             let store = try StateStore(path: path, lockTimeout: .seconds(30))
             for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
@@ -118,11 +123,8 @@ struct WatchCommand: AsyncParsableCommand {
             store.state = snapshot.state
             do { try store.save() } catch { Terminal.error("canary: --state: \(error)") }
         }
-        if options.output != nil {
-            let text =
-                options.format == .json
-                ? JSONReport.render(snapshot.report) : TextReport(verbose: options.verbose).render(snapshot.report)
-            _ = outputs.writeReport(text)
+        if options.output != nil || options.junit != nil {
+            _ = outputs.writeReport(snapshot.report, defaultFormat: .text)
         }
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)

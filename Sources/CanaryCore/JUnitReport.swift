@@ -1,0 +1,105 @@
+import Curl
+import Foundation
+
+/// JUnit XML as GitLab, Jenkins and Bitbucket read it (DESIGN.md section 9): a
+/// `<testsuite>` per probe file, a `<testcase>` per probe, `<failure>` for WARNING and
+/// CRITICAL, `<error>` for UNKNOWN, every attempt in `<system-out>`.
+public enum JUnitReport {
+    public static func render(_ report: RunReport) -> String {
+        let results = report.results + report.notDue
+        var files: [String] = []
+        var byFile: [String: [ProbeResult]] = [:]
+        for result in results {
+            if byFile[result.file] == nil { files.append(result.file) }
+            byFile[result.file, default: []].append(result)
+        }
+        let failures = results.count { $0.alertSeverity == .warning || $0.alertSeverity == .critical }
+        let errors = results.count { $0.alertSeverity == .unknown }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites name=\"canary\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\""
+        xml += " time=\"\(seconds(report.duration))\">\n"
+        for file in files {
+            xml += suite(file, byFile[file] ?? [])
+        }
+        return xml + "</testsuites>\n"
+    }
+
+    private static func suite(_ file: String, _ results: [ProbeResult]) -> String {
+        let failures = results.count { $0.alertSeverity == .warning || $0.alertSeverity == .critical }
+        let errors = results.count { $0.alertSeverity == .unknown }
+        let time = results.map(\.duration).reduce(0, +)
+        let started = results.map(\.startedAt).min() ?? Date()
+        var xml = "  <testsuite name=\"\(escape(file))\" tests=\"\(results.count)\" failures=\"\(failures)\""
+        xml += " errors=\"\(errors)\" skipped=\"0\" time=\"\(seconds(time))\""
+        xml += " timestamp=\"\(Timestamp.iso8601(started).dropLast())\">\n"
+        let classname = escape(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
+        for result in results {
+            xml += "    <testcase classname=\"\(classname)\" name=\"\(escape(result.probe))\""
+            xml += " time=\"\(seconds(result.duration))\">\n"
+            let attempts = result.attempts.enumerated().map { attemptLine($0.offset + 1, $0.element) }
+            let message = escape("\(result.probeClass.rawValue): \(result.message)")
+            switch result.alertSeverity {
+            case .warning, .critical:
+                xml += "      <failure type=\"\(result.probeClass.rawValue)\" message=\"\(message)\">"
+                xml += escape(attempts.joined(separator: "\n")) + "</failure>\n"
+            case .unknown:
+                xml += "      <error type=\"\(result.probeClass.rawValue)\" message=\"\(message)\"/>\n"
+            case .ok:
+                break
+            }
+            xml += "      <system-out>" + escape(systemOut(result, attempts: attempts)) + "</system-out>\n"
+            xml += "    </testcase>\n"
+        }
+        return xml + "  </testsuite>\n"
+    }
+
+    private static func attemptLine(_ number: Int, _ attempt: AttemptResult) -> String {
+        var line = "attempt \(number): \(attempt.probeClass.rawValue) \(attempt.severity.label) \(attempt.message)"
+        line += " (total \(Units.formatSeconds(attempt.timings.total))"
+        if let ip = attempt.remoteIP { line += ", from \(ip)" }
+        return line + ")"
+    }
+
+    private static func systemOut(_ result: ProbeResult, attempts: [String]) -> String {
+        var lines = ["url: \(result.url)", "severity: \(result.severity.label), alerting: \(result.alerting)"]
+        if !result.labels.isEmpty {
+            lines.append(
+                "labels: "
+                    + result.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        for (line, attempt) in zip(attempts, result.attempts) {
+            lines.append(line)
+            let t = attempt.timings
+            lines.append(
+                "  timings: resolve \(Units.formatSeconds(t.resolve)), connect \(Units.formatSeconds(t.connect)), "
+                    + "tls \(Units.formatSeconds(t.tls)), processing \(Units.formatSeconds(t.processing)), "
+                    + "transfer \(Units.formatSeconds(t.transfer))")
+            for header in attempt.capturedHeaders { lines.append("  \(header.name): \(header.value)") }
+            if let error = attempt.error { lines.append("  error: \(error)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        Units.formatNumber(value, digits: 3)
+    }
+
+    /// XML-escapes `text` and drops characters XML 1.0 cannot carry at all.
+    static func escape(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&apos;"
+            case "\t", "\n", "\r": output.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value): output += "\u{FFFD}"
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+}

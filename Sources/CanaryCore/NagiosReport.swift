@@ -1,0 +1,64 @@
+/// The monitoring-plugins output (DESIGN.md section 9): a line per probe, worst first,
+/// `CANARY <STATE> - <probe>: <class>, <detail> | <perfdata>`, so that the first line is
+/// the summary a monitor shows.
+public enum NagiosReport {
+    public static func render(_ report: RunReport) -> String {
+        let results = (report.results + report.notDue).sorted { $0.alertSeverity.rank > $1.alertSeverity.rank }
+        return results.map(line).joined(separator: "\n") + "\n"
+    }
+
+    /// One probe's line.
+    public static func line(_ result: ProbeResult) -> String {
+        let detail = sanitize("\(result.probeClass.rawValue), \(result.message)")
+        return "CANARY \(result.alertSeverity.label) - \(sanitize(result.probe)): \(detail) | \(perfdata(result))"
+    }
+
+    /// `'label'=value[UOM];[warn];[crit];[min];[max]` for the run's last attempt.
+    static func perfdata(_ result: ProbeResult) -> String {
+        var items: [String] = []
+        if let last = result.attempts.last {
+            let t = last.timings
+            items.append(
+                item(
+                    "time", t.total, "s", warn: result.latency.warning?.seconds, crit: result.latency.critical?.seconds,
+                    min: 0))
+            items.append(item("ttfb", t.firstByte, "s", min: 0))
+            items.append(item("connect", t.connect, "s", min: 0))
+            items.append(item("tls", t.tls, "s", min: 0))
+            items.append(item("size", Double(last.bodyBytes), "B", min: 0))
+            if let expiry = last.certificateExpiry {
+                let days = (expiry.timeIntervalSince(last.startedAt) / 86_400 * 10).rounded(.down) / 10
+                items.append(item("cert_days", days, "", min: nil))
+            }
+        }
+        items.append(
+            item(
+                "attempts_failed", Double(result.failedAttempts), "", min: 0,
+                max: Double(max(result.plannedAttempts, result.attempts.count))))
+        return items.joined(separator: " ")
+    }
+
+    private static func item(
+        _ label: String, _ value: Double, _ unit: String, warn: Double? = nil, crit: Double? = nil, min: Double?,
+        max: Double? = nil
+    ) -> String {
+        var fields = [number(value) + unit] + [warn, crit, min, max].map { $0.map(number) ?? "" }
+        while fields.last == "" { fields.removeLast() }
+        return "\(quote(label))=" + fields.joined(separator: ";")
+    }
+
+    /// Labels with spaces, quotes or equals signs are quoted, as the plugin guidelines say.
+    static func quote(_ label: String) -> String {
+        label.contains(where: { $0 == " " || $0 == "'" || $0 == "=" })
+            ? "'" + label.replacingOccurrences(of: "'", with: "''") + "'" : label
+    }
+
+    private static func number(_ value: Double) -> String {
+        Units.formatNumber(value, digits: 6)
+    }
+
+    /// Keeps the line one line, and `|` for the perfdata alone.
+    private static func sanitize(_ text: String) -> String {
+        String(text.map { $0 == "|" ? "/" : ($0.isNewline ? " " : $0) })
+    }
+}

@@ -1,0 +1,226 @@
+import ArgumentParser
+import CanaryCore
+import Curl
+import Foundation
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract:
+            "Probe one URL defined by flags; prints a monitoring-plugins line with perfdata (a check_curl replacement).",
+        discussion: """
+            Same engine and classes as run. Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors \
+            included, with one line on stdout as plugins do). Example:
+              canary check https://mysignins.microsoft.com/ --contains 'My Sign-Ins' --warning 2s --critical 5s
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The http or https URL to probe.", valueName: "url"))
+    var url: String
+
+    @Option(help: ArgumentHelp("The probe's name in the output (default: the URL's host).", valueName: "name"))
+    var name: String?
+
+    @Option(
+        name: .customLong("expect-status"),
+        help: ArgumentHelp("Accepted statuses, e.g. 200,302 or 200-399.", valueName: "list"))
+    var expectStatus: String?
+
+    @Option(help: ArgumentHelp("Text the body must contain (repeatable).", valueName: "text"))
+    var contains: [String] = []
+
+    @Option(
+        name: .customLong("not-contains"),
+        help: ArgumentHelp("Text the body must not contain (repeatable).", valueName: "text"))
+    var notContains: [String] = []
+
+    @Option(help: ArgumentHelp("A regex the body must match (repeatable).", valueName: "regex"))
+    var matches: [String] = []
+
+    @Option(
+        name: .customLong("not-matches"),
+        help: ArgumentHelp("A regex the body must not match (repeatable).", valueName: "regex"))
+    var notMatches: [String] = []
+
+    @Option(
+        name: .customLong("error-pattern"),
+        help: ArgumentHelp("A regex that marks an error page (repeatable).", valueName: "regex"))
+    var errorPattern: [String] = []
+
+    @Option(help: ArgumentHelp("A request header, 'Name: value' (repeatable).", valueName: "header"))
+    var header: [String] = []
+
+    @Option(help: "The request method.")
+    var method = "GET"
+
+    @Option(help: "A request body.")
+    var body: String?
+
+    @Option(help: ArgumentHelp("Bound on each attempt.", valueName: "duration"), transform: Self.duration)
+    var timeout: Duration = .seconds(10)
+
+    @Option(help: "Tries; every one is reported.")
+    var attempts = 1
+
+    @Option(
+        name: .customLong("attempt-spacing"), help: ArgumentHelp("Pause between attempts.", valueName: "duration"),
+        transform: Self.duration)
+    var attemptSpacing: Duration = .seconds(1)
+
+    @Flag(name: .customLong("no-follow"), help: "Do not follow redirects.")
+    var noFollow = false
+
+    @Option(name: .customLong("max-redirects"), help: "More redirects than this is redirect_loop.")
+    var maxRedirects = 10
+
+    @Option(
+        help: ArgumentHelp("Total time that makes it WARNING (slow).", valueName: "duration"), transform: Self.duration)
+    var warning: Duration?
+
+    @Option(
+        help: ArgumentHelp("Total time that makes it CRITICAL (slow).", valueName: "duration"), transform: Self.duration
+    )
+    var critical: Duration?
+
+    @Option(
+        name: .customLong("cert-expiry"),
+        help: ArgumentHelp(
+            "Days left on the certificate that make it WARNING[,CRITICAL] (default 21,7).", valueName: "days"))
+    var certExpiry: String?
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Trust this CA bundle.", valueName: "file"))
+    var caFile: String?
+
+    @Flag(help: "Do not verify the TLS certificate.")
+    var insecure = false
+
+    @Option(name: .customLong("min-body-bytes"), help: "A smaller body is blank_page.")
+    var minBodyBytes: Int?
+
+    @Option(
+        name: .customLong("capture-header"),
+        help: ArgumentHelp("A response header kept as evidence (repeatable).", valueName: "name"))
+    var captureHeader: [String] = []
+
+    @OptionGroup var options: OutputOptions
+
+    static func duration(_ text: String) throws -> Duration {
+        guard let duration = Units.duration(text), duration > .zero else {
+            throw ValidationError("'\(text)' is not a duration (write 250ms, 10s, 5m)")
+        }
+        return duration
+    }
+
+    func validate() throws {
+        _ = try spec()
+    }
+
+    func run() async throws {
+        let spec = try spec()
+        let client = CurlClient()
+        defer { client.shutdown() }
+        let started = Date()
+        let report = await Engine(client: client).run(
+            [spec], options: Engine.Options(concurrency: 1, labels: try options.labels()))
+        let outputs = ReportOutputs(options: options, client: client)
+        var failed = !outputs.writeReport(report, defaultFormat: .nagios)
+        let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)
+        failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
+        throw ExitCode(finalExitCode(report, failOn: options.failOn, outputsFailed: failed))
+    }
+
+    /// The probe the flags describe, checked as strictly as a probe file.
+    func spec() throws -> ProbeSpec {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { throw ValidationError("'\(url)' is not an http or https URL") }
+        let probeName = name ?? host.lowercased()
+        guard !probeName.isEmpty, !probeName.contains(where: { $0.isNewline || $0 == "|" }) else {
+            throw ValidationError("--name must be one line without '|'")
+        }
+        var spec = ProbeSpec(name: probeName, url: url, file: "canary check")
+        spec.method = method.uppercased()
+        spec.body = body
+        spec.headers = try header.map(Self.header)
+        spec.timeout = timeout
+        guard (1...100).contains(attempts) else { throw ValidationError("--attempts must be 1 to 100") }
+        spec.attempts = attempts
+        spec.attemptSpacing = attemptSpacing
+        spec.followRedirects = !noFollow
+        guard (0...100).contains(maxRedirects) else { throw ValidationError("--max-redirects must be 0 to 100") }
+        spec.maxRedirects = maxRedirects
+        spec.tls.caFile = caFile
+        spec.tls.insecure = insecure
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("--ca-file: cannot read '\(caFile)'")
+        }
+        try expectations(&spec)
+        spec.errorPatterns = try errorPattern.map { try Self.pattern($0, flag: "--error-pattern") }
+        spec.captureHeaders = captureHeader
+        return spec
+    }
+
+    private func expectations(_ spec: inout ProbeSpec) throws {
+        if let expectStatus {
+            let ranges = try expectStatus.split(separator: ",").map { item in
+                switch StatusSet.range(String(item)) {
+                case .success(let range): return range
+                case .failure(let problem): throw ValidationError("--expect-status: \(problem)")
+                }
+            }
+            guard !ranges.isEmpty else { throw ValidationError("--expect-status: the list is empty") }
+            spec.expect.status = StatusSet(ranges: ranges)
+        }
+        spec.expect.bodyContains = contains
+        spec.expect.bodyNotContains = notContains
+        spec.expect.bodyMatches = try matches.map { try Self.pattern($0, flag: "--matches") }
+        spec.expect.bodyNotMatches = try notMatches.map { try Self.pattern($0, flag: "--not-matches") }
+        if let minBodyBytes {
+            guard minBodyBytes >= 0 else { throw ValidationError("--min-body-bytes must be 0 or more") }
+            spec.expect.minBodyBytes = minBodyBytes
+        }
+        if let warning, let critical, warning > critical {
+            throw ValidationError(
+                "--warning (\(Units.format(warning))) is above --critical (\(Units.format(critical)))")
+        }
+        spec.expect.latency = Thresholds(warning: warning, critical: critical)
+        if let certExpiry { spec.expect.certExpiry = try Self.certThresholds(certExpiry) }
+    }
+
+    /// `21` or `21,7` days (or durations like `21d,7d`).
+    static func certThresholds(_ text: String) throws -> Thresholds {
+        let parts = try text.split(separator: ",").map { part -> Duration in
+            if let days = Double(part), days >= 0 { return .seconds(days * 86_400) }
+            guard let duration = Units.duration(String(part)) else {
+                throw ValidationError("--cert-expiry '\(text)' is not WARN[,CRIT] in days")
+            }
+            return duration
+        }
+        guard (1...2).contains(parts.count) else { throw ValidationError("--cert-expiry '\(text)' is not WARN[,CRIT]") }
+        let thresholds = Thresholds(warning: parts[0], critical: parts.count == 2 ? parts[1] : nil)
+        if let critical = thresholds.critical, parts[0] < critical {
+            throw ValidationError("--cert-expiry: warning (\(text)) must be at least critical")
+        }
+        return thresholds
+    }
+
+    static func header(_ text: String) throws -> (name: String, value: String) {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw ValidationError("--header '\(text)' is not 'Name: value'")
+        }
+        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, !name.contains(where: { $0.isWhitespace }),
+            !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" })
+        else { throw ValidationError("--header '\(text)' is not 'Name: value'") }
+        return (name, value)
+    }
+
+    static func pattern(_ source: String, flag: String) throws -> Pattern {
+        do {
+            return try Pattern(source)
+        } catch {
+            throw ValidationError("\(flag): '\(source)' is not a valid regular expression")
+        }
+    }
+}

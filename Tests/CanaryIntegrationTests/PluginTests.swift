@@ -1,0 +1,174 @@
+import CanaryCore
+import CanarySimulator
+import CanaryTestSupport
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// `canary check` as a monitoring plugin, and JUnit reports for CI.
+@Suite("canary check and JUnit")
+struct PluginTests {
+    /// One perfdata item: `'label'=value[UOM];[warn];[crit];[min];[max]`.
+    struct PerfItem: Equatable {
+        var label: String
+        var value: Double
+        var unit: String
+        var thresholds: [Double?]
+    }
+
+    /// A small parser of the plugin grammar's perfdata, as a monitor reads it.
+    static func perfdata(_ text: String) throws -> [PerfItem] {
+        try text.split(separator: " ").map { item in
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { throw TestSupportError("no '=' in \(item)") }
+            var label = String(parts[0])
+            if label.hasPrefix("'") { label = String(label.dropFirst().dropLast()) }
+            let fields = parts[1].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            let valueText = fields[0]
+            let number = valueText.prefix { $0.isNumber || $0 == "." || $0 == "-" }
+            guard let value = Double(number) else { throw TestSupportError("bad value in \(item)") }
+            let unit = String(valueText.dropFirst(number.count))
+            guard ["", "s", "ms", "us", "%", "B", "KB", "MB", "TB", "c"].contains(unit) else {
+                throw TestSupportError("bad unit \(unit) in \(item)")
+            }
+            let thresholds = fields.dropFirst().map { $0.isEmpty ? nil : Double($0) }
+            return PerfItem(label: label, value: value, unit: unit, thresholds: Array(thresholds))
+        }
+    }
+
+    @Test(
+        "canary check: exit codes, the plugin line's grammar and perfdata",
+        arguments: [
+            ("/ok", 0, "OK", "ok"), ("/slow?ms=300", 1, "WARNING", "slow"),
+            ("/status/504", 2, "CRITICAL", "gateway_timeout"),
+            ("/blank", 2, "CRITICAL", "blank_page"), ("/ok?nope", 2, "CRITICAL", "content_mismatch"),
+        ])
+    func check(route: String, status: Int32, state: String, probeClass: String) async throws {
+        let server = try await SimulatorServer.start()
+        var arguments = ["check", server.baseURL + route, "--warning", "200ms", "--critical", "2s", "--name", "portal"]
+        if route.hasSuffix("nope") { arguments += ["--contains", "Nope"] }
+        let output = try await CanaryBinary.run(arguments)
+        try await server.shutdown()
+        #expect(output.status == status, "\(output.stdout)\(output.stderr)")
+        let line = try #require(output.stdout.split(separator: "\n").first.map(String.init))
+        let halves = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(halves.count == 2)
+        #expect(halves[0].hasPrefix("CANARY \(state) - portal: \(probeClass), "))
+        let items = try Self.perfdata(halves[1])
+        #expect(items.map(\.label) == ["time", "ttfb", "connect", "tls", "size", "attempts_failed"])
+        let time = try #require(items.first)
+        #expect(time.unit == "s")
+        #expect(time.thresholds == [0.2, 2, 0])
+        #expect(items[4].unit == "B")
+        #expect(items[5].thresholds == [nil, nil, 0, 1])
+        #expect(items[5].value == (state == "OK" ? 0 : 1))
+    }
+
+    @Test(
+        "canary check usage errors exit 3 with one UNKNOWN line on stdout",
+        arguments: [
+            ["check", "not a url"], ["check", "ftp://127.0.0.1/"],
+            ["check", "http://127.0.0.1:1/", "--expect-status", "700"],
+            ["check", "http://127.0.0.1:1/", "--matches", "("], ["check", "http://127.0.0.1:1/", "--bogus"],
+        ])
+    func checkUsage(_ arguments: [String]) async throws {
+        let output = try await CanaryBinary.run(arguments)
+        #expect(output.status == 3)
+        let lines = output.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("CANARY UNKNOWN - ") == true)
+    }
+
+    @Test("a TLS check reports cert_days in its perfdata")
+    func certDays() async throws {
+        let certificates = try TestCertificates.make()
+        let files = certificates.certificate(.valid)
+        let server = try TLSServer(cert: files.cert, key: files.key)
+        defer { server.stop() }
+        let output = try await CanaryBinary.run([
+            "check", "https://127.0.0.1:\(server.port)/", "--ca-file", certificates.caFile, "--cert-expiry", "30,7",
+        ])
+        #expect(output.status == 0, "\(output.stdout)")
+        let perf = try Self.perfdata(
+            String(try #require(output.stdout.split(separator: "|").last)).trimmingCharacters(
+                in: .whitespacesAndNewlines))
+        let days = try #require(perf.first { $0.label == "cert_days" })
+        #expect(days.value > 363 && days.value <= 365)
+    }
+
+    @Test("--junit: counts and failure types parse, and names with <&\" stay valid XML")
+    func junit() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probes = try Fixtures.write(
+            """
+            defaults: {attempts: 1}
+            probes:
+              - name: ok
+                url: \(server.baseURL)/ok
+              - name: gateway
+                url: \(server.baseURL)/status/504
+              - name: blank
+                url: \(server.baseURL)/blank
+              - name: slow
+                url: \(server.baseURL)/slow?ms=250
+                expect: {latency: {warning: 100ms}}
+            """, to: "portals.yaml", in: folder)
+        let run = try await CanaryBinary.run(["run", probes, "--junit", "\(folder)/report.xml", "--quiet"])
+        let check = try await CanaryBinary.run([
+            "check", server.baseURL + "/status/503", "--name", #"a<&"b"#, "--junit", "\(folder)/check.xml",
+        ])
+        try await server.shutdown()
+        #expect(run.status == 2)
+        #expect(check.status == 2)
+        let report = try XMLSummary(path: "\(folder)/report.xml")
+        #expect(report.suites == [#"\#(folder)/portals.yaml"#])
+        #expect(report.suiteCounts == ["tests": "4", "failures": "3", "errors": "0"])
+        #expect(report.testcases == ["ok", "gateway", "blank", "slow"])
+        #expect(Set(report.classnames) == ["portals"])
+        #expect(report.failureTypes == ["gateway_timeout", "blank_page", "slow"])
+        let checked = try XMLSummary(path: "\(folder)/check.xml")
+        #expect(checked.testcases == [#"a<&"b"#])
+        #expect(checked.failureTypes == ["service_unavailable"])
+    }
+}
+
+/// What the JUnit tests look at, read with Foundation's XML parser (which rejects
+/// malformed XML, so parsing at all is the first check).
+final class XMLSummary: NSObject, XMLParserDelegate {
+    var suites: [String] = []
+    var suiteCounts: [String: String] = [:]
+    var testcases: [String] = []
+    var classnames: [String] = []
+    var failureTypes: [String] = []
+
+    init(path: String) throws {
+        super.init()
+        let parser = try #require(XMLParser(contentsOf: URL(fileURLWithPath: path)))
+        parser.delegate = self
+        guard parser.parse() else {
+            throw TestSupportError("not valid XML: \(parser.parserError.map { "\($0)" } ?? "?")")
+        }
+    }
+
+    func parser(
+        _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        switch element {
+        case "testsuite":
+            suites.append(attributes["name"] ?? "")
+            suiteCounts = attributes.filter { ["tests", "failures", "errors"].contains($0.key) }
+        case "testcase":
+            testcases.append(attributes["name"] ?? "")
+            classnames.append(attributes["classname"] ?? "")
+        case "failure":
+            failureTypes.append(attributes["type"] ?? "")
+        default:
+            break
+        }
+    }
+}
