@@ -21,7 +21,7 @@ extension Scenario {
             Phase(start: at(9, 50), name: "healthy", portal: .healthy),
             Phase(
                 start: at(10, 0), name: "onset: intermittent 504 Gateway Timeouts and blank pages",
-                portal: Mix([(gatewayTimeout, 0.30), (.blankPage, 0.15)])),
+                portal: Mix([(gatewayTimeout, 0.35), (.blankPage, 0.20)])),
             Phase(
                 start: at(10, 20), name: "rising: more 504s, blank pages and sign-in errors",
                 portal: Mix([(gatewayTimeout, 0.45), (.blankPage, 0.20), (.errorPage, 0.05)])),
