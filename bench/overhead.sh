@@ -1,73 +1,75 @@
 #!/usr/bin/env bash
-# canary's overhead over libcurl itself: N probes of a local nginx at concurrency C,
-# side by side with `curl --parallel` over the same URLs, alternating, several rounds.
-# Prints the medians of wall and CPU time and canary's ratio to curl.
+# canary's overhead over libcurl itself, and beside its peers: N probes of a local nginx
+# at concurrency C, alternating in one run, several rounds; medians and ratios to curl.
 #
-#   bench/overhead.sh [PROBES] [CONCURRENCY] [ROUNDS]      (defaults: 1000 50 5)
+#   bench/overhead.sh [PROBES] [CONCURRENCY] [ROUNDS] [PEERS]   (defaults: 1000 50 5 yes)
 #
-# Needs nginx, curl and GNU time (`make bench` installs them) and a release build.
+# Peers (when PEERS is yes and they are installed): Debian's check_curl run once per URL
+# (xargs -P C), and prometheus-blackbox-exporter asked for each URL on its /probe
+# endpoint (curl --parallel, C at once; its CPU includes the exporter's). nginx's own
+# CPU counts for no one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 probes=${1:-1000}
 concurrency=${2:-50}
 rounds=${3:-5}
-canary=${CANARY:-.build/release/canary}
-[ -x "$canary" ] || { echo "build canary first: make release" >&2; exit 2; }
+peers=${4:-yes}
 
-work=$(mktemp -d /tmp/canary-bench.XXXXXX)
-trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+start_nginx
+target="http://127.0.0.1:$nginx_port/"
+file=$(probes_file "$probes" "$target")
+awk -v n="$probes" -v url="$target" 'BEGIN { for (i = 1; i <= n; i++) printf "url = \"%s?i=%d\"\noutput = \"/dev/null\"\n", url, i }' \
+    > "$work/curl.cfg"
+awk -v n="$probes" -v url="$target" 'BEGIN { for (i = 1; i <= n; i++) printf "%s?i=%d\n", url, i }' > "$work/urls.txt"
 
-# nginx on a free loopback port, one worker, serving a small page.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$work/html" "$work/logs"
-printf '<!doctype html><html><head><title>My Sign-Ins</title></head><body><h1>My Sign-Ins</h1><p>Security info</p></body></html>\n' > "$work/html/index.html"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/error.log;
-events { worker_connections 16384; }
-http {
-    access_log off;
-    server {
-        listen 127.0.0.1:$port backlog=4096;
-        root $work/html;
-    }
-}
-CONF
-nginx -p "$work" -c "$work/nginx.conf" -g "daemon on; user $(id -un);" 2>/dev/null || nginx -p "$work" -c "$work/nginx.conf"
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/" -o /dev/null && break; sleep 0.1; done
+check_curl=/usr/lib/nagios/plugins/check_curl
+blackbox=$(command -v prometheus-blackbox-exporter || true)
+if [ "$peers" = yes ] && [ -n "$blackbox" ]; then
+    bb_port=$(free_port)
+    printf 'modules:\n  http_2xx:\n    prober: http\n    timeout: 10s\n' > "$work/blackbox.yml"
+    "$blackbox" --config.file="$work/blackbox.yml" --web.listen-address="127.0.0.1:$bb_port" > "$work/bb.log" 2>&1 &
+    bb_pid=$!
+    pids+=("$bb_pid")
+    wait_for "http://127.0.0.1:$bb_port/metrics"
+    awk -v n="$probes" -v url="$target" -v bb="http://127.0.0.1:$bb_port" \
+        'BEGIN { for (i = 1; i <= n; i++) printf "url = \"%s/probe?module=http_2xx&target=%s%%3Fi%%3D%d\"\noutput = \"/dev/null\"\n", bb, url, i }' \
+        > "$work/bb.cfg"
+fi
 
-# The same URLs for both: distinct query strings, so nothing could be cached.
-{
-    echo "defaults: {attempts: 1, timeout: 10s}"
-    echo "probes:"
-    for i in $(seq "$probes"); do
-        printf '  - name: p%d\n    url: http://127.0.0.1:%d/?i=%d\n' "$i" "$port" "$i"
+# Each contender as a script, so that GNU time measures it with its children.
+echo "exec $canary run $file --concurrency $concurrency --format json" > "$work/run_canary"
+echo "exec curl --parallel --parallel-max $concurrency -H 'Connection: close' -s -K $work/curl.cfg" > "$work/run_curl"
+sed 's/.*?i=//' "$work/urls.txt" > "$work/ids.txt"
+echo "xargs -P $concurrency -I{} $check_curl -H 127.0.0.1 -p $nginx_port -u '/?i={}' < $work/ids.txt" > "$work/run_check_curl"
+echo "exec curl --parallel --parallel-max $concurrency -s -K $work/bb.cfg" > "$work/run_blackbox"
+
+tools=(canary curl)
+[ "$peers" = yes ] && [ -x "$check_curl" ] && tools+=(check_curl)
+[ "$peers" = yes ] && [ -n "$blackbox" ] && tools+=(blackbox)
+for tool in "${tools[@]}"; do : > "$work/$tool.txt"; done
+# CPU seconds the exporter process has used so far: its share counts for blackbox.
+exporter_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$bb_pid/stat"; }
+for _ in $(seq "$rounds"); do
+    for tool in "${tools[@]}"; do
+        if [ "$tool" = blackbox ]; then
+            before=$(exporter_cpu)
+            read -r wall cpu rss < <(measure bash "$work/run_$tool")
+            after=$(exporter_cpu)
+            awk -v w="$wall" -v c="$cpu" -v b="$before" -v a="$after" -v r="$rss" \
+                'BEGIN { printf "%s %.3f %d\n", w, c + a - b, r }' >> "$work/$tool.txt"
+        else
+            measure bash "$work/run_$tool" >> "$work/$tool.txt"
+        fi
     done
-} > "$work/probes.yaml"
-for i in $(seq "$probes"); do
-    printf 'url = "http://127.0.0.1:%d/?i=%d"\noutput = "/dev/null"\n' "$port" "$i"
-done > "$work/curl.cfg"
-
-measure() { # prints "wall cpu" for one run of the command
-    /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" > /dev/null 2>&1 || true
-    awk '{printf "%s %.3f\n", $1, $2 + $3}' "$work/time"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-
-: > "$work/canary.txt"
-: > "$work/curl.txt"
-for round in $(seq "$rounds"); do
-    measure "$canary" run "$work/probes.yaml" --concurrency "$concurrency" --format json >> "$work/canary.txt"
-    measure curl --parallel --parallel-max "$concurrency" -H 'Connection: close' -s -K "$work/curl.cfg" >> "$work/curl.txt"
 done
-"$canary" run "$work/probes.yaml" --concurrency "$concurrency" --quiet > "$work/check.txt" || {
+"$canary" run "$file" --concurrency "$concurrency" --quiet > "$work/check.txt" || {
     echo "canary reported failures against nginx:" >&2; head -5 "$work/check.txt" >&2; exit 1; }
 
-cw=$(cut -d' ' -f1 "$work/canary.txt" | median); cc=$(cut -d' ' -f2 "$work/canary.txt" | median)
-uw=$(cut -d' ' -f1 "$work/curl.txt" | median); uc=$(cut -d' ' -f2 "$work/curl.txt" | median)
 printf '%d probes of nginx at concurrency %d, median of %d rounds\n' "$probes" "$concurrency" "$rounds"
-printf '%-28s %10s %10s\n' "" "wall (s)" "cpu (s)"
-printf '%-28s %10s %10s\n' "canary run" "$cw" "$cc"
-printf '%-28s %10s %10s\n' "curl --parallel" "$uw" "$uc"
-awk -v a="$cw" -v b="$uw" -v c="$cc" -v d="$uc" 'BEGIN { printf "%-28s %9.2fx %9.2fx\n", "canary / curl", a / b, c / d }'
+printf '%-22s %9s %9s %12s %12s\n' "" "wall (s)" "cpu (s)" "wall/curl" "cpu/curl"
+uw=$(cut -d' ' -f1 "$work/curl.txt" | median); uc=$(cut -d' ' -f2 "$work/curl.txt" | median)
+for tool in "${tools[@]}"; do
+    w=$(cut -d' ' -f1 "$work/$tool.txt" | median); c=$(cut -d' ' -f2 "$work/$tool.txt" | median)
+    printf '%-22s %9s %9s %12s %12s\n' "$tool" "$w" "$c" "$(ratio "$w" "$uw")" "$(ratio "$c" "$uc")"
+done

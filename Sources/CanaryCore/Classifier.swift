@@ -24,7 +24,7 @@ public enum Classifier {
         "Application Error",
     ]
 
-    private static let loweredPhrases = builtInErrorPhrases.map { $0.lowercased() }
+    private static let loweredPhrases = builtInErrorPhrases.map { TextSearch.asciiLowercased($0) }
 
     /// How many leading body bytes an attempt keeps as an excerpt.
     static let excerptLength = 200
@@ -129,7 +129,8 @@ public enum Classifier {
     private static func contentVerdict(_ response: CurlResponse, spec: ProbeSpec) -> Verdict? {
         let expect = spec.expect
         let body = response.body
-        let rawText = String(decoding: body, as: UTF8.self)
+        // Only regexes need the body as a String; most probes have none.
+        lazy var rawText = String(decoding: body, as: UTF8.self)
         let html = VisibleText.isHTML(contentType: response.header("Content-Type"), body: body)
         let visible = html ? VisibleText.extract(html: body) : VisibleText.plain(body)
         if let minimum = expect.minBodyBytes, response.bodyBytes < minimum {
@@ -137,13 +138,13 @@ public enum Classifier {
         }
         if carriesContent(response.status, method: spec.method) {
             if response.bodyBytes == 0 { return (.blankPage, .critical, "blank page: empty body") }
-            let markerPresent = expect.bodyContains.contains { rawText.contains($0) }
+            let markerPresent = expect.bodyContains.contains { TextSearch.contains(body, Array($0.utf8)) }
             if html, visible.isEmpty, !markerPresent {
                 return (.blankPage, .critical, "blank page: HTML with no visible text (\(response.bodyBytes) bytes)")
             }
         }
-        let loweredVisible = visible.lowercased()
-        if let index = loweredPhrases.firstIndex(where: { loweredVisible.contains($0) }) {
+        let loweredVisible = TextSearch.asciiLowercased(visible)
+        if let index = loweredPhrases.firstIndex(where: { TextSearch.contains(loweredVisible, $0) }) {
             return (.errorPage, .critical, "error page: \"\(builtInErrorPhrases[index])\"")
         }
         for pattern in spec.errorPatterns {
@@ -151,23 +152,26 @@ public enum Classifier {
                 return (.errorPage, .critical, "error page: \"\(match.prefix(80))\" matches /\(pattern)/")
             }
         }
-        if let mismatch = firstMismatch(response, rawText: rawText, expect: expect) {
+        if let mismatch = firstMismatch(response, rawText: { rawText }, expect: expect) {
             return (.contentMismatch, .critical, mismatch)
         }
         return nil
     }
 
-    private static func firstMismatch(_ response: CurlResponse, rawText: String, expect: Expectations) -> String? {
-        if let missing = expect.bodyContains.first(where: { !rawText.contains($0) }) {
+    private static func firstMismatch(
+        _ response: CurlResponse, rawText: () -> String, expect: Expectations
+    ) -> String? {
+        let body = response.body
+        if let missing = expect.bodyContains.first(where: { !TextSearch.contains(body, Array($0.utf8)) }) {
             return "body lacks \"\(missing)\""
         }
-        if let present = expect.bodyNotContains.first(where: { rawText.contains($0) }) {
+        if let present = expect.bodyNotContains.first(where: { TextSearch.contains(body, Array($0.utf8)) }) {
             return "body contains \"\(present)\""
         }
-        if let pattern = expect.bodyMatches.first(where: { $0.firstMatch(in: rawText) == nil }) {
+        if let pattern = expect.bodyMatches.first(where: { $0.firstMatch(in: rawText()) == nil }) {
             return "body does not match /\(pattern)/"
         }
-        if let pattern = expect.bodyNotMatches.first(where: { $0.firstMatch(in: rawText) != nil }) {
+        if let pattern = expect.bodyNotMatches.first(where: { $0.firstMatch(in: rawText()) != nil }) {
             return "body matches /\(pattern)/"
         }
         for (name, pattern) in expect.headers {
@@ -205,9 +209,9 @@ public enum Classifier {
 
     /// The start of the body as printable text: control characters become spaces.
     static func excerpt(_ body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(excerptLength * 4), as: UTF8.self)
-        let printable = text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : String($0) }
-        return String(printable.joined().prefix(excerptLength))
+        let bytes = body.prefix(excerptLength * 4).map { $0 < 0x20 || $0 == 0x7F ? 0x20 : $0 }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.utf8.count <= excerptLength ? text : String(text.prefix(excerptLength))
     }
 
     // MARK: One probe run

@@ -67,6 +67,12 @@ public enum JSONValue: Sendable, Equatable {
 
     private static func quote(_ text: String, into output: inout String) {
         output += "\""
+        // Most strings need no escaping: append them whole. (U+2028/2029 start with 0xE2.)
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) else {
+            output += text
+            output += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

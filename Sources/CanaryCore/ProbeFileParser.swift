@@ -21,9 +21,6 @@ final class ProbeFileParser {
     static let thresholdKeys: Set = ["warning", "critical"]
     static let alertKeys: Set = ["after", "window", "ratio", "recover_after"]
 
-    private static let namePattern = try! Pattern("^[a-z0-9][a-z0-9_.-]*$")
-    private static let tokenPattern = try! Pattern("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-
     let file: String
     let interpolator: Interpolator
     private(set) var errors: [ProbeFileError] = []
@@ -100,7 +97,7 @@ final class ProbeFileParser {
             switch key {
             case "name":
                 name = string(value, key)
-                if let candidate = name, Self.namePattern.firstMatch(in: candidate) == nil {
+                if let candidate = name, !TextSearch.isProbeName(candidate) {
                     error(at: value, "name: '\(candidate)' is not a valid probe name (use [a-z0-9][a-z0-9_.-]*)")
                 }
             case "url": url = parseURL(value)
@@ -153,7 +150,7 @@ final class ProbeFileParser {
 
     private func parseMethod(_ node: Node) -> String? {
         guard let method = string(node, "method") else { return nil }
-        guard Self.tokenPattern.firstMatch(in: method) != nil else {
+        guard TextSearch.isToken(method) else {
             error(at: node, "method: '\(method)' is not an HTTP method")
             return nil
         }
@@ -162,7 +159,7 @@ final class ProbeFileParser {
 
     private func parseHeaders(_ node: Node) -> [(name: String, value: String)] {
         stringMap(node, "headers", interpolate: true).compactMap { name, value, keyNode, valueNode in
-            guard Self.tokenPattern.firstMatch(in: name) != nil else {
+            guard TextSearch.isToken(name) else {
                 error(at: keyNode, "headers: '\(name)' is not a valid header name")
                 return nil
             }

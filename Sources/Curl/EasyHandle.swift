@@ -145,11 +145,20 @@ final class EasyHandle: @unchecked Sendable {
         guard headers.count < Self.maxHeaderFields, let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
             return
         }
-        let name = String(decoding: bytes[..<colon], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        let valueBytes = bytes[(colon + 1)...].prefix(Self.maxHeaderValueBytes)
-        let value = String(decoding: valueBytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = String(decoding: Self.trimmed(bytes[..<colon]), as: UTF8.self)
+        let valueBytes = Self.trimmed(bytes[(colon + 1)...]).prefix(Self.maxHeaderValueBytes)
+        let value = String(decoding: valueBytes, as: UTF8.self)
         guard !name.isEmpty else { return }
         headers.append((name: name, value: value))
+    }
+
+    /// `bytes` without leading and trailing spaces, tabs, CRs and LFs.
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer> {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var slice = bytes
+        while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
+        while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
+        return slice
     }
 
     /// Reads everything the finished transfer measured.

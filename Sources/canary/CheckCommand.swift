@@ -124,8 +124,10 @@ struct CheckCommand: AsyncParsableCommand {
             [spec], options: Engine.Options(concurrency: 1, labels: try options.labels()))
         let outputs = ReportOutputs(options: options, client: client)
         var failed = !outputs.writeReport(report, defaultFormat: .nagios)
-        let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)
-        failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
+        if options.textfile != nil || options.push != nil {
+            let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)
+            failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
+        }
         throw ExitCode(finalExitCode(report, failOn: options.failOn, outputsFailed: failed))
     }
 

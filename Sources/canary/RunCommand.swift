@@ -80,8 +80,11 @@ struct RunCommand: AsyncParsableCommand {
             failed = !save(store)
         }
         failed = !outputs.writeReport(report, defaultFormat: .text) || failed
-        let run = PrometheusReport.Run(labels: try options.labels(), timestamp: startedAt, duration: report.duration)
-        failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
+        if options.textfile != nil || options.push != nil {
+            let run = PrometheusReport.Run(
+                labels: try options.labels(), timestamp: startedAt, duration: report.duration)
+            failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
+        }
         if report.unrunProbes > 0, !options.quiet {
             Terminal.error("canary: --deadline reached: \(report.unrunProbes) of \(due.count) probes not run")
         }

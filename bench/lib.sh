@@ -1,0 +1,77 @@
+# Shared by the scripts in bench/: loopback servers, timing and medians.
+# Source it after `set -euo pipefail` and `cd` to the package root.
+
+canary=${CANARY:-.build/release/canary}
+[ -x "$canary" ] || { echo "build canary first: make release" >&2; exit 2; }
+work=$(mktemp -d /tmp/canary-bench.XXXXXX)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_for() { # URL: until it answers, 5 s at most
+    for _ in $(seq 50); do curl -s "$1" -o /dev/null && return 0; sleep 0.1; done
+    echo "$1 did not answer" >&2
+    return 1
+}
+
+# Starts nginx (one worker) on a free loopback port serving a small page; sets $nginx_port.
+start_nginx() {
+    nginx_port=$(free_port)
+    mkdir -p "$work/html" "$work/logs"
+    printf '<!doctype html><html><head><title>My Sign-Ins</title></head><body><h1>My Sign-Ins</h1><p>Security info</p></body></html>\n' \
+        > "$work/html/index.html"
+    cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/logs/error.log;
+events { worker_connections 16384; }
+http {
+    access_log off;
+    server {
+        listen 127.0.0.1:$nginx_port backlog=4096;
+        root $work/html;
+    }
+}
+CONF
+    nginx -p "$work" -c "$work/nginx.conf" -g "daemon on; user $(id -un);" 2>/dev/null
+    wait_for "http://127.0.0.1:$nginx_port/"
+}
+
+# Starts `canary simulate` on a free port; sets $simulator.
+start_simulator() {
+    local port
+    port=$(free_port)
+    "$canary" simulate --listen "127.0.0.1:$port" > "$work/simulate.log" 2>&1 &
+    pids+=($!)
+    simulator="http://127.0.0.1:$port"
+    wait_for "$simulator/ok"
+}
+
+# probes_file N URL_PREFIX [DEFAULTS]: N probes of URL_PREFIX?i=K in a probe file; prints its path.
+probes_file() {
+    local file="$work/probes-$1-$RANDOM.yaml"
+    {
+        echo "defaults: ${3:-{attempts: 1, timeout: 10s\}}"
+        echo "probes:"
+        awk -v n="$1" -v url="$2" 'BEGIN { for (i = 1; i <= n; i++) printf "  - name: p%d\n    url: \"%s?i=%d\"\n", i, url, i }'
+    } > "$file"
+    echo "$file"
+}
+
+# measure COMMAND...: prints "wall cpu peak_rss_kib" of one run (the command's own exit status is ignored).
+measure() {
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2>&1 || true
+    awk '{printf "%s %.3f %d\n", $1, $2 + $3, $4}' "$work/time"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
