@@ -69,7 +69,7 @@ probes_file() {
 # measure COMMAND...: prints "wall cpu peak_rss_kib" of one run (the command's own exit status is ignored).
 measure() {
     /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2>&1 || true
-    awk '{printf "%s %.3f %d\n", $1, $2 + $3, $4}' "$work/time"
+    tail -n 1 "$work/time" | awk '{printf "%s %.3f %d\n", $1, $2 + $3, $4}'
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

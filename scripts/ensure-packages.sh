@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Debian packages only when what they provide is missing.
-# Usage: ensure-packages.sh CHECK:PACKAGE ...  where CHECK is a command name, or
-# pkg-config:NAME for a library known to pkg-config.
+# Usage: ensure-packages.sh CHECK:PACKAGE ...  where CHECK is a command name, a file's
+# path, or pkg-config:NAME for a library known to pkg-config.
 set -euo pipefail
 missing=()
 for pair in "$@"; do
@@ -12,6 +12,9 @@ for pair in "$@"; do
         package=${rest#*:}
         command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$name" && continue
         missing+=("$package" pkg-config)
+    elif [ "${check#/}" != "$check" ]; then
+        [ -e "$check" ] && continue
+        missing+=("$rest")
     else
         command -v "$check" >/dev/null 2>&1 && continue
         missing+=("$rest")

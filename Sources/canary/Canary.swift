@@ -20,6 +20,17 @@ struct Canary: AsyncParsableCommand {
     )
 }
 
+/// Lifts the soft limit on open files to the hard one: every probe in flight holds a
+/// socket, and the usual soft limit of 1024 is below `--concurrency 1000`.
+func raiseFileLimit() {
+    var limit = rlimit()
+    guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else {
+        return
+    }
+    limit.rlim_cur = limit.rlim_max
+    setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+}
+
 @main
 enum Main {
     /// When the process started running Swift code; `--deadline` counts from here.
@@ -30,6 +41,7 @@ enum Main {
     static func main() async {
         launched = ContinuousClock.now
         Signals.unblock()
+        raiseFileLimit()
         do {
             var command = try Canary.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
