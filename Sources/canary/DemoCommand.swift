@@ -154,7 +154,10 @@ actor DemoSession {
 
     /// The scenario clock moved to `time`.
     func tick(at time: Double) {
+        let minuteChanged = Int(time) / 60 != Int(clock) / 60
+        clock = time
         for event in narrator.tick(at: time) { say(event.text, milestone: false, severity: event.severity) }
+        if minuteChanged { drawStatus() }
     }
 
     func finish() {
@@ -165,11 +168,13 @@ actor DemoSession {
 
     private func drawStatus() {
         guard terminal else { return }
+        eraseStatus()
         let parts = probes.map { name in
             guard let result = states[name] else { return "\(name): -" }
             return "\(name): \(result.probeClass.rawValue)\(result.alerting ? " (ALERTING)" : "")"
         }
-        Terminal.write("\u{1B}[7m \(DemoNarrator.clock(clock))  \(parts.joined(separator: "  |  ")) \u{1B}[0m")
+        Terminal.write(
+            "\u{1B}[7m \(DemoNarrator.clock(clock).prefix(5))  \(parts.joined(separator: "  |  ")) \u{1B}[0m")
         statusShown = true
     }
 
