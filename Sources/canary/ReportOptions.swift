@@ -141,6 +141,20 @@ struct SelectionOptions: ParsableArguments {
         }
     }
 
+    /// Locks and loads the `--state` file, printing its warnings; `nil` without `--state`.
+    /// - Throws: ``ExitCode`` 3 after one line on stderr when the lock cannot be had.
+    func openState(lockTimeout: Duration) throws -> StateStore? {
+        guard let state else { return nil }
+        do {
+            let store = try StateStore(path: state, lockTimeout: lockTimeout)
+            for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
+            return store
+        } catch {
+            Terminal.error("canary: --state: \(error)")
+            throw ExitCode(Severity.unknown.exitCode)
+        }
+    }
+
     /// The probes of `probes` that `--shard` and `--only` select.
     /// - Throws: ``ValidationError`` when an `--only` name matches no probe.
     func select(_ probes: [ProbeSpec]) throws -> [ProbeSpec] {

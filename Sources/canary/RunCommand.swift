@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
         let client = CurlClient()
         defer { client.shutdown() }
         let outputs = ReportOutputs(options: options, client: client)
-        let store = try openState()
+        let store = try selection.openState(lockTimeout: lockTimeout)
         defer { store?.close() }
         let probeSet: ProbeSet
         do {
@@ -89,18 +89,6 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.error("canary: --deadline reached: \(report.unrunProbes) of \(due.count) probes not run")
         }
         throw ExitCode(finalExitCode(report, failOn: options.failOn, outputsFailed: failed))
-    }
-
-    private func openState() throws -> StateStore? {
-        guard let path = selection.state else { return nil }
-        do {
-            let store = try StateStore(path: path, lockTimeout: lockTimeout)
-            for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
-            return store
-        } catch {
-            Terminal.error("canary: --state: \(error)")
-            throw ExitCode(Severity.unknown.exitCode)
-        }
     }
 
     /// Records this run in the state, judges alerting, carries the last results of the

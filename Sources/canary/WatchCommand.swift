@@ -42,7 +42,7 @@ struct WatchCommand: AsyncParsableCommand {
         guard let probeSet = try await load(outputs: outputs, labels: labels) else {
             throw ExitCode(Severity.unknown.exitCode)
         }
-        let store = try openState()
+        let store = try selection.openState(lockTimeout: .seconds(30))
         defer { store?.close() }
         let watcher = Watcher(
             engine: Engine(client: client), probeSet: probeSet,
@@ -101,18 +101,6 @@ struct WatchCommand: AsyncParsableCommand {
             for problem in error.errors { Terminal.error(problem.description) }
             Terminal.error("canary: reload failed (\(error.errors.count) problems); the old probes keep running")
             await watcher.reloadFailed()
-        }
-    }
-
-    private func openState() throws -> StateStore? {
-        guard let path = selection.state else { return nil }
-        do {
-            let store = try StateStore(path: path, lockTimeout: .seconds(30))
-            for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
-            return store
-        } catch {
-            Terminal.error("canary: --state: \(error)")
-            throw ExitCode(Severity.unknown.exitCode)
         }
     }
 
