@@ -83,18 +83,19 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// The report in the chosen format.
-    func render(_ report: RunReport, defaultFormat: ReportFormat) -> String {
+    /// The report in the chosen format, handed to `emit` in pieces: a line per probe for
+    /// JSON, so that 10,000 results never sit in memory twice over.
+    func render(_ report: RunReport, defaultFormat: ReportFormat, emit: (String) -> Void) {
         switch format ?? defaultFormat {
         case .json:
-            return JSONReport.render(report)
+            for result in report.results { emit(JSONReport.line(result)) }
         case .nagios:
-            return NagiosReport.render(report)
+            emit(NagiosReport.render(report))
         case .junit:
-            return JUnitReport.render(report)
+            emit(JUnitReport.render(report))
         case .text:
             let colour = output == nil && Terminal.colourStdout
-            return TextReport(colour: colour, verbose: verbose, quiet: quiet).render(report)
+            emit(TextReport(colour: colour, verbose: verbose, quiet: quiet).render(report))
         }
     }
 }

@@ -12,11 +12,20 @@ struct ReportOutputs {
     /// Writes the report and the JUnit file; returns false when either could not be written.
     func writeReport(_ report: RunReport, defaultFormat: ReportFormat) -> Bool {
         var ok = true
-        let text = options.render(report, defaultFormat: defaultFormat)
         if let output = options.output {
+            var text = ""
+            options.render(report, defaultFormat: defaultFormat) { text += $0 }
             ok = write(text, to: output, flag: "--output")
         } else {
-            Terminal.write(text)
+            var buffer = ""
+            options.render(report, defaultFormat: defaultFormat) { piece in
+                buffer += piece
+                if buffer.utf8.count >= 64 << 10 {
+                    Terminal.write(buffer)
+                    buffer = ""
+                }
+            }
+            Terminal.write(buffer)
         }
         if let junit = options.junit {
             ok = write(JUnitReport.render(report), to: junit, flag: "--junit") && ok
