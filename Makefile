@@ -3,7 +3,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 ENSURE = ./scripts/ensure-packages.sh
 
-.PHONY: deps test-deps build release test lint format run install bench clean
+.PHONY: deps test-deps build release test lint format run install bench stress clean
 
 ## deps: libcurl's headers (and pkg-config), only when missing
 deps:
@@ -33,6 +33,11 @@ format:
 test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## stress: the catalogues too long for make test (200 kill -9 runs)
+stress: test-deps
+	$(SWIFT) build --build-tests
+	CANARY_STRESS=1 $(SWIFT) test --skip-build --filter 'CrashSafetyTests'
 
 ## run: build in release mode and watch canary catch a replayed portal outage (offline, ~1 minute)
 run: release
