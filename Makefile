@@ -34,10 +34,11 @@ test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## stress: the catalogues too long for make test (200 kill -9 runs)
+## stress: the catalogues too long for make test: 200 kill -9 runs, 10 minutes of loader fuzzing
 stress: test-deps
 	$(SWIFT) build --build-tests
-	CANARY_STRESS=1 $(SWIFT) test --skip-build --filter 'CrashSafetyTests'
+	CANARY_STRESS=1 CANARY_FUZZ_SECONDS=$${CANARY_FUZZ_SECONDS:-600} \
+		$(SWIFT) test --skip-build --filter 'CrashSafetyTests|HostileInputTests'
 
 ## run: build in release mode and watch canary catch a replayed portal outage (offline, ~1 minute)
 run: release

@@ -47,11 +47,15 @@ final class Interpolator {
             return value
         case "file":
             let path = (argument as NSString).expandingTildeInPath
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw Failure(message: "${file:\(argument)} cannot be read")
-            }
-            guard data.count <= Self.maxFileBytes else {
+            let data: Data
+            do {
+                data = try RegularFile.read(path, limit: Self.maxFileBytes)
+            } catch .notRegular {
+                throw Failure(message: "${file:\(argument)} is not a regular file")
+            } catch .tooLarge {
                 throw Failure(message: "${file:\(argument)} is over \(Self.maxFileBytes) bytes; not a secret")
+            } catch {
+                throw Failure(message: "${file:\(argument)} cannot be read")
             }
             var value = String(decoding: data, as: UTF8.self)
             while value.hasSuffix("\n") || value.hasSuffix("\r") { value.removeLast() }

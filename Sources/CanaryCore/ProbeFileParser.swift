@@ -463,8 +463,10 @@ final class ProbeFileParser {
 
     private func readableFile(_ node: Node, _ path: String) -> String? {
         guard let file = interpolated(node, path) else { return nil }
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            error(at: node, "\(path): cannot read '\(node.string ?? file)'")
+        guard RegularFile.isReadable(file) else {
+            let reason =
+                FileManager.default.fileExists(atPath: file) ? "is not a readable regular file" : "cannot be read"
+            error(at: node, "\(path): '\(node.string ?? file)' \(reason)")
             return nil
         }
         return file

@@ -100,15 +100,20 @@ public struct ProbeLoader: Sendable {
     }
 
     private func readText(_ file: String, errors: inout [ProbeFileError]) -> String? {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            errors.append(ProbeFileError(file: file, line: 0, column: 0, message: "cannot read the file"))
-            return nil
-        }
-        guard data.count <= Self.maxFileBytes else {
+        let data: Data
+        do {
+            data = try RegularFile.read(file, limit: Self.maxFileBytes)
+        } catch .tooLarge(let size) {
             errors.append(
                 ProbeFileError(
                     file: file, line: 1, column: 1,
-                    message: "file is \(data.count) bytes, over the \(Self.maxFileBytes)-byte limit for probe files"))
+                    message: "file is \(size) bytes, over the \(Self.maxFileBytes)-byte limit for probe files"))
+            return nil
+        } catch .notRegular {
+            errors.append(ProbeFileError(file: file, line: 0, column: 0, message: "not a regular file"))
+            return nil
+        } catch {
+            errors.append(ProbeFileError(file: file, line: 0, column: 0, message: "cannot read the file"))
             return nil
         }
         var bytes = [UInt8](data)
