@@ -76,7 +76,7 @@ struct ScenarioTests {
         defer { client.shutdown() }
         let acknowledged = Self.clock(10, 45)
         var seen: Set<String> = []
-        while replay.now < Self.clock(10, 50) {
+        while replay.now < Self.clock(12, 0), !seen.contains("major") {
             let before = replay.now
             let response = await client.perform(CurlRequest(url: server.baseURL + "/status/api/v2/status.json"))
             let after = replay.now
