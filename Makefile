@@ -12,7 +12,7 @@ deps:
 ## test-deps: what the tests run besides canary: openssl makes and serves test certificates;
 ## promtool, node_exporter and the Pushgateway check the Prometheus output
 test-deps: deps
-	@$(ENSURE) openssl:openssl promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
+	@$(ENSURE) openssl:openssl /usr/bin/time:time promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
 		prometheus-pushgateway:prometheus-pushgateway
 
 build: deps

@@ -99,7 +99,8 @@ public enum Classifier {
         case .timeout, .cancelled:
             let stage =
                 response.status == 0
-                ? "no response" : "body incomplete after \(response.bodyBytes) bytes (HTTP \(response.status))"
+                ? "no response"
+                : "response incomplete after \(response.bodyBytes) body bytes (HTTP \(response.status))"
             return (.timeout, .critical, "timeout after \(Units.formatSeconds(response.timings.total)): \(stage)")
         case .resolve: return (.dnsFailure, .critical, "DNS: \(detail)")
         case .connect: return (.connectFailure, .critical, "connect: \(detail)")

@@ -71,6 +71,9 @@ struct ConnectionHandler: Sendable {
             try await reader.discardUntilClosed()
         case .reset:
             try await Self.reset(writer.channel)
+        case .rawStream(let stream):
+            try await writer.rawStream(stream)
+            if stream.resetAtEnd { try await Self.reset(writer.channel) }
         }
     }
 

@@ -51,6 +51,19 @@ struct ResponseWriter {
         try await drain()
     }
 
+    /// Sends a ``RawStream``'s bytes, never holding more than one repetition.
+    func rawStream(_ stream: RawStream) async throws {
+        try await outbound.write(stream.prefix)
+        var sent = 0
+        while sent < stream.count {
+            if stream.intervalMilliseconds > 0 { try await Task.sleep(for: .milliseconds(stream.intervalMilliseconds)) }
+            try await outbound.write(stream.repeating)
+            sent += 1
+        }
+        try await outbound.write(stream.suffix)
+        try await drain()
+    }
+
     private func writeInChunks(_ body: ByteBuffer) async throws {
         var rest = body
         while let chunk = rest.readSlice(length: min(rest.readableBytes, Self.chunkSize)),

@@ -40,6 +40,9 @@ struct Router: Sendable {
         case .malformed: return .raw(ByteBuffer(string: "HTPT/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"))
         case .echo: return .respond(.text(ByteBuffer(bytes: request.raw)))
         case .headers: return headers(query)
+        case .endless, .headerFlood, .longHeader, .http09, .badChunked, .resetMidBody, .hugeLocation, .binary:
+            return HostileReplies.action(route, query: query)
+        case .pingPong: return pingPong(query)
         }
     }
 
@@ -86,6 +89,14 @@ struct Router: Sendable {
         let interval = delay(query, "interval_ms", default: 100)
         let head = HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8")])
         return .trickle(head: head, byteCount: bytes, intervalMilliseconds: interval)
+    }
+
+    /// Two host names for one server, so a redirect loop spans two hosts.
+    private func pingPong(_ query: QueryItems) -> SimulatorAction {
+        let port = query.int("port", default: 80, in: 1...65535)
+        let next = query.int("n", default: 0, in: 0...(Int.max - 1)) + 1
+        let host = next % 2 == 0 ? "127.0.0.1" : "localhost"
+        return .respond(.redirect(to: "http://\(host):\(port)/ping-pong?port=\(port)&n=\(next)"))
     }
 
     /// Names and values lose any CR/LF so a query cannot inject extra header lines.

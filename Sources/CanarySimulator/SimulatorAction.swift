@@ -16,4 +16,17 @@ indirect enum SimulatorAction: Sendable {
     case hang
     /// Abort the connection with a TCP reset.
     case reset
+    /// Send raw bytes built from a pattern, for replies no well-behaved server sends.
+    case rawStream(RawStream)
+}
+
+/// `prefix`, then `repeating` `count` times (`Int.max`: until the client goes), each
+/// after `intervalMilliseconds`, then `suffix`; then a TCP reset if `resetAtEnd`.
+struct RawStream: Sendable {
+    var prefix: ByteBuffer
+    var repeating: ByteBuffer
+    var count: Int
+    var intervalMilliseconds = 0
+    var suffix = ByteBuffer()
+    var resetAtEnd = false
 }

@@ -5,6 +5,7 @@ enum SimulatorRoute: CaseIterable, Sendable {
     case root, ok, login, redirectLogin, spa, empty, blank, errorPage
     case status, slow, hang, reset, redirectLoop, redirect, flaky
     case huge, gzipBomb, deflateBomb, trickle, malformed, echo, headers
+    case endless, headerFlood, longHeader, http09, badChunked, resetMidBody, hugeLocation, binary, pingPong
 
     /// The route with its optional query parameters, as shown to people.
     var usage: String {
@@ -31,6 +32,15 @@ enum SimulatorRoute: CaseIterable, Sendable {
         case .malformed: "/malformed"
         case .echo: "/echo"
         case .headers: "/headers?name=value&..."
+        case .endless: "/endless"
+        case .headerFlood: "/header-flood?interval_ms=0"
+        case .longHeader: "/long-header?bytes=10000000"
+        case .http09: "/http09"
+        case .badChunked: "/bad-chunked"
+        case .resetMidBody: "/reset-mid-body"
+        case .hugeLocation: "/huge-location?bytes=1000000"
+        case .binary: "/binary"
+        case .pingPong: "/ping-pong?port=PORT&n=0"
         }
     }
 
@@ -57,6 +67,15 @@ enum SimulatorRoute: CaseIterable, Sendable {
         case .malformed: "a malformed status line (HTPT/1.1)"
         case .echo: "200 text/plain echoing the request head"
         case .headers: "the healthy page plus each query item as a response header"
+        case .endless: "200 with no Content-Length and a body that never ends"
+        case .headerFlood: "a status line, then header lines forever (no end of head)"
+        case .longHeader: "one header line of N bytes"
+        case .http09: "an HTTP/0.9-style reply: a body and no status line"
+        case .badChunked: "chunked encoding with an invalid chunk size"
+        case .resetMidBody: "a head announcing 1 MB, 1 KB of body, then a TCP reset"
+        case .hugeLocation: "302 whose Location is an N-byte URL"
+        case .binary: "200 with non-UTF-8 bytes in the body and a header value"
+        case .pingPong: "302 back and forth between 127.0.0.1 and localhost, forever"
         }
     }
 

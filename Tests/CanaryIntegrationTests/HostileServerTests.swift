@@ -1,0 +1,102 @@
+import CanaryCore
+import CanarySimulator
+import CanaryTestSupport
+import Foundation
+import Testing
+
+/// Servers that misbehave in every way at once: each probe ends in its class within its
+/// timeout, the run goes on for the others, and the process's memory stays bounded.
+@Suite("Hostile servers")
+struct HostileServerTests {
+    static let cases: [(name: String, route: String, expected: ProbeClass)] = [
+        ("endless", "/endless", .responseTooLarge),
+        ("huge", "/huge?bytes=100000000", .responseTooLarge),
+        ("gzip-bomb", "/gzip-bomb", .responseTooLarge),
+        ("deflate-bomb", "/deflate-bomb", .responseTooLarge),
+        ("trickle", "/trickle?bytes=1000&interval_ms=10", .timeout),
+        ("header-flood", "/header-flood", .protocolError),
+        ("header-trickle", "/header-flood?interval_ms=50", .timeout),
+        ("long-header", "/long-header", .protocolError),
+        ("malformed-status", "/malformed", .protocolError),
+        ("http09", "/http09", .protocolError),
+        ("bad-chunked", "/bad-chunked", .protocolError),
+        ("reset-mid-body", "/reset-mid-body", .protocolError),
+        ("redirect-file", "/redirect?to=file:///etc/passwd", .protocolError),
+        ("redirect-ftp", "/redirect?to=ftp://127.0.0.1/x", .protocolError),
+        ("redirect-gopher", "/redirect?to=gopher://127.0.0.1/x", .protocolError),
+        ("huge-location", "/huge-location", .protocolError),
+        ("binary", "/binary", .ok),
+        ("hang", "/hang", .timeout),
+        ("ok", "/ok", .ok),
+    ]
+
+    @Test("every hostile reply ends in its class within the timeout; memory stays under 96 MiB")
+    func catalogue() async throws {
+        let server = try await SimulatorServer.start()
+        // A listener that never accepts: the kernel completes the handshake, nobody reads.
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let base = server.baseURL
+        var probes = Self.cases.map { "  - {name: \($0.name), url: \"\(base)\($0.route)\"}" }
+        probes.append("  - {name: ping-pong, url: \"\(base)/ping-pong?port=\(server.port)\"}")
+        probes.append("  - {name: tls-stall, url: \"https://127.0.0.1:\(server.port)/\"}")
+        probes.append("  - {name: never-reads, url: \"http://127.0.0.1:\(silent.port)/\"}")
+        let folder = try Fixtures.temporaryFolder()
+        let file = try Fixtures.write(
+            "defaults: {attempts: 1, timeout: 2s}\nprobes:\n" + probes.joined(separator: "\n") + "\n",
+            to: "hostile.yaml", in: folder)
+        // The default max_body_bytes (10 MiB) and every probe at once: the worst case.
+        let output = try await ChildProcess.run(
+            "/usr/bin/time", ["-f", "%M", "-o", "\(folder)/rss", CanaryBinary.path, "run", file, "--format", "json"],
+            timeout: 30)
+        try await server.shutdown()
+        #expect(output.status == 2)
+        var classes: [String: String] = [:]
+        for line in output.stdout.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let name = try #require(object["probe"] as? String)
+            classes[name] = object["class"] as? String
+            let attempt = try #require((object["attempts"] as? [[String: Any]])?.first)
+            let total = try #require((attempt["timings"] as? [String: Double])?["total"])
+            #expect(total < 2.1, "\(name) took \(total) s")
+        }
+        for testCase in Self.cases {
+            #expect(classes[testCase.name] == testCase.expected.rawValue, "\(testCase.name)")
+        }
+        #expect(classes["ping-pong"] == "redirect_loop")
+        #expect(classes["tls-stall"] == "timeout")
+        #expect(classes["never-reads"] == "timeout")
+        // GNU time writes "Command exited with non-zero status 2" first, the figure last.
+        let timeOutput = try String(contentsOfFile: "\(folder)/rss", encoding: .utf8)
+        let peakKiB = try #require(timeOutput.split(separator: "\n").last.flatMap { Int($0) })
+        print("hostile servers: peak RSS \(peakKiB) KiB for \(classes.count) probes at once")
+        #expect(peakKiB < 96 << 10)
+    }
+}
+
+/// A TCP socket that listens on 127.0.0.1 and never accepts.
+final class SilentListener: Sendable {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && listen(descriptor, 16) == 0
+                    && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard ok else { throw TestSupportError("cannot listen on loopback") }
+        fd = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        _ = Glibc.close(fd)
+    }
+}
