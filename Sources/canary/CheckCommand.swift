@@ -128,7 +128,7 @@ struct CheckCommand: AsyncParsableCommand {
             let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)
             failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         }
-        throw ExitCode(finalExitCode(report, failOn: options.failOn, outputsFailed: failed))
+        throw ExitCode(finalExitCode(report, failOn: options.failOn.severity, outputsFailed: failed))
     }
 
     /// The probe the flags describe, checked as strictly as a probe file.

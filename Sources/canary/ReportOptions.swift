@@ -10,7 +10,13 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case junit
 }
 
-extension Severity: ExpressibleByArgument {}
+/// `--fail-on`: the lowest severity that makes the exit code non-zero.
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case warning
+    case critical
+
+    var severity: Severity { self == .warning ? .warning : .critical }
+}
 
 /// Where results go and how they judge the exit code: shared by run, watch and check.
 struct OutputOptions: ParsableArguments {
@@ -41,7 +47,7 @@ struct OutputOptions: ParsableArguments {
         name: .customLong("fail-on"),
         help: ArgumentHelp(
             "The lowest severity that makes the exit code non-zero: warning or critical.", valueName: "severity"))
-    var failOn: Severity = .warning
+    var failOn: FailOn = .warning
 
     @Option(help: ArgumentHelp("Add a label to every probe, e.g. location=eu-west (repeatable).", valueName: "k=v"))
     var label: [String] = []
@@ -53,9 +59,6 @@ struct OutputOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        guard failOn == .warning || failOn == .critical else {
-            throw ValidationError("--fail-on must be warning or critical")
-        }
         _ = try labels()
         _ = try pushGrouping()
         if let push, URLComponents(string: push)?.host == nil {

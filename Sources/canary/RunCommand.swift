@@ -88,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
         if report.unrunProbes > 0, !options.quiet {
             Terminal.error("canary: --deadline reached: \(report.unrunProbes) of \(due.count) probes not run")
         }
-        throw ExitCode(finalExitCode(report, failOn: options.failOn, outputsFailed: failed))
+        throw ExitCode(finalExitCode(report, failOn: options.failOn.severity, outputsFailed: failed))
     }
 
     /// Records this run in the state, judges alerting, carries the last results of the
