@@ -56,7 +56,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: "A request body.")
     var body: String?
 
-    @Option(help: ArgumentHelp("Bound on each attempt.", valueName: "duration"), transform: Self.duration)
+    @Option(help: ArgumentHelp("Bound on each attempt.", valueName: "duration"), transform: parseDuration)
     var timeout: Duration = .seconds(10)
 
     @Option(help: "Tries; every one is reported.")
@@ -64,7 +64,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("attempt-spacing"), help: ArgumentHelp("Pause between attempts.", valueName: "duration"),
-        transform: Self.duration)
+        transform: parseDuration)
     var attemptSpacing: Duration = .seconds(1)
 
     @Flag(name: .customLong("no-follow"), help: "Do not follow redirects.")
@@ -74,11 +74,11 @@ struct CheckCommand: AsyncParsableCommand {
     var maxRedirects = 10
 
     @Option(
-        help: ArgumentHelp("Total time that makes it WARNING (slow).", valueName: "duration"), transform: Self.duration)
+        help: ArgumentHelp("Total time that makes it WARNING (slow).", valueName: "duration"), transform: parseDuration)
     var warning: Duration?
 
     @Option(
-        help: ArgumentHelp("Total time that makes it CRITICAL (slow).", valueName: "duration"), transform: Self.duration
+        help: ArgumentHelp("Total time that makes it CRITICAL (slow).", valueName: "duration"), transform: parseDuration
     )
     var critical: Duration?
 
@@ -103,13 +103,6 @@ struct CheckCommand: AsyncParsableCommand {
     var captureHeader: [String] = []
 
     @OptionGroup var options: OutputOptions
-
-    static func duration(_ text: String) throws -> Duration {
-        guard let duration = Units.duration(text), duration > .zero else {
-            throw ValidationError("'\(text)' is not a duration (write 250ms, 10s, 5m)")
-        }
-        return duration
-    }
 
     func validate() throws {
         _ = try spec()

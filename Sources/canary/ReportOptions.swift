@@ -111,12 +111,7 @@ struct SelectionOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Hard bound on the whole run (e.g. 30s); probes left unrun make the exit code 3.", valueName: "duration"),
-        transform: { text in
-            guard let duration = Units.duration(text), duration > .zero else {
-                throw ValidationError("'\(text)' is not a duration (write 250ms, 10s, 5m, 1h)")
-            }
-            return duration
-        })
+        transform: parseDuration)
     var deadline: Duration?
 
     @Option(help: ArgumentHelp("Run only the probe with this name (repeatable).", valueName: "name"))
@@ -171,4 +166,12 @@ struct SelectionOptions: ParsableArguments {
         }
         return probes.filter { only.contains($0.name) }
     }
+}
+
+/// A positive duration flag (`250ms`, `10s`, `5m`, `1h`), for `transform:`.
+func parseDuration(_ text: String) throws -> Duration {
+    guard let duration = Units.duration(text), duration > .zero else {
+        throw ValidationError("'\(text)' is not a duration (write 250ms, 10s, 5m, 1h)")
+    }
+    return duration
 }

@@ -27,10 +27,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("lock-timeout"),
         help: ArgumentHelp("With --state, how long to wait for another run's lock.", valueName: "duration"),
-        transform: { text in
-            guard let duration = Units.duration(text) else { throw ValidationError("'\(text)' is not a duration") }
-            return duration
-        })
+        transform: parseDuration)
     var lockTimeout: Duration = .seconds(30)
 
     /// Time kept back from `--deadline` for rendering and writing the report.

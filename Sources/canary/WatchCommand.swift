@@ -23,10 +23,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp("How long probes in flight may take to finish after SIGTERM.", valueName: "duration"),
-        transform: { text in
-            guard let duration = Units.duration(text) else { throw ValidationError("'\(text)' is not a duration") }
-            return duration
-        })
+        transform: parseDuration)
     var grace: Duration = .seconds(10)
 
     func validate() throws {
