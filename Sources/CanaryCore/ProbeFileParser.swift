@@ -40,7 +40,9 @@ final class ProbeFileParser {
     func parse(_ text: String) -> Output {
         var probes: [(ProbeSpec, ProbeFileError)] = []
         do {
-            if let root = try Yams.compose(yaml: text) {
+            // The basic resolver: every scalar stays a string, since this parser reads each
+            // value's type itself (and so `no`, `on` or `1e3` mean what the key expects).
+            if let root = try Yams.compose(yaml: text, .basic) {
                 probes = parseRoot(root)
             } else {
                 error(at: nil, "the file is empty; expected 'probes:'")
@@ -351,7 +353,7 @@ final class ProbeFileParser {
             error(at: node, "\(path): expected a string, found \(kind(node))")
             return nil
         }
-        if node.null != nil {
+        if Self.isNull(node) {
             error(at: node, "\(path): expected a value, found nothing")
             return nil
         }
@@ -503,11 +505,17 @@ final class ProbeFileParser {
         ProbeFileError(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: "")
     }
 
+    /// A plain `~`, `null` or nothing at all: YAML's null.
+    static func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
     private func kind(_ node: Node) -> String {
         switch node {
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .scalar(let scalar): node.null != nil ? "nothing" : "'\(scalar.string)'"
+        case .scalar(let scalar): Self.isNull(node) ? "nothing" : "'\(scalar.string)'"
         case .alias: "an alias"
         }
     }
