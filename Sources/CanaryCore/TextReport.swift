@@ -44,8 +44,18 @@ public struct TextReport: Sendable {
         return output
     }
 
-    /// One line of detail: the run's message and the evidence of its first failing attempt.
+    /// One line of detail: the run's message and the evidence of its first failing attempt,
+    /// after a word on alerting where run state judged differently from this run alone.
     private func detail(_ result: ProbeResult) -> String {
+        switch (result.severity.isFailing, result.alerting) {
+        case (true, false):
+            return "not alerting yet (\(result.history.consecutiveFailures) failing in a row): " + evidence(result)
+        case (false, true): return "still alerting (recovering): " + evidence(result)
+        default: return evidence(result)
+        }
+    }
+
+    private func evidence(_ result: ProbeResult) -> String {
         guard let evidence = result.attempts.first(where: { $0.severity.isFailing }) ?? result.attempts.first else {
             return result.message
         }

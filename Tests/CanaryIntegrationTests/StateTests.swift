@@ -74,6 +74,24 @@ struct StateTests {
         #expect(seen == [false, true, true, true, true, true, true, false, false])
     }
 
+    @Test("the text report says where run state judged differently from this run alone")
+    func textSaysAlerting() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        var lines: [String] = []
+        for route in ["/status/503", "/status/503", "/ok"] {
+            let probes = try Fixtures.write(
+                "probes:\n  - name: portal\n    url: \(server.baseURL)\(route)\n    attempts: 1\n", to: "p.yaml",
+                in: folder)
+            let output = try await CanaryBinary.run(["run", probes, "--state", "\(folder)/state.json", "--all"])
+            lines.append(output.stdout)
+        }
+        try await server.shutdown()
+        #expect(lines[0].contains("not alerting yet (1 failing in a row): HTTP 503"))
+        #expect(!lines[1].contains("not alerting yet") && lines[1].contains("CRITICAL"))
+        #expect(lines[2].contains("still alerting (recovering): HTTP 200"))
+    }
+
     @Test("probes not yet due are skipped, keep their last results in the textfile, and --all runs them")
     func dueProbes() async throws {
         let server = try await SimulatorServer.start()
