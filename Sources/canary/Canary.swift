@@ -49,8 +49,9 @@ enum Main {
             } else {
                 try command.run()
             }
+            finish(0)
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            finish(exit.rawValue)
         } catch {
             if Canary.exitCode(for: error) == .success { Canary.exit(withError: error) }
             let message = Canary.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
@@ -59,7 +60,16 @@ enum Main {
                 Terminal.write("CANARY UNKNOWN - \(message)\n")
             }
             Terminal.error("canary: \(message) (see 'canary --help')")
-            Foundation.exit(Severity.unknown.exitCode)
+            finish(Severity.unknown.exitCode)
         }
+    }
+
+    /// Ends the process without running exit handlers: by now every output is written
+    /// (files fsynced and renamed, stdout and stderr written unbuffered) and every
+    /// command has shut its client down, while the libraries' handlers (OpenSSL's,
+    /// Foundation's) would add about 4 ms to every run of a cron job.
+    static func finish(_ code: Int32) -> Never {
+        fflush(nil)
+        _exit(code)
     }
 }

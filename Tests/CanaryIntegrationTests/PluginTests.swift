@@ -85,9 +85,9 @@ struct PluginTests {
 
     @Test("a TLS check reports cert_days in its perfdata")
     func certDays() async throws {
-        let certificates = try TestCertificates.make()
+        let certificates = try await TestCertificates.make()
         let files = certificates.certificate(.valid)
-        let server = try TLSServer(cert: files.cert, key: files.key)
+        let server = try await TLSServer.start(cert: files.cert, key: files.key)
         defer { server.stop() }
         let output = try await CanaryBinary.run([
             "check", "https://127.0.0.1:\(server.port)/", "--ca-file", certificates.caFile, "--cert-expiry", "30,7",

@@ -32,9 +32,9 @@ struct PrometheusToolsTests {
     /// Runs canary over the mixed probes with `arguments` added; returns its output.
     func runMixed(_ arguments: [String]) async throws -> CanaryBinary.Output {
         let server = try await SimulatorServer.start()
-        let certificates = try TestCertificates.make()
+        let certificates = try await TestCertificates.make()
         let files = certificates.certificate(.valid)
-        let tls = try TLSServer(cert: files.cert, key: files.key)
+        let tls = try await TLSServer.start(cert: files.cert, key: files.key)
         defer { tls.stop() }
         let probes = try mixedProbes(server: server, tlsPort: tls.port, caFile: certificates.caFile)
         let output = try await CanaryBinary.run(["run", probes, "--label", "location=test"] + arguments)

@@ -7,12 +7,10 @@ import Testing
 /// TLS against a real `openssl s_server` with certificates made at test time.
 @Suite("TLS", .serialized)
 struct TLSTests {
-    static let certificates = Result { try TestCertificates.make() }
-
     func probe(_ kind: TestCertificates.Kind, trustCA: Bool = true) async throws -> ProbeResult {
-        let certificates = try Self.certificates.get()
+        let certificates = try await TestCertificates.make()
         let files = certificates.certificate(kind)
-        let server = try TLSServer(cert: files.cert, key: files.key)
+        let server = try await TLSServer.start(cert: files.cert, key: files.key)
         defer { server.stop() }
         let client = CurlClient()
         defer { client.shutdown() }

@@ -24,8 +24,27 @@ public enum TestCertificates {
         case expiringSoon = "expiring-soon"
     }
 
-    /// Makes a CA and one server certificate of each kind.
-    public static func make() throws -> Set {
+    /// Makes a CA and one server certificate of each kind, once per test process.
+    ///
+    /// Suspends while `openssl` works (about a second of RSA key generation) instead of
+    /// blocking a thread of the small cooperative pool that in-process servers need.
+    public static func make() async throws -> Set {
+        try await Cache.shared.certificates()
+    }
+
+    private actor Cache {
+        static let shared = Cache()
+        private var made: Task<Set, any Error>?
+
+        func certificates() async throws -> Set {
+            if let made { return try await made.value }
+            let task = Task { try await TestCertificates.generate() }
+            made = task
+            return try await task.value
+        }
+    }
+
+    private static func generate() async throws -> Set {
         let folder = try Fixtures.temporaryFolder("canary-certs")
         let script = """
             set -e
@@ -40,15 +59,9 @@ public enum TestCertificates {
             sign wrong-host.pem 365 wrong.ext
             sign expiring-soon.pem 10 good.ext
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestSupportError("openssl failed to make the test certificates (exit \(process.terminationStatus))")
+        let output = try await ChildProcess.run("/bin/sh", ["-c", script])
+        guard output.status == 0 else {
+            throw TestSupportError("openssl failed to make the test certificates (exit \(output.status))")
         }
         return Set(folder: folder)
     }
@@ -59,17 +72,30 @@ public final class TLSServer: Sendable {
     public let port: Int
     private let process: ChildProcess.Background
 
-    public init(cert: String, key: String) throws {
-        process = try ChildProcess.Background(
+    /// Starts the server and waits (suspended, not blocking) until it reports its port.
+    public static func start(cert: String, key: String) async throws -> TLSServer {
+        let process = try ChildProcess.Background(
             "openssl", ["s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"])
-        // s_server prints "ACCEPT 127.0.0.1:PORT" once it listens.
-        var buffer = ""
         let handle = process.output.fileHandleForReading
-        while !buffer.split(separator: "\n").contains(where: { $0.hasPrefix("ACCEPT") && buffer.hasSuffix("\n") }) {
-            let chunk = handle.availableData
-            guard !chunk.isEmpty else { break }
-            buffer += String(decoding: chunk, as: UTF8.self)
+        // s_server prints "ACCEPT 127.0.0.1:PORT" once it listens; read it on a thread of its own.
+        let buffer = await withCheckedContinuation { continuation in
+            Thread {
+                var buffer = ""
+                while !buffer.split(separator: "\n").contains(where: {
+                    $0.hasPrefix("ACCEPT") && buffer.hasSuffix("\n")
+                }) {
+                    let chunk = handle.availableData
+                    guard !chunk.isEmpty else { break }
+                    buffer += String(decoding: chunk, as: UTF8.self)
+                }
+                continuation.resume(returning: buffer)
+            }.start()
         }
+        return try TLSServer(process: process, announcement: buffer)
+    }
+
+    private init(process: ChildProcess.Background, announcement buffer: String) throws {
+        self.process = process
         guard let line = buffer.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT") }),
             let port = line.split(separator: ":").last.flatMap({ Int($0) })
         else {
