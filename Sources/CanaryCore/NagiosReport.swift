@@ -3,8 +3,7 @@
 /// the summary a monitor shows.
 public enum NagiosReport {
     public static func render(_ report: RunReport) -> String {
-        let results = (report.results + report.notDue).sorted { $0.alertSeverity.rank > $1.alertSeverity.rank }
-        return results.map(line).joined(separator: "\n") + "\n"
+        report.resultsWorstFirst.map(line).joined(separator: "\n") + "\n"
     }
 
     /// One probe's line.

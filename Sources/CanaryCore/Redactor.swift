@@ -56,7 +56,9 @@ extension RunReport {
 }
 
 extension ProbeResult {
+    /// This result with `redactor` applied to every text it holds.
     func redacted(_ redactor: Redactor) -> ProbeResult {
+        guard !redactor.isEmpty else { return self }
         var copy = self
         copy.url = redactor.redact(url)
         copy.message = redactor.redact(message)

@@ -38,11 +38,13 @@ public struct RunReport: Sendable {
         return worst.rank < failOn.rank ? 0 : worst.exitCode
     }
 
-    /// The results worst first, for outputs whose first line is the summary.
+    /// Every result, those not due included, worst first by what each contributes to
+    /// the exit code, in load order within a severity: for outputs whose first line is
+    /// the summary.
     public var resultsWorstFirst: [ProbeResult] {
-        results.enumerated().sorted { lhs, rhs in
-            lhs.element.severity.rank != rhs.element.severity.rank
-                ? lhs.element.severity.rank > rhs.element.severity.rank : lhs.offset < rhs.offset
+        (results + notDue).enumerated().sorted { lhs, rhs in
+            lhs.element.alertSeverity.rank != rhs.element.alertSeverity.rank
+                ? lhs.element.alertSeverity.rank > rhs.element.alertSeverity.rank : lhs.offset < rhs.offset
         }.map(\.element)
     }
 }

@@ -130,7 +130,7 @@ public actor Watcher {
     private func runProbe(_ probe: ProbeSpec, onResult: ResultHandler) async {
         let start = ContinuousClock.now
         let raw = await engine.probe(probe, labels: options.labels, stopping: { [stopFlag] in stopFlag.isSet })
-        guard let result = finish(probe, raw.redactedCopy(redactor), startedAt: start) else { return }
+        guard let result = finish(probe, raw.redacted(redactor), startedAt: start) else { return }
         await onResult(result)
     }
 
@@ -159,13 +159,6 @@ public actor Watcher {
         return Snapshot(
             report: RunReport(results: results, startedAt: Date(), duration: uptime), state: state,
             configLoaded: configLoaded, uptime: uptime)
-    }
-}
-
-extension ProbeResult {
-    /// This result with `redactor` applied to every text it holds.
-    func redactedCopy(_ redactor: Redactor) -> ProbeResult {
-        redactor.isEmpty ? self : redacted(redactor)
     }
 }
 
