@@ -115,7 +115,8 @@ public enum Classifier {
     }
 
     private static func statusVerdict(_ status: Int, expected: StatusSet) -> Verdict {
-        let text = "HTTP \(status) \(HTTPStatus.reason(status))".trimmingCharacters(in: .whitespaces)
+        let reason = HTTPStatus.reason(status)
+        let text = reason.isEmpty ? "HTTP \(status)" : "HTTP \(status) \(reason)"
         switch status {
         case 504: return (.gatewayTimeout, .critical, text)
         case 502: return (.badGateway, .critical, text)

@@ -11,10 +11,10 @@ final class Interpolator {
     /// `${file:...}` contents over this size are refused: a secret is small.
     static let maxFileBytes = 64 << 10
 
-    let environment: [String: String]
+    let environment: Environment
     private(set) var secrets: [String] = []
 
-    init(environment: [String: String]) {
+    init(environment: Environment) {
         self.environment = environment
     }
 

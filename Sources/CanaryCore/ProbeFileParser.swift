@@ -25,7 +25,7 @@ final class ProbeFileParser {
     let interpolator: Interpolator
     private(set) var errors: [ProbeFileError] = []
 
-    init(file: String, environment: [String: String]) {
+    init(file: String, environment: Environment) {
         self.file = file
         self.interpolator = Interpolator(environment: environment)
     }
@@ -137,14 +137,12 @@ final class ProbeFileParser {
 
     private func parseURL(_ node: Node) -> String? {
         guard let text = interpolated(node, "url") else { return nil }
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-            let host = components.host, !host.isEmpty
-        else {
+        guard let url = CurlURL(text, anyScheme: true) else {
             error(at: node, "url: '\(node.string ?? text)' is not a valid absolute URL")
             return nil
         }
-        guard scheme == "http" || scheme == "https" else {
-            error(at: node, "url: scheme '\(scheme)' is not supported (use http or https)")
+        guard url.scheme == "http" || url.scheme == "https" else {
+            error(at: node, "url: scheme '\(url.scheme)' is not supported (use http or https)")
             return nil
         }
         return text
@@ -203,7 +201,7 @@ final class ProbeFileParser {
 
     private func parseProxy(_ node: Node) -> String? {
         guard let proxy = interpolated(node, "proxy") else { return nil }
-        guard URLComponents(string: proxy)?.host?.isEmpty == false else {
+        guard CurlURL(proxy, anyScheme: true) != nil else {
             error(at: node, "proxy: '\(node.string ?? proxy)' is not a valid proxy URL")
             return nil
         }

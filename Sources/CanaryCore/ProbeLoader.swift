@@ -20,9 +20,9 @@ public struct ProbeLoader: Sendable {
     /// The largest probe file accepted; a larger one is almost surely not a probe file.
     public static let maxFileBytes = 4 << 20
 
-    public var environment: [String: String]
+    public var environment: Environment
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(environment: Environment = .process) {
         self.environment = environment
     }
 

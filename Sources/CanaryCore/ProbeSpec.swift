@@ -127,7 +127,7 @@ public struct StatusSet: Sendable, Equatable, CustomStringConvertible {
     /// Parses one status (`200`) or range (`200-299`), each within 100-599.
     public static func range(_ text: String) -> Result<ClosedRange<Int>, ParseError> {
         let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map {
-            Int($0.trimmingCharacters(in: .whitespaces))
+            Int($0.trimmingBlanks())
         }
         guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil else {
             return .failure(ParseError(description: "'\(text)' is not a status or a range like 200-299"))

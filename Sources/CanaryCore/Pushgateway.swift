@@ -52,8 +52,7 @@ public struct Pushgateway: Sendable {
             throw Failure(description: "push to \(baseURL) failed: \(error)")
         }
         guard (200...299).contains(response.status) else {
-            let answer = String(decoding: response.body.prefix(200), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let answer = String(decoding: response.body.prefix(200), as: UTF8.self).trimmingWhitespace()
             throw Failure(description: "push to \(baseURL) failed: HTTP \(response.status) \(answer)")
         }
     }

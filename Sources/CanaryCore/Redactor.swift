@@ -19,7 +19,7 @@ public struct Redactor: Sendable {
             if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
                 variants.insert(encoded)
             }
-            let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = secret.trimmingWhitespace()
             if !trimmed.isEmpty { variants.insert(trimmed) }
         }
         self.secrets = variants.sorted { $0.count > $1.count }

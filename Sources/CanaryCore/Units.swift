@@ -10,7 +10,7 @@ public enum Units {
     /// Parses a duration; `nil` when the text is not one. A bare number has no unit and
     /// is rejected, since "10" could mean seconds or milliseconds.
     public static func duration(_ text: String) -> Duration? {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var rest = Substring(text.trimmingBlanks())
         guard !rest.isEmpty else { return nil }
         var total: Double = 0
         while !rest.isEmpty {
@@ -44,10 +44,10 @@ public enum Units {
 
     /// Parses a size in bytes; `nil` when the text is not one.
     public static func size(_ text: String) -> Int? {
-        let text = text.trimmingCharacters(in: .whitespaces)
+        let text = text.trimmingBlanks()
         let number = text.prefix { $0.isNumber || $0 == "." }
         guard !number.isEmpty, let value = Double(number) else { return nil }
-        let suffix = text.dropFirst(number.count).trimmingCharacters(in: .whitespaces)
+        let suffix = text.dropFirst(number.count).trimmingBlanks()
         guard let unit = sizeUnits.first(where: { $0.suffix == suffix }) else { return nil }
         let bytes = value * Double(unit.bytes)
         guard bytes.isFinite, bytes < Double(Int.max / 2) else { return nil }

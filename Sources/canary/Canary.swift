@@ -40,10 +40,15 @@ enum Main {
     /// instead of swift-argument-parser's 64.
     static func main() async {
         launched = ContinuousClock.now
+        StartupTrace.mark("main")
+        // libcurl's global initialisation takes as long as probing one page on loopback:
+        // let it overlap argument parsing and probe loading.
+        CurlClient.initializeInBackground()
         Signals.unblock()
         raiseFileLimit()
         do {
             var command = try Canary.parseAsRoot()
+            StartupTrace.mark("parsed")
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -69,6 +74,7 @@ enum Main {
     /// command has shut its client down, while the libraries' handlers (OpenSSL's,
     /// Foundation's) would add about 4 ms to every run of a cron job.
     static func finish(_ code: Int32) -> Never {
+        StartupTrace.mark("finish")
         fflush(nil)
         _exit(code)
     }

@@ -126,10 +126,10 @@ struct CheckCommand: AsyncParsableCommand {
 
     /// The probe the flags describe, checked as strictly as a probe file.
     func spec() throws -> ProbeSpec {
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
-        else { throw ValidationError("'\(url)' is not an http or https URL") }
-        let probeName = name ?? host.lowercased()
+        guard let parsed = CurlURL(url), parsed.scheme == "http" || parsed.scheme == "https" else {
+            throw ValidationError("'\(url)' is not an http or https URL")
+        }
+        let probeName = name ?? parsed.host.lowercased()
         guard !probeName.isEmpty, !probeName.contains(where: { $0.isNewline || $0 == "|" }) else {
             throw ValidationError("--name must be one line without '|'")
         }
@@ -203,8 +203,8 @@ struct CheckCommand: AsyncParsableCommand {
         guard let colon = text.firstIndex(of: ":") else {
             throw ValidationError("--header '\(text)' is not 'Name: value'")
         }
-        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
-        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let name = text[..<colon].trimmingBlanks()
+        let value = text[text.index(after: colon)...].trimmingBlanks()
         guard !name.isEmpty, !name.contains(where: { $0.isWhitespace }),
             !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" })
         else { throw ValidationError("--header '\(text)' is not 'Name: value'") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CanaryCore
+import Curl
 import Foundation
 
 /// Report formats on stdout (or `--output`).
@@ -61,7 +62,7 @@ struct OutputOptions: ParsableArguments {
     func validate() throws {
         _ = try labels()
         _ = try pushGrouping()
-        if let push, URLComponents(string: push)?.host == nil {
+        if let push, CurlURL(push) == nil {
             throw ValidationError("--push '\(push)' is not a URL like http://pushgateway:9091")
         }
     }

@@ -34,6 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     static let reportingReserve = Duration.milliseconds(50)
 
     func run() async throws {
+        StartupTrace.mark("run")
         let startedAt = Date()
         let client = CurlClient()
         defer { client.shutdown() }
@@ -50,6 +51,7 @@ struct RunCommand: AsyncParsableCommand {
             _ = await outputs.writeMetrics(PrometheusReport.renderLoadFailure(run: run))
             throw ExitCode(Severity.unknown.exitCode)
         }
+        StartupTrace.mark("loaded")
         let selected: [ProbeSpec]
         do {
             selected = try selection.select(probeSet.probes)
@@ -71,6 +73,7 @@ struct RunCommand: AsyncParsableCommand {
             due, redactor: probeSet.redactor, options: engineOptions,
             progress: { progress.update(done: $0, total: $1, failing: $2) })
         progress.erase()
+        StartupTrace.mark("probed")
         var failed = false
         if let store {
             remember(&report, due: due, selected: selected, probeSet: probeSet, in: store)

@@ -1,3 +1,4 @@
+import CanaryCore
 import Foundation
 import Synchronization
 
@@ -8,7 +9,7 @@ enum Terminal {
 
     /// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
     static var colourStdout: Bool {
-        stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        stdoutIsTTY && Environment.process["NO_COLOR"].map(\.isEmpty) ?? true
     }
 
     static func error(_ line: String) {

@@ -1,0 +1,56 @@
+import CanaryCore
+import Curl
+import Testing
+
+@Suite("URLs, trimming and the environment")
+struct TextHelpersTests {
+    @Test(
+        "libcurl's parser reads scheme and host",
+        arguments: [
+            ("https://mysignins.example.com/security-info", "https", "mysignins.example.com"),
+            ("HTTP://Example.COM:8080/a?b=c", "http", "Example.COM"),
+            ("http://127.0.0.1:9/", "http", "127.0.0.1"),
+            ("http://[::1]:8080/", "http", "[::1]"),
+        ])
+    func urls(_ text: String, _ scheme: String, _ host: String) throws {
+        let url = try #require(CurlURL(text))
+        #expect(url.scheme == scheme)
+        #expect(url.host == host)
+    }
+
+    @Test(
+        "what libcurl would refuse is refused",
+        arguments: [
+            "", "example.com/path", "http://", "http://exa mple.com/", "http://host:99999/", "://host/",
+            "http://host\n.example/", "http:///path", "http:/example.com", "http:example.com",
+        ])
+    func badURLs(_ text: String) {
+        #expect(CurlURL(text, anyScheme: true) == nil)
+    }
+
+    @Test("a scheme libcurl cannot fetch needs anyScheme")
+    func otherSchemes() {
+        #expect(CurlURL("socks5://proxy.internal:1080") == nil)
+        #expect(CurlURL("socks5://proxy.internal:1080", anyScheme: true)?.scheme == "socks5")
+    }
+
+    @Test("trimming blanks keeps line breaks; trimming whitespace does not")
+    func trimming() {
+        #expect("  10s\t".trimmingBlanks() == "10s")
+        #expect(" \n10s\n ".trimmingBlanks() == "\n10s\n")
+        #expect(" \n10s\n ".trimmingWhitespace() == "10s")
+        #expect("\u{00A0}a b\u{2003}".trimmingBlanks() == "a b")
+        #expect("   ".trimmingBlanks() == "")
+        #expect("".trimmingWhitespace() == "")
+        #expect(" x ".dropFirst().trimmingBlanks() == "x")
+    }
+
+    @Test("a fixed environment never reads the process's")
+    func environment() {
+        let fixed: Environment = ["TOKEN": "t"]
+        #expect(fixed["TOKEN"] == "t")
+        #expect(fixed["PATH"] == nil)
+        #expect(Environment.process["PATH"] != nil)
+        #expect(Environment.process["CANARY_SURELY_UNSET_\(UInt64.random(in: 0...UInt64.max))"] == nil)
+    }
+}
