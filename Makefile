@@ -50,7 +50,7 @@ install: release
 
 ## bench: side-by-side measurements, printed and summed up in bench/RESULTS.md
 bench: release
-	@$(ENSURE) nginx:nginx curl:curl /usr/bin/time:time hyperfine:hyperfine \
+	@$(ENSURE) nginx:nginx curl:curl /usr/bin/time:time gcc:gcc \
 		prometheus-blackbox-exporter:prometheus-blackbox-exporter \
 		/usr/lib/nagios/plugins/check_curl:monitoring-plugins-standard
 	@$(ENSURE) /usr/lib/x86_64-linux-gnu/liburiparser.so.1:liburiparser1
@@ -61,6 +61,7 @@ bench: release
 	./bench/fidelity.sh 20
 	./bench/deadline.sh 3
 	./bench/memory.sh
+	./bench/startup.sh 200
 
 clean:
 	rm -rf .build

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Memory and start-up: peak RSS of one run of 1, 1,000 and 10,000 probes of nginx; the
-# time of `canary run` with one probe against one `curl` call (hyperfine); the time to
-# load 10,000 probe definitions (`canary validate`).
+# Memory and loading: peak RSS of one run of 1, 1,000 and 10,000 probes of nginx, and the
+# time to load 10,000 probe definitions (`canary validate`). One probe's start-up against
+# one curl call is bench/startup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -19,15 +19,3 @@ file=$(probes_file 10000 "$target")
 for _ in 1 2 3 4 5; do measure "$canary" validate "$file"; done > "$work/load.txt"
 printf 'load 10,000 probes (validate): %s s median, peak RSS %s KiB\n' \
     "$(cut -d' ' -f1 "$work/load.txt" | median)" "$(cut -d' ' -f3 "$work/load.txt" | median)"
-
-one=$(probes_file 1 "$target")
-if command -v hyperfine > /dev/null; then
-    hyperfine -N -w 3 -r 30 --export-json "$work/one.json" \
-        "curl -s -o /dev/null $target" "$canary run $one" > /dev/null 2>&1
-    python3 - "$work/one.json" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-curl, canary = results[0]["median"], results[1]["median"]
-print(f"one probe: canary run {canary * 1000:.1f} ms, curl {curl * 1000:.1f} ms median ({canary / curl:.2f}x)")
-PY
-fi
