@@ -37,10 +37,13 @@ public final class CurlClient: @unchecked Sendable {
 
     /// Starts libcurl's global initialisation (OpenSSL's above all, about 0.7 ms) on a
     /// thread of its own, so that a command can parse its arguments and load its probes
-    /// meanwhile; the first ``init()`` waits for it to end. This libcurl's global
-    /// initialisation is thread-safe (its `threadsafe` feature), so other libcurl calls
-    /// may run alongside.
+    /// meanwhile; the first ``init()`` waits for it to end. Only where libcurl's global
+    /// initialisation is thread-safe (its `threadsafe` feature, 7.84 and later), so that
+    /// other libcurl calls may run alongside; elsewhere ``init()`` does it as before.
     public static func initializeInBackground() {
+        guard let info = curl_version_info(CURLVERSION_TENTH),
+            info.pointee.features & CURL_VERSION_THREADSAFE != 0
+        else { return }
         var thread = pthread_t()
         let started = pthread_create(
             &thread, nil,
