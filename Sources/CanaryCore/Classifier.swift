@@ -145,9 +145,14 @@ public enum Classifier {
                 return (.blankPage, .critical, "blank page: HTML with no visible text (\(response.bodyBytes) bytes)")
             }
         }
-        let loweredVisible = TextSearch.asciiLowercased(visible)
-        if let index = loweredPhrases.firstIndex(where: { TextSearch.contains(loweredVisible, $0) }) {
-            return (.errorPage, .critical, "error page: \"\(builtInErrorPhrases[index])\"")
+        // The built-in phrases find error pages served as successes. A 4xx or 5xx the probe
+        // expects (a 503 maintenance page) is an error page by design: only the probe's
+        // own error_patterns apply to it.
+        if response.status < 400 {
+            let loweredVisible = TextSearch.asciiLowercased(visible)
+            if let index = loweredPhrases.firstIndex(where: { TextSearch.contains(loweredVisible, $0) }) {
+                return (.errorPage, .critical, "error page: \"\(builtInErrorPhrases[index])\"")
+            }
         }
         for pattern in spec.errorPatterns {
             if let match = pattern.firstMatch(in: rawText) {
@@ -221,7 +226,23 @@ public enum Classifier {
     /// Judges a probe run from its attempts (DESIGN.md section 4): one shared class is
     /// the run's class; failures mixed with passes make the run intermittent, classed by
     /// its most frequent failing class, at the probe's `intermittent` severity.
+    ///
+    /// An attempt that `--deadline` cut short (UNKNOWN) tells nothing of the portal: the
+    /// run is judged on the attempts that ran their course, and is UNKNOWN when none did.
     public static func judgeRun(
+        _ attempts: [AttemptResult], intermittentSeverity: Severity
+    ) -> (probeClass: ProbeClass, severity: Severity, intermittent: Bool, message: String) {
+        let cut = attempts.count { $0.severity == .unknown }
+        let complete = attempts.filter { $0.severity != .unknown }
+        guard cut > 0, !complete.isEmpty else {
+            return judgeComplete(attempts, intermittentSeverity: intermittentSeverity)
+        }
+        var verdict = judgeComplete(complete, intermittentSeverity: intermittentSeverity)
+        verdict.message += "; \(cut) more cut short by --deadline"
+        return verdict
+    }
+
+    private static func judgeComplete(
         _ attempts: [AttemptResult], intermittentSeverity: Severity
     ) -> (probeClass: ProbeClass, severity: Severity, intermittent: Bool, message: String) {
         let failing = attempts.filter { $0.severity.isFailing }

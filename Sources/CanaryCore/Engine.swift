@@ -68,10 +68,11 @@ public struct Engine: Sendable {
                 startNext()
             }
         }
-        let unrun = results.count { $0 == nil }
         let final = zip(probes, results).map { spec, result in
             result ?? notRun(spec, labels: options.labels, deadline: options.deadline)
         }
+        // Also those the deadline stopped before their first attempt.
+        let unrun = final.count { $0.attempts.isEmpty }
         let report = RunReport(
             results: final, startedAt: startedAt, duration: (clock.now - start).seconds, unrunProbes: unrun,
             deadline: options.deadline)
@@ -107,7 +108,10 @@ public struct Engine: Sendable {
             let response = await client.perform(spec.request(timeout: timeout))
             var attempt = Classifier.classify(response, spec: spec, startedAt: attemptStart)
             if timeout < spec.timeout, attempt.probeClass == .timeout {
+                // It did not run out its own timeout: whether the portal would have
+                // answered is unknown, not CRITICAL.
                 attempt.message += " (cut short by --deadline)"
+                attempt.severity = .unknown
             }
             attempts.append(attempt)
             if Task.isCancelled { break }
@@ -127,7 +131,8 @@ public struct Engine: Sendable {
             duration: (clock.now - start).seconds,
             attempts: attempts,
             plannedAttempts: spec.attempts,
-            latency: spec.expect.latency
+            latency: spec.expect.latency,
+            history: attempts.isEmpty ? ProbeHistory.unknown : nil
         )
     }
 
@@ -147,7 +152,8 @@ public struct Engine: Sendable {
             duration: 0,
             attempts: [],
             plannedAttempts: spec.attempts,
-            latency: spec.expect.latency
+            latency: spec.expect.latency,
+            history: .unknown
         )
     }
 }

@@ -269,8 +269,11 @@ final class ProbeFileParser {
                     compile(source, at: valueNode, "\(path).\(name)").map { (name: name, pattern: $0) }
                 }
             case "min_body_bytes": expect.minBodyBytes = size(value, path, minimum: 0)
-            case "latency": expect.latency = thresholds(value, path, rising: true) ?? expect.latency
-            case "cert_expiry": expect.certExpiry = thresholds(value, path, rising: false) ?? expect.certExpiry
+            case "latency":
+                expect.latency = thresholds(value, path, rising: true, over: expect.latency) ?? expect.latency
+            case "cert_expiry":
+                expect.certExpiry =
+                    thresholds(value, path, rising: false, over: expect.certExpiry) ?? expect.certExpiry
             default: break
             }
         }
@@ -299,27 +302,31 @@ final class ProbeFileParser {
         return StatusSet(ranges: ranges)
     }
 
-    /// `{warning: D, critical: D}`. Rising thresholds (latency) need warning <= critical;
-    /// falling ones (time left before expiry) need warning >= critical.
-    private func thresholds(_ node: Node, _ path: String, rising: Bool) -> Thresholds? {
+    /// `{warning: D, critical: D}` over `inherited`: a key left out keeps its default (so
+    /// `cert_expiry: {warning: 30d}` still turns CRITICAL at 7 days). Rising thresholds
+    /// (latency) need warning <= critical; falling ones (time left before expiry) need
+    /// warning >= critical.
+    private func thresholds(_ node: Node, _ path: String, rising: Bool, over inherited: Thresholds) -> Thresholds? {
         guard let fields = mapping(node, path) else { return nil }
         checkKeys(fields, allowed: Self.thresholdKeys, in: path)
-        var result = Thresholds()
+        var result = inherited
+        var given: Set<String> = []
         for (key, _, value) in fields {
             let bound = duration(value, "\(path).\(key)")
+            given.insert(key)
             if key == "warning" { result.warning = bound } else { result.critical = bound }
         }
-        if let warning = result.warning, let critical = result.critical {
-            if rising && warning > critical {
-                error(
-                    at: node,
-                    "\(path): warning (\(Units.format(warning))) is above critical (\(Units.format(critical)))")
-            } else if !rising && warning < critical {
-                error(
-                    at: node,
-                    "\(path): warning (\(Units.format(warning))) is below critical (\(Units.format(critical))); warning should come first"
-                )
+        if let warning = result.warning, let critical = result.critical,
+            rising ? warning > critical : warning < critical
+        {
+            let relation = rising ? "above critical" : "below critical"
+            var hint = rising ? "" : "; warning should come first"
+            if given.count == 1, let kept = ["warning", "critical"].first(where: { !given.contains($0) }) {
+                hint = "; \(kept) is \(Units.format(kept == "warning" ? warning : critical)) unless set, so set both"
             }
+            error(
+                at: node,
+                "\(path): warning (\(Units.format(warning))) is \(relation) (\(Units.format(critical)))\(hint)")
         }
         return result
     }

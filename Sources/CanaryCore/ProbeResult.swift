@@ -94,6 +94,10 @@ public struct ProbeHistory: Sendable, Equatable, Codable {
         self.failingSince = failingSince
     }
 
+    /// Nothing known: a probe that was not run, with no state to remember earlier runs.
+    public static let unknown = ProbeHistory(
+        consecutiveFailures: 0, failureRatio: 0, lastSuccess: nil, failingSince: nil)
+
     /// The record of a single run, when no state remembers earlier ones.
     public init(runFailed: Bool, at date: Date) {
         self.init(

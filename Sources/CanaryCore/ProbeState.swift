@@ -36,8 +36,11 @@ public struct ProbeState: Sendable, Codable {
     public mutating func record(_ result: ProbeResult, policy: AlertPolicy) -> ProbeResult {
         var result = result
         guard !result.attempts.isEmpty else {
-            // Not run (deadline): nothing learnt; the probe keeps its alerting as it was.
+            // Not run (deadline): nothing learnt. The probe keeps its alerting and its
+            // record as they were, and an alerting probe still counts for the exit code.
             result.alerting = alerting
+            result.history = history(window: policy.window)
+            if alerting { result.alertSeverity = worstFailingRun }
             return result
         }
         let failing = result.severity.isFailing
@@ -61,12 +64,22 @@ public struct ProbeState: Sendable, Codable {
             alerting = false
         }
         result.alerting = alerting
-        result.alertSeverity = alerting ? runs.filter { $0.severity.isFailing }.map(\.severity).worst() : .ok
-        result.history = ProbeHistory(
-            consecutiveFailures: consecutiveFailures, failureRatio: ratio, lastSuccess: lastSuccess,
-            failingSince: failingSince)
+        result.alertSeverity = alerting ? worstFailingRun : .ok
+        result.history = history(window: policy.window)
         lastResult = result
         return result
+    }
+
+    /// The worst severity among the failing runs of the window: what an alerting probe
+    /// contributes to the exit code.
+    private var worstFailingRun: Severity {
+        runs.filter { $0.severity.isFailing }.map(\.severity).worst()
+    }
+
+    private func history(window: Int) -> ProbeHistory {
+        ProbeHistory(
+            consecutiveFailures: consecutiveFailures, failureRatio: failureRatio(window: window),
+            lastSuccess: lastSuccess, failingSince: failingSince)
     }
 
     /// Whether a probe with this `interval` is due at `now`. A little slack (a tenth of

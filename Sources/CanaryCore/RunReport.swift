@@ -30,11 +30,14 @@ public struct RunReport: Sendable {
         (results + notDue).map(\.alertSeverity).worst()
     }
 
-    /// The process exit code (DESIGN.md section 5): UNKNOWN when the deadline left
-    /// probes unrun, otherwise the worst severity, lowered to 0 below `failOn`.
+    /// The process exit code (DESIGN.md section 5): the worst severity, CRITICAL >
+    /// UNKNOWN > WARNING > OK, where probes the deadline left unrun count UNKNOWN; a
+    /// WARNING is lowered to 0 below `failOn`. UNKNOWN is never lowered: `--fail-on`
+    /// chooses between WARNING and CRITICAL, and "could not tell" is neither.
     public func exitCode(failOn: Severity = .warning) -> Int32 {
-        if unrunProbes > 0 { return Severity.unknown.exitCode }
-        let worst = worstSeverity
+        var worst = worstSeverity
+        if unrunProbes > 0 { worst = .worst(worst, .unknown) }
+        if worst == .unknown { return worst.exitCode }
         return worst.rank < failOn.rank ? 0 : worst.exitCode
     }
 

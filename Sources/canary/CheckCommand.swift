@@ -192,11 +192,13 @@ struct CheckCommand: AsyncParsableCommand {
             return duration
         }
         guard (1...2).contains(parts.count) else { throw ValidationError("--cert-expiry '\(text)' is not WARN[,CRIT]") }
-        let thresholds = Thresholds(warning: parts[0], critical: parts.count == 2 ? parts[1] : nil)
-        if let critical = thresholds.critical, parts[0] < critical {
-            throw ValidationError("--cert-expiry: warning (\(text)) must be at least critical")
+        // One value is the warning; the critical bound keeps its default, as in a probe file.
+        let critical = parts.count == 2 ? parts[1] : Expectations().certExpiry.critical
+        if let critical, parts[0] < critical {
+            let which = parts.count == 2 ? "" : " (\(Units.format(critical)) by default; give WARN,CRIT)"
+            throw ValidationError("--cert-expiry: warning (\(text)) must be at least critical\(which)")
         }
-        return thresholds
+        return Thresholds(warning: parts[0], critical: critical)
     }
 
     static func header(_ text: String) throws -> (name: String, value: String) {

@@ -38,11 +38,25 @@ struct ClassifierTests {
     }
 
     @Test("a status listed in expect.status is never a status class")
-    func expectedMaintenancePage() {
+    func expectedMaintenancePage() throws {
         let attempt = classify(response(status: 503, body: "<p>Planned maintenance</p>")) {
             $0.expect.status = StatusSet(ranges: [503...503])
         }
         #expect(attempt.probeClass == .ok)
+        // The built-in phrases look for error pages served as successes, not in an
+        // expected error status; the probe's own patterns still apply there.
+        let page = "<h1>503 Service Unavailable</h1><p>Back at 02:00</p>"
+        let expected503 = classify(response(status: 503, body: page)) {
+            $0.expect.status = StatusSet(ranges: [503...503])
+        }
+        #expect(expected503.probeClass == .ok)
+        #expect(classify(response(status: 200, body: page)).probeClass == .errorPage)
+        let custom = try Pattern("Back at \\d+")
+        #expect(
+            classify(response(status: 503, body: page)) {
+                $0.expect.status = StatusSet(ranges: [503...503])
+                $0.errorPatterns = [custom]
+            }.probeClass == .errorPage)
     }
 
     @Test(
@@ -161,6 +175,21 @@ struct ClassifierTests {
         #expect(Classifier.judgeRun(attempts, intermittentSeverity: .critical).severity == .critical)
     }
 
+    @Test("an attempt cut short by --deadline does not count; a run of nothing else is UNKNOWN")
+    func cutShortAttempts() {
+        let cut = attempt(.timeout, .unknown)
+        let passed = Classifier.judgeRun([attempt(.ok), cut], intermittentSeverity: .warning)
+        #expect(passed.severity == .ok)
+        #expect(!passed.intermittent)
+        #expect(passed.message.contains("1 more cut short by --deadline"))
+        let failed = Classifier.judgeRun([attempt(.gatewayTimeout), cut], intermittentSeverity: .warning)
+        #expect(failed.probeClass == .gatewayTimeout)
+        #expect(failed.severity == .critical)
+        let unknown = Classifier.judgeRun([cut], intermittentSeverity: .warning)
+        #expect(unknown.probeClass == .timeout)
+        #expect(unknown.severity == .unknown)
+    }
+
     @Test("mixed failing classes: the most frequent wins, the worst severity counts")
     func mixedFailures() {
         let attempts = [attempt(.blankPage), attempt(.gatewayTimeout), attempt(.gatewayTimeout), attempt(.slow)]
@@ -170,7 +199,8 @@ struct ClassifierTests {
         #expect(!run.intermittent)
     }
 
-    @Test("the exit code is the worst severity, lowered below --fail-on, UNKNOWN when probes went unrun")
+    @Test(
+        "the exit code is the worst severity, CRITICAL over UNKNOWN over WARNING; only WARNING is lowered by --fail-on")
     func exitCodes() {
         func report(_ severities: [Severity], unrun: Int = 0) -> RunReport {
             RunReport(
@@ -186,6 +216,10 @@ struct ClassifierTests {
         #expect(report([.warning, .unknown]).exitCode() == 3)
         #expect(report([.ok, .warning]).exitCode(failOn: .critical) == 0)
         #expect(report([.critical, .warning]).exitCode(failOn: .critical) == 2)
-        #expect(report([.critical], unrun: 1).exitCode() == 3)
+        // Probes left unrun by --deadline count UNKNOWN: a CRITICAL probe still says CRITICAL.
+        #expect(report([.critical], unrun: 1).exitCode() == 2)
+        #expect(report([.ok], unrun: 1).exitCode() == 3)
+        #expect(report([.warning], unrun: 1).exitCode(failOn: .critical) == 3)
+        #expect(report([.ok, .unknown]).exitCode(failOn: .critical) == 3)
     }
 }

@@ -76,6 +76,33 @@ struct ProbeLoaderTests {
         #expect(login.expect.status == StatusSet.defaultSuccess)
     }
 
+    @Test("a threshold given alone keeps the other one's default")
+    func thresholdsKeepDefaults() throws {
+        let folder = try Fixtures.temporaryFolder()
+        _ = try Fixtures.write(
+            """
+            defaults:
+              expect:
+                latency: {critical: 5s}
+            probes:
+              - name: warn-only
+                url: https://portal.example/
+                expect:
+                  cert_expiry: {warning: 30d}
+                  latency: {warning: 2s}
+              - name: crit-only
+                url: https://portal.example/
+                expect:
+                  cert_expiry: {critical: 3d}
+            """, to: "p.yaml", in: folder)
+        let set = try ProbeLoader(environment: [:]).load(paths: [folder])
+        let day = 86_400
+        #expect(set.probes[0].expect.certExpiry == Thresholds(warning: .seconds(30 * day), critical: .seconds(7 * day)))
+        #expect(set.probes[0].expect.latency == Thresholds(warning: .seconds(2), critical: .seconds(5)))
+        #expect(set.probes[1].expect.certExpiry == Thresholds(warning: .seconds(21 * day), critical: .seconds(3 * day)))
+        #expect(set.probes[1].expect.latency == Thresholds(warning: nil, critical: .seconds(5)))
+    }
+
     @Test("every problem of a file is reported at once")
     func allProblemsAtOnce() throws {
         let folder = try Fixtures.temporaryFolder()

@@ -70,6 +70,39 @@ struct ProbeStateTests {
         #expect(state.lastResult?.alerting == true)
     }
 
+    @Test("a run the deadline cut before its first attempt changes nothing in the state and reports it as it was")
+    func notRunKeepsTheRecord() {
+        var state = ProbeState()
+        let policy = AlertPolicy()
+        _ = state.record(result(.ok, run: 0), policy: policy)
+        _ = state.record(result(.critical, run: 1), policy: policy)
+        let notRun = ProbeResult(
+            probe: "p", file: "f", url: "u", labels: [:], probeClass: .timeout, severity: .unknown,
+            intermittent: false, alerting: false, message: "not run", startedAt: Self.start.addingTimeInterval(120),
+            duration: 0, attempts: [], history: .unknown)
+        let before = (state.runs, state.consecutiveFailures, state.lastSuccess, state.failingSince)
+        let recorded = state.record(notRun, policy: policy)
+        #expect(state.runs == before.0)
+        #expect(state.consecutiveFailures == 1)
+        #expect(recorded.history.consecutiveFailures == 1)
+        #expect(recorded.history.lastSuccess == before.2)
+        #expect(recorded.history.failingSince == Self.start.addingTimeInterval(60))
+        #expect(recorded.history.failureRatio == 0.1)
+        #expect(!recorded.alerting)
+        #expect(recorded.alertSeverity == .unknown)
+    }
+
+    @Test("without state, a probe that was not run has no history to report")
+    func notRunWithoutState() {
+        let notRun = ProbeResult(
+            probe: "p", file: "f", url: "u", labels: [:], probeClass: .timeout, severity: .unknown,
+            intermittent: false, alerting: false, message: "not run", startedAt: Self.start, duration: 0,
+            attempts: [], history: .unknown)
+        #expect(notRun.history.consecutiveFailures == 0)
+        #expect(notRun.history.lastSuccess == nil)
+        #expect(notRun.history.failingSince == nil)
+    }
+
     @Test("a probe is due once its interval has passed, with a little slack for cron")
     func due() {
         var state = ProbeState()

@@ -33,6 +33,29 @@ struct CommandLineTests {
         #expect(output.stderr.contains("--deadline reached"))
     }
 
+    @Test("a CRITICAL probe outranks the deadline's UNKNOWN; probes left unrun report no made-up history")
+    func deadlineKeepsCritical() async throws {
+        let server = try await SimulatorServer.start()
+        let hangs = (0..<4).map { "  - name: hang\($0)\n    url: \(server.baseURL)/hang\n" }.joined()
+        let file = try probeFile(
+            "  - name: gw\n    url: \(server.baseURL)/status/504\n" + hangs, defaults: "attempts: 1\ntimeout: 10s")
+        let textfile = try Fixtures.temporaryFolder() + "/canary.prom"
+        let output = try await HeavyTests.exclusive {
+            try await CanaryBinary.run([
+                "run", file, "--deadline", "1s", "--concurrency", "1", "--textfile", textfile, "--fail-on", "critical",
+            ])
+        }
+        try await server.shutdown()
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("--deadline reached"))
+        let metrics = try String(contentsOfFile: textfile, encoding: .utf8)
+        #expect(metrics.contains(#"canary_probe_consecutive_failures{probe="gw"} 1"#))
+        for name in ["hang1", "hang2", "hang3"] {
+            #expect(metrics.contains(#"canary_probe_consecutive_failures{probe="\#(name)"} 0"#))
+            #expect(metrics.contains(#"canary_probe_failing_since_timestamp_seconds{probe="\#(name)"} 0"#))
+        }
+    }
+
     @Test("a secret from ${env:} appears in no output, even when the server echoes it")
     func secretsStayHidden() async throws {
         let server = try await SimulatorServer.start()
