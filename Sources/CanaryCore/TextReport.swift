@@ -16,10 +16,13 @@ public struct TextReport: Sendable {
     }
 
     public func render(_ report: RunReport) -> String {
-        let shown = quiet ? report.results.filter { $0.severity != .ok } : report.results
+        // Probes not due this time (run state) show their last result, marked as such.
+        let all = report.results.map { (result: $0, due: true) } + report.notDue.map { (result: $0, due: false) }
+        let shownRows = quiet ? all.filter { $0.result.severity != .ok } : all
+        let shown = shownRows.map(\.result)
         var rows = [["PROBE", "CLASS", "SEVERITY", "FAILED", "P50", "MAX", "DETAIL"]]
         var severities: [Severity?] = [nil]
-        for result in shown {
+        for (result, due) in shownRows {
             let latency = result.latencySummary
             rows.append([
                 result.probe,
@@ -28,7 +31,7 @@ public struct TextReport: Sendable {
                 "\(result.failedAttempts)/\(result.attempts.count)",
                 latency.map { Units.formatSeconds($0.p50) } ?? "-",
                 latency.map { Units.formatSeconds($0.max) } ?? "-",
-                detail(result),
+                (due ? "" : "not due, last run \(Timestamp.iso8601(result.startedAt)): ") + detail(result),
             ])
             severities.append(result.severity)
         }

@@ -92,7 +92,8 @@ struct OutputOptions: ParsableArguments {
     func render(_ report: RunReport, defaultFormat: ReportFormat, emit: (String) -> Void) {
         switch format ?? defaultFormat {
         case .json:
-            for result in report.results { emit(JSONReport.line(result)) }
+            // Probes not due this time (run state) follow with their last result.
+            for result in report.results + report.notDue { emit(JSONReport.line(result)) }
         case .nagios:
             emit(NagiosReport.render(report))
         case .junit:

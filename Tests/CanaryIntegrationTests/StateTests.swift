@@ -92,7 +92,7 @@ struct StateTests {
         #expect(lines[2].contains("still alerting (recovering): HTTP 200"))
     }
 
-    @Test("probes not yet due are skipped, keep their last results in the textfile, and --all runs them")
+    @Test("probes not yet due are skipped, keep their last results in every report, and --all runs them")
     func dueProbes() async throws {
         let server = try await SimulatorServer.start()
         let folder = try Fixtures.temporaryFolder()
@@ -111,11 +111,22 @@ struct StateTests {
         let first = try await CanaryBinary.run(arguments + ["--format", "json"])
         let second = try await CanaryBinary.run(arguments + ["--format", "json"])
         let text = try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8)
+        let table = try await CanaryBinary.run(arguments + ["--format", "text"])
         let third = try await CanaryBinary.run(arguments + ["--format", "json", "--all"])
         try await server.shutdown()
-        #expect(first.stdout.split(separator: "\n").count == 2)
-        #expect(second.stdout.split(separator: "\n").count == 1)
-        #expect(second.stdout.contains(#""probe":"often""#))
+        func lines(_ output: CanaryBinary.Output) throws -> [String: [String: Any]] {
+            let objects = try output.stdout.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            return Dictionary(uniqueKeysWithValues: objects.map { ($0["probe"] as? String ?? "?", $0) })
+        }
+        let (firstRun, secondRun) = (try lines(first), try lines(second))
+        #expect(firstRun.count == 2)
+        // The not-due probe shows its last result, from the first run, and still counts.
+        #expect(secondRun.count == 2)
+        #expect(secondRun["rarely"]?["started_at"] as? String == firstRun["rarely"]?["started_at"] as? String)
+        #expect(table.stdout.contains("not due, last run"))
+        #expect(table.stdout.contains("1 not due"))
         #expect(text.contains(#"canary_probe_result{probe="rarely",class="gateway_timeout"} 1"#))
         #expect(text.contains(#"probe_http_status_code{probe="rarely"} 504"#))
         #expect(third.stdout.split(separator: "\n").count == 2)
