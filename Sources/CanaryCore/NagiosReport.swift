@@ -8,7 +8,8 @@ public enum NagiosReport {
 
     /// One probe's line.
     public static func line(_ result: ProbeResult) -> String {
-        let detail = sanitize("\(result.probeClass.rawValue), \(result.message)")
+        let note = result.alertingNote.map { ", \($0)" } ?? ""
+        let detail = sanitize("\(result.probeClass.rawValue)\(note), \(result.message)")
         return "CANARY \(result.alertSeverity.label) - \(sanitize(result.probe)): \(detail) | \(perfdata(result))"
     }
 

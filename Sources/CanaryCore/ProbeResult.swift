@@ -64,6 +64,17 @@ public struct ProbeResult: Sendable, Codable {
         self.alertSeverity = severity
     }
 
+    /// A word on alerting where run state judged differently from this run alone, for
+    /// reports that show both: "not alerting yet (2 failing in a row)", or "still alerting
+    /// (recovering)"; `nil` where they agree.
+    public var alertingNote: String? {
+        switch (severity.isFailing, alerting) {
+        case (true, false): "not alerting yet (\(history.consecutiveFailures) failing in a row)"
+        case (false, true): "still alerting (recovering)"
+        default: nil
+        }
+    }
+
     /// Attempts that were WARNING or worse.
     public var failedAttempts: Int { attempts.count { $0.severity.isFailing } }
 

@@ -35,9 +35,10 @@ public struct ProbeState: Sendable, Codable {
     /// - Returns: `result` with `alerting`, `history` and `alertSeverity` from the state.
     public mutating func record(_ result: ProbeResult, policy: AlertPolicy) -> ProbeResult {
         var result = result
-        guard !result.attempts.isEmpty else {
-            // Not run (deadline): nothing learnt. The probe keeps its alerting and its
-            // record as they were, and an alerting probe still counts for the exit code.
+        guard !result.attempts.isEmpty, result.severity != .unknown else {
+            // Not run, or every attempt cut short by --deadline: nothing learnt. The probe
+            // keeps its alerting and its record as they were, and an alerting probe still
+            // counts for the exit code.
             result.alerting = alerting
             result.history = history(window: policy.window)
             if alerting { result.alertSeverity = worstFailingRun }
@@ -101,4 +102,19 @@ public struct RunState: Sendable, Codable {
     public var probes: [String: ProbeState] = [:]
 
     public init() {}
+
+    /// Records a run in the state (`report.results[i]` is `due[i]`'s): judges each due
+    /// probe's alerting, carries the last results of the selected probes that were not
+    /// due into `report.notDue`, and forgets probes whose names are not in `known`.
+    public mutating func record(
+        _ report: inout RunReport, due: [ProbeSpec], selected: [ProbeSpec], known: Set<String>
+    ) {
+        for (index, spec) in due.enumerated() {
+            report.results[index] = probes[spec.name, default: ProbeState()]
+                .record(report.results[index], policy: spec.alert)
+        }
+        let dueNames = Set(due.map(\.name))
+        report.notDue = selected.filter { !dueNames.contains($0.name) }.compactMap { probes[$0.name]?.lastResult }
+        probes = probes.filter { known.contains($0.key) }
+    }
 }

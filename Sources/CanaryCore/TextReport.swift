@@ -50,12 +50,7 @@ public struct TextReport: Sendable {
     /// One line of detail: the run's message and the evidence of its first failing attempt,
     /// after a word on alerting where run state judged differently from this run alone.
     private func detail(_ result: ProbeResult) -> String {
-        switch (result.severity.isFailing, result.alerting) {
-        case (true, false):
-            return "not alerting yet (\(result.history.consecutiveFailures) failing in a row): " + evidence(result)
-        case (false, true): return "still alerting (recovering): " + evidence(result)
-        default: return evidence(result)
-        }
+        (result.alertingNote.map { $0 + ": " } ?? "") + evidence(result)
     }
 
     private func evidence(_ result: ProbeResult) -> String {

@@ -83,8 +83,16 @@ public actor Watcher {
 
     private nonisolated var isStopping: Bool { stopFlag.isSet }
 
-    /// Runs until ``stop()``, then waits up to `grace` for probes in flight (cancelling
-    /// them after it) and flushes once more.
+    /// The options' `--deadline` as an instant: the watch stops there, and no attempt
+    /// runs past it.
+    private var deadline: ContinuousClock.Instant? {
+        options.deadline.map { (options.deadlineStart ?? started) + $0 - options.deadlineReserve }
+    }
+
+    private var pastDeadline: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
+
+    /// Runs until ``stop()`` or the deadline, then waits up to `grace` for probes in flight
+    /// (never past the deadline, cancelling them after it) and flushes once more.
     /// - Parameters:
     ///   - grace: How long in-flight probes may take to finish after the stop.
     ///   - onResult: Told of every result, judged against the state.
@@ -92,7 +100,7 @@ public actor Watcher {
     public func run(grace: Duration, onResult: @escaping ResultHandler, onFlush: @escaping FlushHandler) async {
         // Discarding: a plain task group keeps every finished child until it is awaited.
         await withDiscardingTaskGroup { group in
-            while !isStopping {
+            while !isStopping, !pastDeadline {
                 for probe in probes where isDue(probe) {
                     running.insert(probe.name)
                     group.addTask { await self.runProbe(probe, onResult: onResult) }
@@ -102,8 +110,8 @@ public actor Watcher {
                 }
                 try? await Task.sleep(for: sleepTime())
             }
-            let deadline = ContinuousClock.now + grace
-            while !running.isEmpty, ContinuousClock.now < deadline {
+            let end = min(ContinuousClock.now + grace, deadline ?? .now + grace)
+            while !running.isEmpty, ContinuousClock.now < end {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             group.cancelAll()
@@ -124,12 +132,14 @@ public actor Watcher {
         let soonest = probes.filter { !running.contains($0.name) }.compactMap { nextDue[$0.name] }.min()
         let untilDue = soonest.map { $0 - now } ?? .milliseconds(250)
         let untilFlush = dirty ? (lastFlush.map { $0 + .seconds(1) - now } ?? .zero) : .milliseconds(250)
-        return max(.milliseconds(5), min(untilDue, untilFlush, .milliseconds(250)))
+        let untilDeadline = deadline.map { $0 - now } ?? .milliseconds(250)
+        return max(.milliseconds(5), min(untilDue, untilFlush, untilDeadline, .milliseconds(250)))
     }
 
     private func runProbe(_ probe: ProbeSpec, onResult: ResultHandler) async {
         let start = ContinuousClock.now
-        let raw = await engine.probe(probe, labels: options.labels, stopping: { [stopFlag] in stopFlag.isSet })
+        let raw = await engine.probe(
+            probe, deadline: deadline, labels: options.labels, stopping: { [stopFlag] in stopFlag.isSet })
         guard let result = finish(probe, raw.redacted(redactor), startedAt: start) else { return }
         await onResult(result)
     }

@@ -104,23 +104,39 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var options: OutputOptions
 
+    @OptionGroup var selection: SelectionOptions
+
     func validate() throws {
-        _ = try spec()
+        _ = try selection.select([try spec()])
     }
 
     func run() async throws {
-        let spec = try spec()
+        let selected = try selection.select([try spec()])
         let client = CurlClient()
         defer { client.shutdown() }
+        // A monitor runs one check per service, each with its own --state or all sharing
+        // one: a check never forgets the other probes of its state file.
+        let store = try selection.openState(lockTimeout: .seconds(30))
+        defer { store?.close() }
         let started = Date()
-        let report = await Engine(client: client).run(
-            [spec], options: Engine.Options(concurrency: 1, labels: try options.labels()))
+        var engineOptions = Engine.Options(
+            concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())
+        engineOptions.deadlineStart = Main.launched
+        engineOptions.deadlineReserve = RunCommand.reportingReserve
+        var report = await Engine(client: client).run(selected, options: engineOptions)
+        var failed = false
+        if let store {
+            let known = Set(store.state.probes.keys).union(selected.map(\.name))
+            store.state.record(&report, due: selected, selected: selected, known: known)
+            failed = !store.saveReporting()
+        }
         let outputs = ReportOutputs(options: options, client: client)
-        var failed = !outputs.writeReport(report, defaultFormat: .nagios)
+        failed = !outputs.writeReport(report, defaultFormat: .nagios) || failed
         if options.textfile != nil || options.push != nil {
             let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)
             failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         }
+        sayDeadline(report)
         throw ExitCode(finalExitCode(report, failOn: options.failOn.severity, outputsFailed: failed))
     }
 

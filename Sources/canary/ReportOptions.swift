@@ -177,3 +177,16 @@ func parseDuration(_ text: String) throws -> Duration {
     }
     return duration
 }
+
+extension StateStore {
+    /// Saves the state; false, after one line on stderr, when it could not be written.
+    func saveReporting() -> Bool {
+        do {
+            try save()
+            return true
+        } catch {
+            Terminal.error("canary: --state: \(error)")
+            return false
+        }
+    }
+}

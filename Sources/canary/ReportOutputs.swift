@@ -9,14 +9,10 @@ struct ReportOutputs {
     let options: OutputOptions
     let client: CurlClient
 
-    /// Writes the report and the JUnit file; returns false when either could not be written.
+    /// Writes the report (to `--output`, or else stdout) and the JUnit file; returns false
+    /// when either could not be written.
     func writeReport(_ report: RunReport, defaultFormat: ReportFormat) -> Bool {
-        var ok = true
-        if let output = options.output {
-            var text = ""
-            options.render(report, defaultFormat: defaultFormat) { text += $0 }
-            ok = write(text, to: output, flag: "--output")
-        } else {
+        if options.output == nil {
             var buffer = ""
             options.render(report, defaultFormat: defaultFormat) { piece in
                 buffer += piece
@@ -26,6 +22,19 @@ struct ReportOutputs {
                 }
             }
             Terminal.write(buffer)
+        }
+        return writeFiles(report, defaultFormat: defaultFormat)
+    }
+
+    /// Writes only the report's files, `--output` and `--junit`, never stdout: `watch`
+    /// rewrites them as results arrive while stdout gets a line per result. Returns false
+    /// when either could not be written.
+    func writeFiles(_ report: RunReport, defaultFormat: ReportFormat) -> Bool {
+        var ok = true
+        if let output = options.output {
+            var text = ""
+            options.render(report, defaultFormat: defaultFormat) { text += $0 }
+            ok = write(text, to: output, flag: "--output")
         }
         if let junit = options.junit {
             ok = write(JUnitReport.render(report), to: junit, flag: "--junit") && ok
@@ -68,4 +77,15 @@ struct ReportOutputs {
 func finalExitCode(_ report: RunReport, failOn: Severity, outputsFailed: Bool) -> Int32 {
     let code = report.exitCode(failOn: failOn)
     return outputsFailed && code != Severity.critical.exitCode ? Severity.unknown.exitCode : code
+}
+
+/// The one line on stderr that comes with an UNKNOWN from `--deadline`: how many probes
+/// it left unrun or cut short.
+func sayDeadline(_ report: RunReport) {
+    let cut = report.results.count { $0.severity == .unknown && !$0.attempts.isEmpty }
+    guard report.unrunProbes + cut > 0 else { return }
+    var parts: [String] = []
+    if report.unrunProbes > 0 { parts.append("\(report.unrunProbes) of \(report.results.count) probes not run") }
+    if cut > 0 { parts.append("\(cut) cut short") }
+    Terminal.error("canary: --deadline reached: " + parts.joined(separator: ", "))
 }

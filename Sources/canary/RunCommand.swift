@@ -76,8 +76,8 @@ struct RunCommand: AsyncParsableCommand {
         StartupTrace.mark("probed")
         var failed = false
         if let store {
-            remember(&report, due: due, selected: selected, probeSet: probeSet, in: store)
-            failed = !save(store)
+            store.state.record(&report, due: due, selected: selected, known: Set(probeSet.probes.map(\.name)))
+            failed = !store.saveReporting()
         }
         failed = !outputs.writeReport(report, defaultFormat: .text) || failed
         if options.textfile != nil || options.push != nil {
@@ -85,39 +85,8 @@ struct RunCommand: AsyncParsableCommand {
                 labels: try options.labels(), timestamp: startedAt, duration: report.duration)
             failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         }
-        if report.unrunProbes > 0, !options.quiet {
-            Terminal.error("canary: --deadline reached: \(report.unrunProbes) of \(due.count) probes not run")
-        }
+        sayDeadline(report)
         throw ExitCode(finalExitCode(report, failOn: options.failOn.severity, outputsFailed: failed))
-    }
-
-    /// Records this run in the state, judges alerting, carries the last results of the
-    /// probes that were not due, and forgets probes no longer in the files.
-    private func remember(
-        _ report: inout RunReport, due: [ProbeSpec], selected: [ProbeSpec], probeSet: ProbeSet, in store: StateStore
-    ) {
-        var state = store.state
-        for (index, spec) in due.enumerated() {
-            report.results[index] = state.probes[spec.name, default: ProbeState()]
-                .record(report.results[index], policy: spec.alert)
-        }
-        let dueNames = Set(due.map(\.name))
-        report.notDue = selected.filter { !dueNames.contains($0.name) }.compactMap {
-            state.probes[$0.name]?.lastResult
-        }
-        let known = Set(probeSet.probes.map(\.name))
-        state.probes = state.probes.filter { known.contains($0.key) }
-        store.state = state
-    }
-
-    private func save(_ store: StateStore) -> Bool {
-        do {
-            try store.save()
-            return true
-        } catch {
-            Terminal.error("canary: --state: \(error)")
-            return false
-        }
     }
 }
 

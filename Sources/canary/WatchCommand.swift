@@ -10,7 +10,8 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             A line per result on stdout. SIGHUP reloads the probe files (an invalid reload keeps the old probes \
             and sets canary_config_load_success 0); SIGTERM or SIGINT stops new attempts, lets those in flight \
-            finish within --grace, writes the outputs once more and exits 0. Exits 3 if the files never loaded.
+            finish within --grace, writes the outputs once more and exits 0; so does reaching --deadline, past \
+            which no attempt runs. Exits 3 if the files never loaded.
             """
     )
 
@@ -26,10 +27,6 @@ struct WatchCommand: AsyncParsableCommand {
         transform: parseDuration)
     var grace: Duration = .seconds(10)
 
-    func validate() throws {
-        if selection.deadline != nil { throw ValidationError("--deadline bounds one run; watch has none") }
-    }
-
     func run() async throws {
         let signals = Signals.stream()
         let client = CurlClient()
@@ -41,9 +38,14 @@ struct WatchCommand: AsyncParsableCommand {
         }
         let store = try selection.openState(lockTimeout: .seconds(30))
         defer { store?.close() }
+        // --deadline: how long to watch, counted from process start like run's; no
+        // attempt runs past it, and the outputs are written once more at the end.
+        var engineOptions = Engine.Options(
+            concurrency: selection.concurrency, deadline: selection.deadline, labels: labels)
+        engineOptions.deadlineStart = Main.launched
+        engineOptions.deadlineReserve = RunCommand.reportingReserve
         let watcher = Watcher(
-            engine: Engine(client: client), probeSet: probeSet,
-            options: Engine.Options(concurrency: selection.concurrency, labels: labels),
+            engine: Engine(client: client), probeSet: probeSet, options: engineOptions,
             state: store?.state ?? RunState())
         let signalTask = Task {
             for await number in signals {
@@ -71,32 +73,47 @@ struct WatchCommand: AsyncParsableCommand {
         signalTask.cancel()
     }
 
-    private func select(_ probeSet: ProbeSet) -> ProbeSet {
+    /// The probes `--only` and `--shard` select.
+    /// - Throws: ``ValidationError`` when an `--only` name matches no probe.
+    private func select(_ probeSet: ProbeSet) throws -> ProbeSet {
         var probeSet = probeSet
-        probeSet.probes = (try? selection.select(probeSet.probes)) ?? []
+        probeSet.probes = try selection.select(probeSet.probes)
         return probeSet
     }
 
-    /// The first load: problems are printed and written as metrics, and watch exits 3.
+    /// The first load: problems are printed and written as metrics, and watch exits 3;
+    /// so does an `--only` that names no probe, as for `run`.
     private func load(outputs: ReportOutputs, labels: [String: String]) async throws -> ProbeSet? {
+        let loaded: ProbeSet
         do {
-            return select(try ProbeLoader().load(paths: paths))
+            loaded = try ProbeLoader().load(paths: paths)
         } catch {
             printProblems(error)
             let run = PrometheusReport.Run(labels: labels, timestamp: Date(), duration: 0, configLoaded: false)
             _ = await outputs.writeMetrics(PrometheusReport.renderLoadFailure(run: run))
             return nil
         }
+        do {
+            return try select(loaded)
+        } catch {
+            Terminal.error("canary: \(error)")
+            return nil
+        }
     }
 
+    /// SIGHUP: the files again. Invalid files, or files that lost a probe `--only` names,
+    /// keep the old probes running.
     private func reload(_ watcher: Watcher) async {
         do {
-            let probeSet = select(try ProbeLoader().load(paths: paths))
+            let probeSet = try select(try ProbeLoader().load(paths: paths))
             await watcher.reload(probeSet)
             if !options.quiet { Terminal.error("canary: reloaded \(probeSet.probes.count) probes") }
-        } catch {
+        } catch let error as ProbeLoadError {
             for problem in error.errors { Terminal.error(problem.description) }
             Terminal.error("canary: reload failed (\(error.errors.count) problems); the old probes keep running")
+            await watcher.reloadFailed()
+        } catch {
+            Terminal.error("canary: reload failed: \(error); the old probes keep running")
             await watcher.reloadFailed()
         }
     }
@@ -106,11 +123,9 @@ struct WatchCommand: AsyncParsableCommand {
     ) async {
         if let store {
             store.state = snapshot.state
-            do { try store.save() } catch { Terminal.error("canary: --state: \(error)") }
+            _ = store.saveReporting()
         }
-        if options.output != nil || options.junit != nil {
-            _ = outputs.writeReport(snapshot.report, defaultFormat: .text)
-        }
+        _ = outputs.writeFiles(snapshot.report, defaultFormat: .text)
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
         _ = await outputs.writeMetrics(PrometheusReport.render(snapshot.report, run: run))

@@ -74,6 +74,8 @@ struct PluginTests {
             ["check", "not a url"], ["check", "ftp://127.0.0.1/"],
             ["check", "http://127.0.0.1:1/", "--expect-status", "700"],
             ["check", "http://127.0.0.1:1/", "--matches", "("], ["check", "http://127.0.0.1:1/", "--bogus"],
+            ["check", "http://127.0.0.1:1/", "--only", "other"],
+            ["check", "http://127.0.0.1:1/", "--cert-expiry", "5"],
         ])
     func checkUsage(_ arguments: [String]) async throws {
         let output = try await CanaryBinary.run(arguments)
@@ -81,6 +83,48 @@ struct PluginTests {
         let lines = output.stdout.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(lines.first?.hasPrefix("CANARY UNKNOWN - ") == true)
+    }
+
+    @Test("check --deadline ends a hanging check in time: UNKNOWN, with one line on stderr")
+    func checkDeadline() async throws {
+        let server = try await SimulatorServer.start()
+        let output = try await HeavyTests.exclusive {
+            try await CanaryBinary.run([
+                "check", server.baseURL + "/hang", "--timeout", "10s", "--deadline", "1s", "--name", "portal",
+            ])
+        }
+        try await server.shutdown()
+        #expect(output.status == 3)
+        #expect(output.seconds < 2)
+        #expect(output.stdout.hasPrefix("CANARY UNKNOWN - portal: timeout, "))
+        #expect(output.stdout.contains("cut short by --deadline"))
+        #expect(output.stderr.contains("--deadline reached: 1 cut short"))
+    }
+
+    @Test("check --state alerts across invocations, and checks sharing a state file keep each other's probes")
+    func checkState() async throws {
+        let server = try await SimulatorServer.start()
+        let state = try Fixtures.temporaryFolder() + "/checks.json"
+        func check(_ route: String, _ name: String) async throws -> CanaryBinary.Output {
+            try await CanaryBinary.run(["check", server.baseURL + route, "--name", name, "--state", state])
+        }
+        let other = try await check("/ok", "other")
+        let first = try await check("/status/504", "portal")
+        let second = try await check("/status/504", "portal")
+        let third = try await check("/ok", "other")
+        try await server.shutdown()
+        #expect(other.status == 0)
+        // Default alert policy: alerting from 2 failing runs in a row.
+        #expect(first.status == 0, "\(first.stdout)")
+        #expect(
+            first.stdout.hasPrefix(
+                "CANARY OK - portal: gateway_timeout, not alerting yet (1 failing in a row), HTTP 504"))
+        #expect(second.stdout.hasPrefix("CANARY CRITICAL - portal: gateway_timeout, "))
+        #expect(second.status == 2)
+        #expect(third.status == 0)
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state)))
+        let probes = try #require((saved as? [String: Any])?["probes"] as? [String: Any])
+        #expect(Set(probes.keys) == ["other", "portal"])
     }
 
     @Test("a TLS check reports cert_days in its perfdata")

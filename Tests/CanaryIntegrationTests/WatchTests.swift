@@ -27,6 +27,42 @@ struct WatchTests {
     }
 
     @Test(
+        "watch --deadline stops it in time with exit 0; --junit goes to its file, stdout keeps one JSON line a result")
+    func deadlineAndJUnit() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(probes(["alpha", "beta"], server: server), to: "p.yaml", in: folder)
+        let junit = "\(folder)/junit.xml"
+        let output = try await HeavyTests.exclusive {
+            try await CanaryBinary.run([
+                "watch", probeFile, "--junit", junit, "--format", "json", "--deadline", "3s",
+            ])
+        }
+        try await server.shutdown()
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.seconds < 4)
+        let lines = output.stdout.split(separator: "\n")
+        #expect(lines.count >= 2)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["probe"] != nil, "not a result line: \(line)")
+        }
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains(#"name="alpha""#) && xml.contains(#"name="beta""#))
+    }
+
+    @Test("watch --only with a name no probe has is a usage error, as for run")
+    func onlyTypo() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
+        let output = try await CanaryBinary.run(["watch", probeFile, "--only", "alpah"], timeout: 10)
+        try await server.shutdown()
+        #expect(output.status == 3)
+        #expect(output.stderr.contains("--only alpah: no probe has that name"))
+    }
+
+    @Test(
         "1 s probes reach the textfile within 2 s; SIGHUP adds a probe, keeps old ones on a broken file; SIGTERM exits 0"
     )
     func lifecycle() async throws {
