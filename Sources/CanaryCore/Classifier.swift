@@ -40,9 +40,12 @@ public enum Classifier {
     ///   - spec: The probe and its expectations.
     ///   - startedAt: When the attempt began.
     ///   - now: The time certificate expiry is measured from.
+    ///   - redactor: Secrets to hide in the texts cut from the response (the body excerpt,
+    ///     matched text, header values): they are redacted before they are cut, so that no
+    ///     secret survives in part.
     /// - Returns: The attempt's class, severity, message and evidence.
     public static func classify(
-        _ response: CurlResponse, spec: ProbeSpec, startedAt: Date, now: Date = Date()
+        _ response: CurlResponse, spec: ProbeSpec, startedAt: Date, now: Date = Date(), redactor: Redactor = .none
     ) -> AttemptResult {
         var result = AttemptResult(
             probeClass: .ok,
@@ -61,9 +64,9 @@ public enum Classifier {
                 response.header(name).map { HeaderField(name: name.lowercased(), value: $0) }
             },
             error: response.error?.description,
-            bodyExcerpt: excerpt(response.body)
+            bodyExcerpt: excerpt(response.body, redactor: redactor)
         )
-        let (probeClass, severity, message) = judgeAttempt(response, spec: spec, now: now)
+        let (probeClass, severity, message) = judgeAttempt(response, spec: spec, now: now, redactor: redactor)
         result.probeClass = probeClass
         result.severity = severity
         result.message = message
@@ -72,11 +75,13 @@ public enum Classifier {
 
     private typealias Verdict = (ProbeClass, Severity, String)
 
-    private static func judgeAttempt(_ response: CurlResponse, spec: ProbeSpec, now: Date) -> Verdict {
+    private static func judgeAttempt(
+        _ response: CurlResponse, spec: ProbeSpec, now: Date, redactor: Redactor
+    ) -> Verdict {
         if let verdict = transportVerdict(response, spec: spec) { return verdict }
         let status = response.status
         if !spec.expect.status.contains(status) { return statusVerdict(status, expected: spec.expect.status) }
-        if let verdict = contentVerdict(response, spec: spec) { return verdict }
+        if let verdict = contentVerdict(response, spec: spec, redactor: redactor) { return verdict }
         if let verdict = certificateVerdict(response, spec: spec, now: now) { return verdict }
         let total = response.timings.total
         let latency = spec.expect.latency
@@ -128,7 +133,7 @@ public enum Classifier {
     }
 
     /// `blank_page`, `error_page` and `content_mismatch`, in that order.
-    private static func contentVerdict(_ response: CurlResponse, spec: ProbeSpec) -> Verdict? {
+    private static func contentVerdict(_ response: CurlResponse, spec: ProbeSpec, redactor: Redactor) -> Verdict? {
         let expect = spec.expect
         let body = response.body
         // Only regexes need the body as a String; most probes have none.
@@ -156,17 +161,20 @@ public enum Classifier {
         }
         for pattern in spec.errorPatterns {
             if let match = pattern.firstMatch(in: rawText) {
-                return (.errorPage, .critical, "error page: \"\(match.prefix(80))\" matches /\(pattern)/")
+                return (
+                    .errorPage, .critical,
+                    "error page: \"\(redactor.redact(String(match)).prefix(80))\" matches /\(pattern)/"
+                )
             }
         }
-        if let mismatch = firstMismatch(response, rawText: { rawText }, expect: expect) {
+        if let mismatch = firstMismatch(response, rawText: { rawText }, expect: expect, redactor: redactor) {
             return (.contentMismatch, .critical, mismatch)
         }
         return nil
     }
 
     private static func firstMismatch(
-        _ response: CurlResponse, rawText: () -> String, expect: Expectations
+        _ response: CurlResponse, rawText: () -> String, expect: Expectations, redactor: Redactor
     ) -> String? {
         let body = response.body
         if let missing = expect.bodyContains.first(where: { !TextSearch.contains(body, Array($0.utf8)) }) {
@@ -184,7 +192,7 @@ public enum Classifier {
         for (name, pattern) in expect.headers {
             guard let value = response.header(name) else { return "header \(name) missing" }
             if pattern.firstMatch(in: value) == nil {
-                return "header \(name): \"\(value.prefix(80))\" does not match /\(pattern)/"
+                return "header \(name): \"\(redactor.redact(value).prefix(80))\" does not match /\(pattern)/"
             }
         }
         return nil
@@ -215,10 +223,14 @@ public enum Classifier {
     }
 
     /// The start of the body as printable text: control characters become spaces.
-    static func excerpt(_ body: [UInt8]) -> String {
-        let bytes = body.prefix(excerptLength * 4).map { $0 < 0x20 || $0 == 0x7F ? 0x20 : $0 }
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.utf8.count <= excerptLength ? text : String(text.prefix(excerptLength))
+    /// Redacted first, then cleaned and cut: a secret that straddles the cut, or holds a
+    /// tab, is still found whole.
+    static func excerpt(_ body: [UInt8], redactor: Redactor = .none) -> String {
+        let window = body.prefix(excerptLength * 4 + redactor.longestSecretBytes)
+        let text = redactor.redact(String(decoding: window, as: UTF8.self))
+        let cleaned = String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        return String(cleaned.prefix(excerptLength))
     }
 
     // MARK: One probe run

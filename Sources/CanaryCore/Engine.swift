@@ -57,7 +57,9 @@ public struct Engine: Sendable {
                 guard next < probes.count, deadline.map({ clock.now < $0 }) ?? true else { return }
                 let index = next
                 next += 1
-                group.addTask { (index, await probe(probes[index], deadline: deadline, labels: options.labels)) }
+                group.addTask {
+                    (index, await probe(probes[index], deadline: deadline, labels: options.labels, redactor: redactor))
+                }
             }
             for _ in 0..<max(1, options.concurrency) { startNext() }
             for await (index, result) in group {
@@ -89,7 +91,7 @@ public struct Engine: Sendable {
     ///     (a graceful stop lets the attempt in flight finish but starts no other).
     public func probe(
         _ spec: ProbeSpec, deadline: ContinuousClock.Instant? = nil, labels: [String: String] = [:],
-        stopping: (@Sendable () -> Bool)? = nil
+        redactor: Redactor = .none, stopping: (@Sendable () -> Bool)? = nil
     ) async -> ProbeResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -106,7 +108,7 @@ public struct Engine: Sendable {
             let timeout = left.map { min($0, spec.timeout) } ?? spec.timeout
             let attemptStart = Date()
             let response = await client.perform(spec.request(timeout: timeout))
-            var attempt = Classifier.classify(response, spec: spec, startedAt: attemptStart)
+            var attempt = Classifier.classify(response, spec: spec, startedAt: attemptStart, redactor: redactor)
             if timeout < spec.timeout, attempt.probeClass == .timeout {
                 // It did not run out its own timeout: whether the portal would have
                 // answered is unknown, not CRITICAL.

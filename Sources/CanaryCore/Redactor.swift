@@ -29,6 +29,9 @@ public struct Redactor: Sendable {
 
     public var isEmpty: Bool { secrets.isEmpty }
 
+    /// The length in UTF-8 bytes of the longest secret (or form of one).
+    public var longestSecretBytes: Int { secrets.map(\.utf8.count).max() ?? 0 }
+
     /// `text` with every secret replaced.
     public func redact(_ text: String) -> String {
         guard !secrets.isEmpty else { return text }

@@ -139,7 +139,8 @@ public actor Watcher {
     private func runProbe(_ probe: ProbeSpec, onResult: ResultHandler) async {
         let start = ContinuousClock.now
         let raw = await engine.probe(
-            probe, deadline: deadline, labels: options.labels, stopping: { [stopFlag] in stopFlag.isSet })
+            probe, deadline: deadline, labels: options.labels, redactor: redactor,
+            stopping: { [stopFlag] in stopFlag.isSet })
         guard let result = finish(probe, raw.redacted(redactor), startedAt: start) else { return }
         await onResult(result)
     }

@@ -37,6 +37,26 @@ struct ClassifierTests {
         #expect(attempt.severity == severity)
     }
 
+    @Test("secrets are redacted before the excerpt and quoted texts are cut, so none survives in part")
+    func secretsBeforeCuts() throws {
+        let secret = "s3cr3tTOKENzz"
+        let tabbed = "abcSECRET\tpartTWO"
+        let redactor = Redactor(secrets: [secret, tabbed])
+        let spec = ProbeSpec(name: "p", url: "http://127.0.0.1/")
+        // The first secret straddles the 200-character cut; the second holds a tab.
+        for body in [String(repeating: "p", count: 195) + secret, "X-Tok: \(tabbed) end"] {
+            let attempt = Classifier.classify(response(body: body), spec: spec, startedAt: Date(), redactor: redactor)
+            #expect(!attempt.bodyExcerpt.contains("s3cr3t") && !attempt.bodyExcerpt.contains("abcSECRET"))
+            #expect(attempt.bodyExcerpt.contains("[reda"))
+        }
+        var patterned = spec
+        patterned.errorPatterns = [try Pattern("Bearer \\S+")]
+        let page = "<p>Bearer " + String(repeating: "x", count: 70) + secret + "</p>"
+        let attempt = Classifier.classify(response(body: page), spec: patterned, startedAt: Date(), redactor: redactor)
+        #expect(attempt.probeClass == .errorPage)
+        #expect(!attempt.message.contains("s3cr"))
+    }
+
     @Test("a status listed in expect.status is never a status class")
     func expectedMaintenancePage() throws {
         let attempt = classify(response(status: 503, body: "<p>Planned maintenance</p>")) {
