@@ -106,7 +106,13 @@ public enum Classifier {
                 response.status == 0
                 ? "no response"
                 : "response incomplete after \(response.bodyBytes) body bytes (HTTP \(response.status))"
-            return (.timeout, .critical, "timeout after \(Units.formatSeconds(response.timings.total)): \(stage)")
+            let after = Units.formatSeconds(response.timings.total)
+            guard error.category == .timeout else {
+                // Cancelled by canary itself (a watch stopping): the portal had not run out
+                // its time, so whether it would have answered is unknown.
+                return (.timeout, .unknown, "cancelled after \(after) as canary stopped: \(stage)")
+            }
+            return (.timeout, .critical, "timeout after \(after): \(stage)")
         case .resolve: return (.dnsFailure, .critical, "DNS: \(detail)")
         case .connect: return (.connectFailure, .critical, "connect: \(detail)")
         case .tls: return (.tlsFailure, .critical, "TLS: \(detail)")

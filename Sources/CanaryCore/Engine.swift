@@ -127,14 +127,16 @@ public struct Engine: Sendable {
             probeClass: verdict.probeClass,
             severity: attempts.isEmpty ? .unknown : verdict.severity,
             intermittent: verdict.intermittent,
-            alerting: verdict.severity.isFailing,
+            // Without run state a failing run alerts at once; a run that learnt nothing
+            // (UNKNOWN: not run, or cut short) neither alerts nor counts as a failure.
+            alerting: verdict.severity == .warning || verdict.severity == .critical,
             message: attempts.isEmpty ? "not run: --deadline reached before the first attempt" : verdict.message,
             startedAt: startedAt,
             duration: (clock.now - start).seconds,
             attempts: attempts,
             plannedAttempts: spec.attempts,
             latency: spec.expect.latency,
-            history: attempts.isEmpty ? ProbeHistory.unknown : nil
+            history: verdict.severity == .unknown ? ProbeHistory.unknown : nil
         )
     }
 

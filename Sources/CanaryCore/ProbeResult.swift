@@ -68,15 +68,17 @@ public struct ProbeResult: Sendable, Codable {
     /// reports that show both: "not alerting yet (2 failing in a row)", or "still alerting
     /// (recovering)"; `nil` where they agree.
     public var alertingNote: String? {
-        switch (severity.isFailing, alerting) {
-        case (true, false): "not alerting yet (\(history.consecutiveFailures) failing in a row)"
-        case (false, true): "still alerting (recovering)"
+        switch (severity, alerting) {
+        case (.warning, false), (.critical, false):
+            "not alerting yet (\(history.consecutiveFailures) failing in a row)"
+        case (.ok, true): "still alerting (recovering)"
         default: nil
         }
     }
 
-    /// Attempts that were WARNING or worse.
-    public var failedAttempts: Int { attempts.count { $0.severity.isFailing } }
+    /// Attempts that were WARNING or worse; not those cut short (UNKNOWN), which tell
+    /// nothing of the portal.
+    public var failedAttempts: Int { attempts.count { $0.severity == .warning || $0.severity == .critical } }
 
     /// The median and the maximum total time over the attempts that got a response.
     public var latencySummary: (p50: Double, max: Double)? {

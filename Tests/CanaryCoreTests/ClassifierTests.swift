@@ -210,6 +210,20 @@ struct ClassifierTests {
         #expect(unknown.severity == .unknown)
     }
 
+    @Test("a transfer canary cancelled itself is UNKNOWN; results that learnt nothing say nothing of alerting")
+    func cancelled() {
+        let cancelled = classify(response(status: 0, error: CurlError(code: 42, message: "aborted")))
+        #expect(cancelled.probeClass == .timeout)
+        #expect(cancelled.severity == .unknown)
+        #expect(cancelled.message.hasPrefix("cancelled after"))
+        let result = ProbeResult(
+            probe: "p", file: "f", url: "u", labels: [:], probeClass: .timeout, severity: .unknown,
+            intermittent: false, alerting: false, message: "", startedAt: Date(), duration: 0,
+            attempts: [attempt(.ok), attempt(.timeout, .unknown)], history: .unknown)
+        #expect(result.alertingNote == nil)
+        #expect(result.failedAttempts == 0)
+    }
+
     @Test("mixed failing classes: the most frequent wins, the worst severity counts")
     func mixedFailures() {
         let attempts = [attempt(.blankPage), attempt(.gatewayTimeout), attempt(.gatewayTimeout), attempt(.slow)]

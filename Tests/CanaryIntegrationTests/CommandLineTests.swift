@@ -50,7 +50,11 @@ struct CommandLineTests {
         #expect(output.stderr.contains("--deadline reached"))
         let metrics = try String(contentsOfFile: textfile, encoding: .utf8)
         #expect(metrics.contains(#"canary_probe_consecutive_failures{probe="gw"} 1"#))
-        for name in ["hang1", "hang2", "hang3"] {
+        // hang0 was cut short in flight, the others never started: UNKNOWN, not alerting,
+        // and no failure on record.
+        for name in ["hang0", "hang1", "hang2", "hang3"] {
+            #expect(metrics.contains(#"canary_probe_severity{probe="\#(name)"} 3"#))
+            #expect(metrics.contains(#"canary_probe_alerting{probe="\#(name)"} 0"#))
             #expect(metrics.contains(#"canary_probe_consecutive_failures{probe="\#(name)"} 0"#))
             #expect(metrics.contains(#"canary_probe_failing_since_timestamp_seconds{probe="\#(name)"} 0"#))
         }
