@@ -71,7 +71,7 @@ public struct Engine: Sendable {
             }
         }
         let final = zip(probes, results).map { spec, result in
-            result ?? notRun(spec, labels: options.labels, deadline: options.deadline)
+            result ?? Self.notRun(spec, labels: options.labels, deadline: options.deadline)
         }
         // Also those the deadline stopped before their first attempt.
         let unrun = final.count { $0.attempts.isEmpty }
@@ -140,7 +140,8 @@ public struct Engine: Sendable {
         )
     }
 
-    private func notRun(_ spec: ProbeSpec, labels: [String: String], deadline: Duration?) -> ProbeResult {
+    /// The result of a probe that `--deadline` left unrun.
+    static func notRun(_ spec: ProbeSpec, labels: [String: String], deadline: Duration?) -> ProbeResult {
         let bound = deadline.map { " \(Units.format($0))" } ?? ""
         return ProbeResult(
             probe: spec.name,

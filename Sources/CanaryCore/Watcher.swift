@@ -44,13 +44,20 @@ public actor Watcher {
         self.redactor = probeSet.redactor
         self.state = state
         let now = ContinuousClock.now
-        for probe in probeSet.probes { nextDue[probe.name] = now + Self.firstDelay(probe.interval) }
+        // A bounded watch spreads first runs over a tenth of its time at most, so that
+        // every probe runs before the deadline.
+        let window = options.deadline.map { ((options.deadlineStart ?? now) + $0 - options.deadlineReserve - now) / 10 }
+        for probe in probeSet.probes {
+            nextDue[probe.name] = now + Self.firstDelay(probe.interval, within: window)
+        }
         self.latest = state.probes.compactMapValues(\.lastResult)
     }
 
-    /// The first run of a probe comes within its interval (at most 5 s), spread at random.
-    private static func firstDelay(_ interval: Duration) -> Duration {
-        .milliseconds(Int64.random(in: 0...max(0, min(interval.milliseconds, 5000) - 1)))
+    /// The first run of a probe comes within its interval (at most 5 s, and at most
+    /// `window`), spread at random.
+    private static func firstDelay(_ interval: Duration, within window: Duration? = nil) -> Duration {
+        let bound = min(interval, .seconds(5), window ?? .seconds(5))
+        return .milliseconds(Int64.random(in: 0...max(0, bound.milliseconds - 1)))
     }
 
     /// Swaps in reloaded probe files: kept probes keep their state and schedule, new ones
@@ -115,6 +122,12 @@ public actor Watcher {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             group.cancelAll()
+        }
+        if pastDeadline {
+            // Probes the deadline left unrun (more of them than --concurrency) say so.
+            for probe in probes where latest[probe.name] == nil {
+                latest[probe.name] = Engine.notRun(probe, labels: options.labels, deadline: options.deadline)
+            }
         }
         await flush(onFlush)
     }

@@ -51,6 +51,30 @@ struct WatchTests {
         #expect(xml.contains(#"name="alpha""#) && xml.contains(#"name="beta""#))
     }
 
+    @Test("a bounded watch reports the probes its deadline left unrun, and cuts the one in flight")
+    func deadlineUnrun() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(
+            "defaults: {attempts: 1, interval: 1s, timeout: 10s}\nprobes:\n"
+                + (0..<3).map { "  - name: hang\($0)\n    url: \(server.baseURL)/hang\n" }.joined(),
+            to: "p.yaml", in: folder)
+        let junit = "\(folder)/junit.xml"
+        let output = try await HeavyTests.exclusive {
+            try await CanaryBinary.run([
+                "watch", probeFile, "--junit", junit, "--deadline", "2s", "--concurrency", "1",
+            ])
+        }
+        try await server.shutdown()
+        #expect(output.status == 0)
+        #expect(output.seconds < 3)
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 3)
+        #expect(xml.components(separatedBy: "<error ").count - 1 == 3)
+        #expect(xml.contains("cut short by --deadline"))
+        #expect(xml.contains("not run: --deadline"))
+    }
+
     @Test("watch --only with a name no probe has is a usage error, as for run")
     func onlyTypo() async throws {
         let server = try await SimulatorServer.start()
