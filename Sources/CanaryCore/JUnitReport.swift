@@ -37,7 +37,8 @@ public enum JUnitReport {
             xml += "    <testcase classname=\"\(classname)\" name=\"\(escape(result.probe))\""
             xml += " time=\"\(seconds(result.duration))\">\n"
             let attempts = result.attempts.enumerated().map { attemptLine($0.offset + 1, $0.element) }
-            let message = escape("\(result.probeClass.rawValue): \(result.message)")
+            let note = result.alertingNote.map { ", \($0)" } ?? ""
+            let message = escape("\(result.probeClass.rawValue)\(note): \(result.message)")
             switch result.alertSeverity {
             case .warning, .critical:
                 xml += "      <failure type=\"\(result.probeClass.rawValue)\" message=\"\(message)\">"

@@ -1,7 +1,7 @@
 /// One of N disjoint parts of a probe set (`--shard I/N`), chosen by a stable hash of
 /// each probe's name, so N canary instances split the probes without overlap and a
 /// probe stays in its shard when others are added.
-public struct Shard: Sendable, Equatable {
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// 1-based.
     public var index: Int
     public var count: Int
@@ -15,6 +15,9 @@ public struct Shard: Sendable, Equatable {
         self.index = index
         self.count = count
     }
+
+    /// `I/N`, as written.
+    public var description: String { "\(index)/\(count)" }
 
     public func contains(_ name: String) -> Bool {
         Int(Self.fnv1a(name) % UInt64(count)) == index - 1

@@ -18,7 +18,9 @@ public struct TextReport: Sendable {
     public func render(_ report: RunReport) -> String {
         // Probes not due this time (run state) show their last result, marked as such.
         let all = report.results.map { (result: $0, due: true) } + report.notDue.map { (result: $0, due: false) }
-        let shownRows = quiet ? all.filter { $0.result.severity != .ok } : all
+        // Quiet keeps every row that is not OK or that counts for the exit code (an alert
+        // still recovering, a not-due probe still alerting).
+        let shownRows = quiet ? all.filter { $0.result.severity != .ok || $0.result.alertSeverity != .ok } : all
         let shown = shownRows.map(\.result)
         var rows = [["PROBE", "CLASS", "SEVERITY", "FAILED", "P50", "MAX", "DETAIL"]]
         var severities: [Severity?] = [nil]

@@ -107,7 +107,11 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var selection: SelectionOptions
 
     func validate() throws {
-        _ = try selection.select([try spec()])
+        // A plugin must print a status line: a --shard that leaves the one probe out is
+        // a usage error, not an empty OK.
+        if try selection.select([try spec()]).isEmpty, let shard = selection.shard {
+            throw ValidationError("--shard \(shard) leaves out this check's only probe")
+        }
     }
 
     func run() async throws {

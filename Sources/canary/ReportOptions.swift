@@ -159,14 +159,18 @@ struct SelectionOptions: ParsableArguments {
     /// The probes of `probes` that `--shard` and `--only` select.
     /// - Throws: ``ValidationError`` when an `--only` name matches no probe.
     func select(_ probes: [ProbeSpec]) throws -> [ProbeSpec] {
-        var probes = probes
-        if let shard { probes = probes.filter { shard.contains($0.name) } }
-        guard !only.isEmpty else { return probes }
         let known = Set(probes.map(\.name))
         if let missing = only.first(where: { !known.contains($0) }) {
             throw ValidationError("--only \(missing): no probe has that name")
         }
-        return probes.filter { only.contains($0.name) }
+        var selected = probes
+        if let shard { selected = selected.filter { shard.contains($0.name) } }
+        guard !only.isEmpty else { return selected }
+        let inShard = Set(selected.map(\.name))
+        if let shard, let elsewhere = only.first(where: { !inShard.contains($0) }) {
+            throw ValidationError("--only \(elsewhere) is not in shard \(shard)")
+        }
+        return selected.filter { only.contains($0.name) }
     }
 }
 

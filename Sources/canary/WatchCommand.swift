@@ -62,7 +62,7 @@ struct WatchCommand: AsyncParsableCommand {
         await watcher.run(
             grace: grace,
             onResult: { result in
-                guard !quiet || result.severity != .ok else { return }
+                guard !quiet || result.severity != .ok || result.alertSeverity != .ok else { return }
                 switch format {
                 case .json: Terminal.write(JSONReport.line(result))
                 case .nagios: Terminal.write(NagiosReport.line(result) + "\n")

@@ -167,13 +167,16 @@ struct CommandLineTests {
     @Test("usage errors, invalid files and an unwritable --output or --textfile exit 3 with one line on stderr")
     func unknown() async throws {
         let server = try await SimulatorServer.start()
-        let valid = try probeFile("  - name: a\n    url: \(server.baseURL)/ok\n")
+        let valid = try probeFile(
+            "  - name: alpha\n    url: \(server.baseURL)/ok\n  - name: beta\n    url: \(server.baseURL)/ok\n")
         let broken = Fixtures.path("broken/04-unknown-probe-key.yaml")
         var cases: [CanaryBinary.Output] = []
         let commands = [
             ["run"], ["run", valid, "--format", "yaml"], ["run", valid, "--deadline", "soon"],
             ["run", valid, "--only", "nope"], ["run", broken], ["run", valid, "--output", "/nonexistent/folder/r.txt"],
             ["run", valid, "--textfile", "/nonexistent/folder/canary.prom"],
+            // alpha is in shard 1 of 3, beta in shard 3.
+            ["run", valid, "--shard", "1/3", "--only", "beta"],
         ]
         for arguments in commands { cases.append(try await CanaryBinary.run(arguments)) }
         try await server.shutdown()
@@ -183,6 +186,7 @@ struct CommandLineTests {
         }
         #expect(cases[4].stderr.contains("04-unknown-probe-key.yaml:5:5: unknown key 'timout'"))
         #expect(cases[4].stdout.isEmpty)
+        #expect(cases[7].stderr.contains("--only beta is not in shard 1/3"))
     }
 
     @Test("validate: 0 for valid files, 3 with every problem as file:line:column")

@@ -76,6 +76,8 @@ struct PluginTests {
             ["check", "http://127.0.0.1:1/", "--matches", "("], ["check", "http://127.0.0.1:1/", "--bogus"],
             ["check", "http://127.0.0.1:1/", "--only", "other"],
             ["check", "http://127.0.0.1:1/", "--cert-expiry", "5"],
+            // The probe is named 127.0.0.1, which falls in shard 1 of 2.
+            ["check", "http://127.0.0.1:1/", "--shard", "2/2"],
         ])
     func checkUsage(_ arguments: [String]) async throws {
         let output = try await CanaryBinary.run(arguments)

@@ -83,13 +83,25 @@ struct StateTests {
             let probes = try Fixtures.write(
                 "probes:\n  - name: portal\n    url: \(server.baseURL)\(route)\n    attempts: 1\n", to: "p.yaml",
                 in: folder)
+            if route == "/ok" {
+                try FileManager.default.copyItem(atPath: "\(folder)/state.json", toPath: "\(folder)/quiet.json")
+            }
             let output = try await CanaryBinary.run(["run", probes, "--state", "\(folder)/state.json", "--all"])
             lines.append(output.stdout)
         }
+        // --quiet keeps the row that makes the exit code 2, though the run itself is OK.
+        let quiet = try await CanaryBinary.run([
+            "run", "\(folder)/p.yaml", "--state", "\(folder)/quiet.json", "--all", "--quiet",
+            "--junit", "\(folder)/quiet.xml",
+        ])
+        let junit = try String(contentsOfFile: "\(folder)/quiet.xml", encoding: .utf8)
+        #expect(junit.contains(#"<failure type="ok" message="ok, still alerting (recovering): "#))
         try await server.shutdown()
         #expect(lines[0].contains("not alerting yet (1 failing in a row): HTTP 503"))
         #expect(!lines[1].contains("not alerting yet") && lines[1].contains("CRITICAL"))
         #expect(lines[2].contains("still alerting (recovering): HTTP 200"))
+        #expect(quiet.status == 2)
+        #expect(quiet.stdout.contains("still alerting (recovering): HTTP 200"))
     }
 
     @Test("probes not yet due are skipped, keep their last results in every report, and --all runs them")
