@@ -84,7 +84,7 @@ public struct DemoNarrator: Sendable {
             detection = time
             detectedClass = result.probeClass
             var text =
-                "detected \(result.probeClass.rawValue) on \(portal) \(Int(time - onset)) s "
+                "detected \(result.probeClass.rawValue) on \(portal) \(Int((time - onset).rounded())) s "
                 + "(\(Self.span(time - onset))) after onset (scenario time)"
             if let acknowledged = milestones.acknowledged, time < acknowledged {
                 text += ", \(Self.span(acknowledged - time)) before the status page admits it"
@@ -153,7 +153,7 @@ public struct DemoNarrator: Sendable {
         row("canary sees the recovery", recoverySeen)
         if let detection, let onset = milestones.onset {
             var line =
-                "  canary detected \(detectedClass?.rawValue ?? "the failure") \(Int(detection - onset)) s after onset"
+                "  canary detected \(detectedClass?.rawValue ?? "the failure") \(Int((detection - onset).rounded())) s after onset"
             if let acknowledged = milestones.acknowledged, detection < acknowledged {
                 line += ", \(Self.span(acknowledged - detection)) before the status page"
             }

@@ -1,7 +1,12 @@
 /// Label names as Prometheus accepts them, minus the ones canary sets itself.
 public enum LabelName {
     /// Names canary puts on samples; a user label of the same name would clash.
-    public static let reserved: Set = ["probe", "class", "phase", "version", "job", "instance"]
+    public static let reserved: Set = ["probe", "class", "phase", "version", "libcurl", "job", "instance"]
+
+    /// The rule, for error messages.
+    public static let rule =
+        "[a-zA-Z_][a-zA-Z0-9_]*, not __..., and not one canary sets: "
+        + reserved.sorted().joined(separator: ", ")
 
     public static func isValid(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, !reserved.contains(name), !name.hasPrefix("__") else {

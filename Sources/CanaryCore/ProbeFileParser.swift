@@ -175,7 +175,7 @@ final class ProbeFileParser {
         var labels: [String: String] = [:]
         for (name, value, keyNode, _) in stringMap(node, "labels", interpolate: false) {
             guard LabelName.isValid(name) else {
-                error(at: keyNode, "labels: '\(name)' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not 'probe')")
+                error(at: keyNode, "labels: '\(name)' is not a valid label name (\(LabelName.rule))")
                 continue
             }
             labels[name] = value

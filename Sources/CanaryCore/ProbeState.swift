@@ -105,16 +105,22 @@ public struct RunState: Sendable, Codable {
 
     /// Records a run in the state (`report.results[i]` is `due[i]`'s): judges each due
     /// probe's alerting, carries the last results of the selected probes that were not
-    /// due into `report.notDue`, and forgets probes whose names are not in `known`.
+    /// due into `report.notDue` (with the labels of this run: the probe's and `labels`,
+    /// from `--label`), and forgets probes whose names are not in `known`.
     public mutating func record(
-        _ report: inout RunReport, due: [ProbeSpec], selected: [ProbeSpec], known: Set<String>
+        _ report: inout RunReport, due: [ProbeSpec], selected: [ProbeSpec], known: Set<String>,
+        labels: [String: String] = [:]
     ) {
         for (index, spec) in due.enumerated() {
             report.results[index] = probes[spec.name, default: ProbeState()]
                 .record(report.results[index], policy: spec.alert)
         }
         let dueNames = Set(due.map(\.name))
-        report.notDue = selected.filter { !dueNames.contains($0.name) }.compactMap { probes[$0.name]?.lastResult }
+        report.notDue = selected.filter { !dueNames.contains($0.name) }.compactMap { spec in
+            guard var last = probes[spec.name]?.lastResult else { return nil }
+            last.labels = spec.labels.merging(labels) { _, run in run }
+            return last
+        }
         probes = probes.filter { known.contains($0.key) }
     }
 }

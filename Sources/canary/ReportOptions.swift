@@ -81,7 +81,7 @@ struct OutputOptions: ParsableArguments {
         try items.map { item in
             let parts = item.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, LabelName.isValid(String(parts[0])) else {
-                throw ValidationError("\(flag) '\(item)' is not name=value with a valid label name")
+                throw ValidationError("\(flag) '\(item)' is not name=value with a valid label name (\(LabelName.rule))")
             }
             return (String(parts[0]), String(parts[1]))
         }

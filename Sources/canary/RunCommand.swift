@@ -76,7 +76,9 @@ struct RunCommand: AsyncParsableCommand {
         StartupTrace.mark("probed")
         var failed = false
         if let store {
-            store.state.record(&report, due: due, selected: selected, known: Set(probeSet.probes.map(\.name)))
+            store.state.record(
+                &report, due: due, selected: selected, known: Set(probeSet.probes.map(\.name)),
+                labels: try options.labels())
             failed = !store.saveReporting()
         }
         failed = !outputs.writeReport(report, defaultFormat: .text) || failed

@@ -177,6 +177,8 @@ struct CommandLineTests {
             ["run", valid, "--textfile", "/nonexistent/folder/canary.prom"],
             // alpha is in shard 1 of 3, beta in shard 3.
             ["run", valid, "--shard", "1/3", "--only", "beta"],
+            // canary_build_info carries libcurl="..." already.
+            ["run", valid, "--label", "libcurl=x"],
         ]
         for arguments in commands { cases.append(try await CanaryBinary.run(arguments)) }
         try await server.shutdown()

@@ -121,7 +121,7 @@ struct StateTests {
             """, to: "p.yaml", in: folder)
         let arguments = ["run", probes, "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom"]
         let first = try await CanaryBinary.run(arguments + ["--format", "json"])
-        let second = try await CanaryBinary.run(arguments + ["--format", "json"])
+        let second = try await CanaryBinary.run(arguments + ["--format", "json", "--label", "location=b"])
         let text = try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8)
         let table = try await CanaryBinary.run(arguments + ["--format", "text"])
         let third = try await CanaryBinary.run(arguments + ["--format", "json", "--all"])
@@ -137,10 +137,12 @@ struct StateTests {
         // The not-due probe shows its last result, from the first run, and still counts.
         #expect(secondRun.count == 2)
         #expect(secondRun["rarely"]?["started_at"] as? String == firstRun["rarely"]?["started_at"] as? String)
+        // ...with this run's labels, so its series match the others'.
+        #expect((secondRun["rarely"]?["labels"] as? [String: String])?["location"] == "b")
         #expect(table.stdout.contains("not due, last run"))
         #expect(table.stdout.contains("1 not due"))
-        #expect(text.contains(#"canary_probe_result{probe="rarely",class="gateway_timeout"} 1"#))
-        #expect(text.contains(#"probe_http_status_code{probe="rarely"} 504"#))
+        #expect(text.contains(#"canary_probe_result{probe="rarely",location="b",class="gateway_timeout"} 1"#))
+        #expect(text.contains(#"probe_http_status_code{probe="rarely",location="b"} 504"#))
         #expect(third.stdout.split(separator: "\n").count == 2)
     }
 
