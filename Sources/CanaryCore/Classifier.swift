@@ -61,7 +61,7 @@ public enum Classifier {
             certificateExpiry: response.certificateExpiry,
             timings: response.timings,
             capturedHeaders: spec.captureHeaders.compactMap { name in
-                response.header(name).map { HeaderField(name: name.lowercased(), value: $0) }
+                response.header(name).map { HeaderField(name: name.lowercased(), value: redacted($0, redactor)) }
             },
             error: response.error?.description,
             bodyExcerpt: excerpt(response.body, redactor: redactor)
@@ -229,11 +229,29 @@ public enum Classifier {
     }
 
     /// The start of the body as printable text: control characters become spaces.
+    /// A header value with its secrets redacted, also one that the cut of a long value
+    /// left in part.
+    private static func redacted(_ value: String, _ redactor: Redactor) -> String {
+        guard !redactor.isEmpty else { return value }
+        guard value.utf8.count > CurlResponse.maxHeaderValueBytes, value.hasSuffix(CurlResponse.truncationMark) else {
+            return redactor.redact(value)
+        }
+        return redactor.redactCut(String(value.dropLast())) + CurlResponse.truncationMark
+    }
+
     /// Redacted first, then cleaned and cut: a secret that straddles the cut, or holds a
-    /// tab, is still found whole.
+    /// tab, is still found whole. The window grows until it holds the excerpt and a whole
+    /// secret more, in characters (a character can take many bytes).
     static func excerpt(_ body: [UInt8], redactor: Redactor = .none) -> String {
-        let window = body.prefix(excerptLength * 4 + redactor.longestSecretBytes)
-        let text = redactor.redact(String(decoding: window, as: UTF8.self))
+        let wanted = excerptLength + redactor.longestSecretBytes
+        var size = wanted * 4
+        var text = String(decoding: body.prefix(size), as: UTF8.self)
+        while size < body.count, text.count < wanted, size < wanted * 64 {
+            size *= 2
+            text = String(decoding: body.prefix(size), as: UTF8.self)
+        }
+        // A window that still ends inside the body may end inside a secret.
+        text = size < body.count ? redactor.redactCut(text) : redactor.redact(text)
         let cleaned = String(
             String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
         return String(cleaned.prefix(excerptLength))

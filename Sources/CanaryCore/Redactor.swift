@@ -45,6 +45,20 @@ public struct Redactor: Sendable {
     public func redact(_ text: String?) -> String? {
         text.map { redact($0) }
     }
+
+    /// `text`, which was cut short, with every secret replaced, and also the start of a
+    /// secret that the cut left at its end.
+    public func redactCut(_ text: String) -> String {
+        let whole = redact(text)
+        for secret in secrets {
+            // The longest start of this secret that the text ends with.
+            for length in stride(from: min(secret.count - 1, whole.count), through: 1, by: -1)
+            where whole.hasSuffix(secret.prefix(length)) {
+                return String(whole.dropLast(length)) + Self.placeholder
+            }
+        }
+        return whole
+    }
 }
 
 extension RunReport {

@@ -12,7 +12,14 @@ public struct CurlResponse: Sendable {
     public var remoteIP: String
     public var redirects: Int
     /// The last response's header fields in order, names as received.
+    /// The last response's header fields. A value over ``maxHeaderValueBytes`` is cut
+    /// there and ends in ``truncationMark``.
     public var headers: [(name: String, value: String)]
+
+    /// The most of a header value kept.
+    public static let maxHeaderValueBytes = 8 << 10
+    /// Ends a header value that was cut.
+    public static let truncationMark = "…"
     /// The decoded body, at most the request's `maxBodyBytes`.
     public var body: [UInt8]
     /// Decoded body bytes received (counts the byte that crossed the limit, if one did).

@@ -21,7 +21,6 @@ final class EasyHandle: @unchecked Sendable {
 
     /// Bounds on what the header callback keeps, so a hostile server cannot grow memory.
     private static let maxHeaderFields = 256
-    private static let maxHeaderValueBytes = 8 << 10
 
     init(request: CurlRequest) throws(CurlError) {
         guard let handle = curl_easy_init() else {
@@ -146,8 +145,9 @@ final class EasyHandle: @unchecked Sendable {
             return
         }
         let name = String(decoding: Self.trimmed(bytes[..<colon]), as: UTF8.self)
-        let valueBytes = Self.trimmed(bytes[(colon + 1)...]).prefix(Self.maxHeaderValueBytes)
-        let value = String(decoding: valueBytes, as: UTF8.self)
+        let valueBytes = Self.trimmed(bytes[(colon + 1)...])
+        var value = String(decoding: valueBytes.prefix(CurlResponse.maxHeaderValueBytes), as: UTF8.self)
+        if valueBytes.count > CurlResponse.maxHeaderValueBytes { value += CurlResponse.truncationMark }
         guard !name.isEmpty else { return }
         headers.append((name: name, value: value))
     }

@@ -49,6 +49,22 @@ struct ClassifierTests {
             #expect(!attempt.bodyExcerpt.contains("s3cr3t") && !attempt.bodyExcerpt.contains("abcSECRET"))
             #expect(attempt.bodyExcerpt.contains("[reda"))
         }
+        // Characters of 25 bytes each: a window counted in bytes would end inside the secret.
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}"
+        let wide = Classifier.classify(
+            response(body: String(repeating: family, count: 195) + secret), spec: spec, startedAt: Date(),
+            redactor: redactor)
+        #expect(!wide.bodyExcerpt.contains("s3cr"))
+        // A header value cut at 8 KiB inside a secret keeps none of it.
+        var captured = spec
+        captured.captureHeaders = ["x-echo"]
+        let long = String(repeating: "A", count: CurlResponse.maxHeaderValueBytes - 5) + secret
+        var echoed = response()
+        echoed.headers.append((name: "X-Echo", value: String(long.prefix(CurlResponse.maxHeaderValueBytes)) + "…"))
+        let header = Classifier.classify(echoed, spec: captured, startedAt: Date(), redactor: redactor)
+        let value = try #require(header.capturedHeaders.first?.value)
+        #expect(!value.contains("s3cr3"))
+        #expect(value.hasSuffix("[redacted]…"))
         var patterned = spec
         patterned.errorPatterns = [try Pattern("Bearer \\S+")]
         let page = "<p>Bearer " + String(repeating: "x", count: 70) + secret + "</p>"
