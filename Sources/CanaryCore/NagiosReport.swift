@@ -16,7 +16,7 @@ public enum NagiosReport {
     /// `'label'=value[UOM];[warn];[crit];[min];[max]` for the run's last attempt.
     static func perfdata(_ result: ProbeResult) -> String {
         var items: [String] = []
-        if let last = result.attempts.last {
+        if let last = result.reportedAttempt {
             let t = last.timings
             items.append(
                 item(

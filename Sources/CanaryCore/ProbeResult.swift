@@ -76,6 +76,12 @@ public struct ProbeResult: Sendable, Codable {
         }
     }
 
+    /// The attempt the blackbox-style metrics and the perfdata describe: the last one that
+    /// ran its course, or else the last one.
+    public var reportedAttempt: AttemptResult? {
+        attempts.last { $0.severity != .unknown } ?? attempts.last
+    }
+
     /// Attempts that were WARNING or worse; not those cut short (UNKNOWN), which tell
     /// nothing of the portal.
     public var failedAttempts: Int { attempts.count { $0.severity == .warning || $0.severity == .critical } }

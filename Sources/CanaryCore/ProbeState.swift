@@ -41,7 +41,9 @@ public struct ProbeState: Sendable, Codable {
             // counts for the exit code.
             result.alerting = alerting
             result.history = history(window: policy.window)
-            if alerting { result.alertSeverity = worstFailingRun }
+            // An alerting probe counts the worst of its window, and UNKNOWN for not
+            // knowing now: CRITICAL stays CRITICAL, a WARNING becomes UNKNOWN.
+            if alerting { result.alertSeverity = .worst(worstFailingRun, result.severity) }
             return result
         }
         let failing = result.severity.isFailing

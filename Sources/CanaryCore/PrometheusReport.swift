@@ -96,7 +96,7 @@ public enum PrometheusReport {
     }
 
     /// blackbox_exporter measures one request; canary reports its run's last attempt.
-    private static func last(_ result: ProbeResult) -> AttemptResult? { result.attempts.last }
+    private static func last(_ result: ProbeResult) -> AttemptResult? { result.reportedAttempt }
 
     static let probeFamilies: [Family] = [
         single("probe_success", "1 if the probe's run was OK, else 0.") { flag($0.severity == .ok) },

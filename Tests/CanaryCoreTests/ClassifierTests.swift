@@ -238,6 +238,7 @@ struct ClassifierTests {
             attempts: [attempt(.ok), attempt(.timeout, .unknown)], history: .unknown)
         #expect(result.alertingNote == nil)
         #expect(result.failedAttempts == 0)
+        #expect(result.reportedAttempt?.probeClass == .ok)
     }
 
     @Test("mixed failing classes: the most frequent wins, the worst severity counts")

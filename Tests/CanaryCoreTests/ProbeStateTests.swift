@@ -92,6 +92,23 @@ struct ProbeStateTests {
         #expect(recorded.alertSeverity == .unknown)
     }
 
+    @Test("an alerting probe cut short counts UNKNOWN over a WARNING window, CRITICAL over a CRITICAL one")
+    func cutWhileAlerting() {
+        let policy = AlertPolicy()
+        let cut = ProbeResult(
+            probe: "p", file: "f", url: "u", labels: [:], probeClass: .timeout, severity: .unknown,
+            intermittent: false, alerting: false, message: "cut", startedAt: Self.start.addingTimeInterval(600),
+            duration: 1,
+            attempts: [AttemptResult(probeClass: .timeout, severity: .unknown, message: "cut", startedAt: Self.start)],
+            history: .unknown)
+        for (window, expected) in [(Severity.warning, Severity.unknown), (.critical, .critical)] {
+            var state = ProbeState()
+            for run in 0..<3 { _ = state.record(result(window, run: run), policy: policy) }
+            #expect(state.alerting)
+            #expect(state.record(cut, policy: policy).alertSeverity == expected)
+        }
+    }
+
     @Test("without state, a probe that was not run has no history to report")
     func notRunWithoutState() {
         let notRun = ProbeResult(
