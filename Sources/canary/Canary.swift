@@ -20,6 +20,10 @@ struct Canary: AsyncParsableCommand {
     )
 }
 
+/// An error that ends a command while it runs, not a usage error: reported UNKNOWN,
+/// without pointing at `--help`.
+protocol RunFailure: Error, CustomStringConvertible {}
+
 /// Lifts the soft limit on open files to the hard one: every probe in flight holds a
 /// socket, and the usual soft limit of 1024 is below `--concurrency 1000`.
 func raiseFileLimit() {
@@ -64,7 +68,9 @@ enum Main {
                 // A monitor shows the plugin's stdout: say it there, in the plugin form.
                 Terminal.write("CANARY UNKNOWN - \(message)\n")
             }
-            Terminal.error("canary: \(message) (see 'canary --help')")
+            // Usage errors point at the help; a failure while running (a state file that
+            // cannot be locked) does not.
+            Terminal.error("canary: \(message)" + (error is RunFailure ? "" : " (see 'canary --help')"))
             finish(Severity.unknown.exitCode)
         }
     }

@@ -122,6 +122,12 @@ struct CheckCommand: AsyncParsableCommand {
         // one: a check never forgets the other probes of its state file.
         let store = try selection.openState(lockTimeout: .seconds(30))
         defer { store?.close() }
+        if let spec = selected.first, let last = store?.state.probes[spec.name]?.lastResult, last.url != spec.url {
+            // Two services named alike (by default, after their host) would share one record.
+            throw StateUnavailable(
+                reason: "its probe '\(spec.name)' checks \(last.url), not \(spec.url); "
+                    + "give each check that shares a state file its own --name")
+        }
         let started = Date()
         var engineOptions = Engine.Options(
             concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())

@@ -143,16 +143,22 @@ struct SelectionOptions: ParsableArguments {
     }
 
     /// Locks and loads the `--state` file, printing its warnings; `nil` without `--state`.
-    /// - Throws: ``ExitCode`` 3 after one line on stderr when the lock cannot be had.
+    /// Waits for another run's lock up to `lockTimeout`, and never past `--deadline`.
+    /// - Throws: ``StateUnavailable`` when the lock cannot be had or the file not read:
+    ///   the command ends UNKNOWN with that line (and, for check, the plugin line).
     func openState(lockTimeout: Duration) throws -> StateStore? {
         guard let state else { return nil }
+        var wait = lockTimeout
+        if let deadline {
+            let left = Main.launched + deadline - RunCommand.reportingReserve - ContinuousClock.now
+            wait = max(.zero, min(wait, left))
+        }
         do {
-            let store = try StateStore(path: state, lockTimeout: lockTimeout)
+            let store = try StateStore(path: state, lockTimeout: wait)
             for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
             return store
         } catch {
-            Terminal.error("canary: --state: \(error)")
-            throw ExitCode(Severity.unknown.exitCode)
+            throw StateUnavailable(reason: "\(error)")
         }
     }
 
@@ -180,6 +186,12 @@ func parseDuration(_ text: String) throws -> Duration {
         throw ValidationError("'\(text)' is not a duration (write 250ms, 10s, 5m, 1h)")
     }
     return duration
+}
+
+/// The `--state` file could not be locked or read.
+struct StateUnavailable: RunFailure {
+    var reason: String
+    var description: String { "--state: \(reason)" }
 }
 
 extension StateStore {

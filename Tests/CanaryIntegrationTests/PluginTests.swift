@@ -114,7 +114,12 @@ struct PluginTests {
         let first = try await check("/status/504", "portal")
         let second = try await check("/status/504", "portal")
         let third = try await check("/ok", "other")
+        // A second service under a name the file knows for another URL would share its record.
+        let clash = try await check("/ok?service=2", "portal")
         try await server.shutdown()
+        #expect(clash.status == 3)
+        #expect(clash.stdout.hasPrefix("CANARY UNKNOWN - --state: its probe 'portal' checks "))
+        #expect(!clash.stderr.contains("--help"))
         #expect(other.status == 0)
         // Default alert policy: alerting from 2 failing runs in a row.
         #expect(first.status == 0, "\(first.stdout)")

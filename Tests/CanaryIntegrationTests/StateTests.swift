@@ -212,9 +212,19 @@ struct StateTests {
         let output = try await CanaryBinary.run([
             "run", probes, "--state", "\(folder)/state.json", "--lock-timeout", "300ms",
         ])
+        // --deadline bounds the wait too, and a check still prints its plugin line.
+        let bounded = try await CanaryBinary.run(["run", probes, "--state", "\(folder)/state.json", "--deadline", "1s"])
+        let check = try await CanaryBinary.run([
+            "check", "http://127.0.0.1:1/", "--state", "\(folder)/state.json", "--deadline", "1s",
+        ])
         close(fd)
         #expect(output.status == 3)
         #expect(output.stderr.contains("another canary run holds the lock"))
         #expect(output.seconds >= 0.3)
+        for result in [bounded, check] {
+            #expect(result.status == 3)
+            #expect(result.seconds < 1.5)
+        }
+        #expect(check.stdout.hasPrefix("CANARY UNKNOWN - --state: another canary run holds the lock"))
     }
 }
