@@ -148,7 +148,9 @@ public struct DemoNarrator: Sendable {
         row("portal starts failing (onset)", milestones.onset)
         row("canary detects it", detection)
         row("canary alerts", alertingStart)
-        row("vendor status page admits it", acknowledgementSeen ?? milestones.acknowledged)
+        // The scenario's time of the admission, which the spans below count from; canary's
+        // status-page probe sees it on its next run.
+        row("vendor status page admits it", milestones.acknowledged ?? acknowledgementSeen)
         row("the fix lands", milestones.recovered)
         row("canary sees the recovery", recoverySeen)
         if let detection, let onset = milestones.onset {

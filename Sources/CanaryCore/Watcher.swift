@@ -108,7 +108,10 @@ public actor Watcher {
         // Discarding: a plain task group keeps every finished child until it is awaited.
         await withDiscardingTaskGroup { group in
             while !isStopping, !pastDeadline {
-                for probe in probes where isDue(probe) {
+                // Longest waiting first: with more due probes than --concurrency, those
+                // late in the files still get their turn.
+                let due = probes.filter { isDue($0) }.sorted { nextDue[$0.name]! < nextDue[$1.name]! }
+                for probe in due.prefix(max(0, options.concurrency - running.count)) {
                     running.insert(probe.name)
                     group.addTask { await self.runProbe(probe, onResult: onResult) }
                 }

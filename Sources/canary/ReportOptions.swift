@@ -112,7 +112,8 @@ struct SelectionOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Hard bound on the whole run (e.g. 30s); probes left unrun make the exit code 3.", valueName: "duration"),
+            "Hard bound on the whole run, from process start (e.g. 30s): no attempt runs past it.",
+            valueName: "duration"),
         transform: parseDuration)
     var deadline: Duration?
 

@@ -10,7 +10,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             The exit code is the worst severity over the probes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. \
             An output that cannot be written (--output, --textfile, --push, --state) makes it 3 unless it is \
-            already 2. With --state, a probe counts only while it is alerting, and only due probes run.
+            already 2. With --state, a probe counts only while it is alerting, and only due probes run. \
+            A --deadline that leaves probes unrun, or cuts a probe's every attempt short, makes it 3 unless it is 2.
             """
     )
 

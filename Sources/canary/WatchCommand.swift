@@ -2,6 +2,7 @@ import ArgumentParser
 import CanaryCore
 import Curl
 import Foundation
+import Synchronization
 
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,7 @@ struct WatchCommand: AsyncParsableCommand {
             A line per result on stdout. SIGHUP reloads the probe files (an invalid reload keeps the old probes \
             and sets canary_config_load_success 0); SIGTERM or SIGINT stops new attempts, lets those in flight \
             finish within --grace, writes the outputs once more and exits 0; so does reaching --deadline, past \
-            which no attempt runs. Exits 3 if the files never loaded.
+            which no attempt runs. Exits 3 if the files never loaded, or if that last write of the outputs failed.
             """
     )
 
@@ -57,6 +58,7 @@ struct WatchCommand: AsyncParsableCommand {
                 }
             }
         }
+        let lastFlushFailed = Mutex(false)
         let format = options.format ?? .text
         let quiet = options.quiet
         await watcher.run(
@@ -69,8 +71,17 @@ struct WatchCommand: AsyncParsableCommand {
                 case .text, .junit: Terminal.write(WatchLine.text(result))
                 }
             },
-            onFlush: { snapshot in await flush(snapshot, store: store, outputs: outputs, labels: labels) })
+            onFlush: { snapshot in
+                let written = await flush(snapshot, store: store, outputs: outputs, labels: labels)
+                lastFlushFailed.withLock { $0 = !written }
+            })
         signalTask.cancel()
+        // The outputs as the watch ends are what a monitor reads next: when they could not
+        // be written, the stop is not clean (DESIGN 5: an unwritable output is UNKNOWN).
+        if lastFlushFailed.withLock({ $0 }) {
+            Terminal.error("canary: the last write of the outputs failed")
+            throw ExitCode(Severity.unknown.exitCode)
+        }
     }
 
     /// The probes `--only` and `--shard` select.
@@ -118,17 +129,20 @@ struct WatchCommand: AsyncParsableCommand {
         }
     }
 
+    /// Writes every output from `snapshot`; false when any could not be written (each
+    /// failure is a line on stderr).
     private func flush(
         _ snapshot: Watcher.Snapshot, store: StateStore?, outputs: ReportOutputs, labels: [String: String]
-    ) async {
+    ) async -> Bool {
+        var written = true
         if let store {
             store.state = snapshot.state
-            _ = store.saveReporting()
+            written = store.saveReporting()
         }
-        _ = outputs.writeFiles(snapshot.report, defaultFormat: .text)
+        written = outputs.writeFiles(snapshot.report, defaultFormat: .text) && written
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
-        _ = await outputs.writeMetrics(PrometheusReport.render(snapshot.report, run: run))
+        return await outputs.writeMetrics(PrometheusReport.render(snapshot.report, run: run)) && written
     }
 }
 

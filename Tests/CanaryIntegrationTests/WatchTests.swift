@@ -75,6 +75,39 @@ struct WatchTests {
         #expect(xml.contains("not run: --deadline"))
     }
 
+    @Test("with more due probes than --concurrency, the longest waiting go first: none starves")
+    func noStarvation() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(
+            "defaults: {attempts: 1, interval: 1s}\nprobes:\n"
+                + (0..<6).map { "  - name: p\($0)\n    url: \(server.baseURL)/slow?ms=300\n" }.joined(),
+            to: "p.yaml", in: folder)
+        let output = try await HeavyTests.exclusive {
+            try await CanaryBinary.run([
+                "watch", probeFile, "--format", "json", "--deadline", "4s", "--concurrency", "1",
+            ])
+        }
+        try await server.shutdown()
+        let names = try output.stdout.split(separator: "\n").map {
+            try #require((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["probe"] as? String)
+        }
+        #expect(Set(names) == Set((0..<6).map { "p\($0)" }), "\(names)")
+    }
+
+    @Test("a watch whose outputs cannot be written ends UNKNOWN, not as a clean stop")
+    func unwritableOutputs() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
+        let output = try await CanaryBinary.run([
+            "watch", probeFile, "--textfile", "/nonexistent/folder/canary.prom", "--deadline", "1500ms",
+        ])
+        try await server.shutdown()
+        #expect(output.status == 3)
+        #expect(output.stderr.contains("the last write of the outputs failed"))
+    }
+
     @Test("watch --only with a name no probe has is a usage error, as for run")
     func onlyTypo() async throws {
         let server = try await SimulatorServer.start()
