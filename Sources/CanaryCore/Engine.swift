@@ -54,7 +54,10 @@ public struct Engine: Sendable {
         await withTaskGroup(of: (Int, ProbeResult).self) { group in
             var next = 0
             func startNext() {
-                guard next < probes.count, deadline.map({ clock.now < $0 }) ?? true else { return }
+                // Cancelled (canary stopped by a signal) or past the deadline: no more probes.
+                guard next < probes.count, !Task.isCancelled, deadline.map({ clock.now < $0 }) ?? true else {
+                    return
+                }
                 let index = next
                 next += 1
                 group.addTask {
@@ -70,14 +73,20 @@ public struct Engine: Sendable {
                 startNext()
             }
         }
+        let stopped = Task.isCancelled
+        let reason =
+            stopped
+            ? "canary was stopped"
+            : "--deadline\(options.deadline.map { " \(Units.format($0))" } ?? "") reached"
         let final = zip(probes, results).map { spec, result in
-            result ?? Self.notRun(spec, labels: options.labels, deadline: options.deadline)
+            result ?? Self.notRun(spec, labels: options.labels, reason: reason)
         }
-        // Also those the deadline stopped before their first attempt.
+        // Also those stopped before their first attempt.
         let unrun = final.count { $0.attempts.isEmpty }
-        let report = RunReport(
+        var report = RunReport(
             results: final, startedAt: startedAt, duration: (clock.now - start).seconds, unrunProbes: unrun,
             deadline: options.deadline)
+        report.stopped = stopped
         return report.redacted(redactor)
     }
 
@@ -98,6 +107,7 @@ public struct Engine: Sendable {
         let startedAt = Date()
         var attempts: [AttemptResult] = []
         for number in 1...max(1, spec.attempts) {
+            if Task.isCancelled { break }
             if number > 1 {
                 let pause = deadline.map { min(spec.attemptSpacing, $0 - clock.now) } ?? spec.attemptSpacing
                 if pause > .zero, stopping?() != true { try? await Task.sleep(for: pause) }
@@ -109,7 +119,7 @@ public struct Engine: Sendable {
             let attemptStart = Date()
             let response = await client.perform(spec.request(timeout: timeout))
             var attempt = Classifier.classify(response, spec: spec, startedAt: attemptStart, redactor: redactor)
-            if timeout < spec.timeout, attempt.probeClass == .timeout {
+            if timeout < spec.timeout, response.error?.category == .timeout {
                 // It did not run out its own timeout: whether the portal would have
                 // answered is unknown, not CRITICAL.
                 attempt.message += " (cut short by --deadline)"
@@ -130,7 +140,9 @@ public struct Engine: Sendable {
             // Without run state a failing run alerts at once; a run that learnt nothing
             // (UNKNOWN: not run, or cut short) neither alerts nor counts as a failure.
             alerting: verdict.severity == .warning || verdict.severity == .critical,
-            message: attempts.isEmpty ? "not run: --deadline reached before the first attempt" : verdict.message,
+            message: attempts.isEmpty
+                ? "not run: \(Task.isCancelled ? "canary was stopped" : "--deadline reached") before the first attempt"
+                : verdict.message,
             startedAt: startedAt,
             duration: (clock.now - start).seconds,
             attempts: attempts,
@@ -141,9 +153,8 @@ public struct Engine: Sendable {
     }
 
     /// The result of a probe that `--deadline` left unrun.
-    static func notRun(_ spec: ProbeSpec, labels: [String: String], deadline: Duration?) -> ProbeResult {
-        let bound = deadline.map { " \(Units.format($0))" } ?? ""
-        return ProbeResult(
+    static func notRun(_ spec: ProbeSpec, labels: [String: String], reason: String) -> ProbeResult {
+        ProbeResult(
             probe: spec.name,
             file: spec.file,
             url: spec.url,
@@ -152,7 +163,7 @@ public struct Engine: Sendable {
             severity: .unknown,
             intermittent: false,
             alerting: false,
-            message: "not run: --deadline\(bound) reached before this probe started",
+            message: "not run: \(reason) before this probe started",
             startedAt: Date(),
             duration: 0,
             attempts: [],

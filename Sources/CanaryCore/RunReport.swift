@@ -10,6 +10,8 @@ public struct RunReport: Sendable {
     public var unrunProbes: Int
     /// The `--deadline`, when one bounded the run.
     public var deadline: Duration?
+    /// Whether canary was stopped (by a signal) before every probe had run.
+    public var stopped = false
     /// With run state: the last results of probes that were not due this time. They
     /// count for the exit code and stay in the metrics, so series do not vanish.
     public var notDue: [ProbeResult] = []

@@ -114,7 +114,8 @@ public struct TextReport: Sendable {
         if !report.notDue.isEmpty { parts.append("\(report.notDue.count) not due") }
         if report.unrunProbes > 0 {
             let bound = report.deadline.map { " \(Units.format($0))" } ?? ""
-            parts.append("\(report.unrunProbes) not run (--deadline\(bound) reached)")
+            parts.append(
+                "\(report.unrunProbes) not run (\(report.stopped ? "canary stopped" : "--deadline\(bound) reached"))")
         }
         return parts.joined(separator: "; ")
     }

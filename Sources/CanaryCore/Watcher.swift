@@ -120,7 +120,9 @@ public actor Watcher {
                 }
                 try? await Task.sleep(for: sleepTime())
             }
-            let end = min(ContinuousClock.now + grace, deadline ?? .now + grace)
+            // Past the deadline, attempts in flight end by themselves (their timeouts are
+            // bounded by it); cancelling them here would race their own end.
+            let end = ContinuousClock.now + grace
             while !running.isEmpty, ContinuousClock.now < end {
                 try? await Task.sleep(for: .milliseconds(20))
             }
@@ -129,7 +131,9 @@ public actor Watcher {
         if pastDeadline {
             // Probes the deadline left unrun (more of them than --concurrency) say so.
             for probe in probes where latest[probe.name] == nil {
-                latest[probe.name] = Engine.notRun(probe, labels: options.labels, deadline: options.deadline)
+                latest[probe.name] = Engine.notRun(
+                    probe, labels: options.labels,
+                    reason: "--deadline\(options.deadline.map { " \(Units.format($0))" } ?? "") reached")
             }
         }
         await flush(onFlush)

@@ -133,7 +133,7 @@ struct CheckCommand: AsyncParsableCommand {
             concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())
         engineOptions.deadlineStart = Main.launched
         engineOptions.deadlineReserve = RunCommand.reportingReserve
-        var report = await Engine(client: client).run(selected, options: engineOptions)
+        var (report, signal) = await runStoppable(Engine(client: client), selected, options: engineOptions)
         var failed = false
         if let store {
             let known = Set(store.state.probes.keys).union(selected.map(\.name))
@@ -146,7 +146,7 @@ struct CheckCommand: AsyncParsableCommand {
             let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)
             failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         }
-        sayDeadline(report)
+        sayUnfinished(report, signal: signal)
         throw ExitCode(finalExitCode(report, failOn: options.failOn.severity, outputsFailed: failed))
     }
 

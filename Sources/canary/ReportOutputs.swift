@@ -79,13 +79,36 @@ func finalExitCode(_ report: RunReport, failOn: Severity, outputsFailed: Bool) -
     return outputsFailed && code != Severity.critical.exitCode ? Severity.unknown.exitCode : code
 }
 
-/// The one line on stderr that comes with an UNKNOWN from `--deadline`: how many probes
-/// it left unrun or cut short.
-func sayDeadline(_ report: RunReport) {
+/// Runs `probes` on `engine` until they end, `--deadline` passes or a signal (SIGTERM,
+/// SIGINT, SIGHUP) stops canary: then transfers in flight are cancelled and probes not
+/// started are reported as not run, so that every output is still written.
+/// - Returns: The report, and the signal that stopped the run, if one did.
+func runStoppable(
+    _ engine: Engine, _ probes: [ProbeSpec], redactor: Redactor = .none, options: Engine.Options,
+    progress: Engine.Progress? = nil
+) async -> (report: RunReport, signal: Int32?) {
+    let signals = Signals.stream()
+    let run = Task { await engine.run(probes, redactor: redactor, options: options, progress: progress) }
+    let watcher = Task { () -> Int32? in
+        for await number in signals {
+            run.cancel()
+            return number
+        }
+        return nil
+    }
+    let report = await run.value
+    watcher.cancel()
+    return (report, await watcher.value)
+}
+
+/// The one line on stderr that comes with an UNKNOWN from a run that did not finish
+/// (`--deadline`, or a signal): how many probes it left unrun or cut short.
+func sayUnfinished(_ report: RunReport, signal: Int32? = nil) {
     let cut = report.results.count { $0.severity == .unknown && !$0.attempts.isEmpty }
     guard report.unrunProbes + cut > 0 else { return }
     var parts: [String] = []
     if report.unrunProbes > 0 { parts.append("\(report.unrunProbes) of \(report.results.count) probes not run") }
     if cut > 0 { parts.append("\(cut) cut short") }
-    Terminal.error("canary: --deadline reached: " + parts.joined(separator: ", "))
+    let cause = signal.map { "stopped by signal \($0)" } ?? "--deadline reached"
+    Terminal.error("canary: \(cause): " + parts.joined(separator: ", "))
 }

@@ -70,8 +70,8 @@ struct RunCommand: AsyncParsableCommand {
         // The bound covers the whole process, less a little time to write the report.
         engineOptions.deadlineStart = Main.launched
         engineOptions.deadlineReserve = Self.reportingReserve
-        var report = await Engine(client: client).run(
-            due, redactor: probeSet.redactor, options: engineOptions,
+        var (report, signal) = await runStoppable(
+            Engine(client: client), due, redactor: probeSet.redactor, options: engineOptions,
             progress: { progress.update(done: $0, total: $1, failing: $2) })
         progress.erase()
         StartupTrace.mark("probed")
@@ -88,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
                 labels: try options.labels(), timestamp: startedAt, duration: report.duration)
             failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         }
-        sayDeadline(report)
+        sayUnfinished(report, signal: signal)
         throw ExitCode(finalExitCode(report, failOn: options.failOn.severity, outputsFailed: failed))
     }
 }

@@ -60,6 +60,34 @@ struct CommandLineTests {
         }
     }
 
+    @Test("SIGINT or SIGTERM during run stops it in time and still writes every output")
+    func stoppedBySignal() async throws {
+        let server = try await SimulatorServer.start()
+        let hangs = (0..<4).map { "  - name: hang\($0)\n    url: \(server.baseURL)/hang\n" }.joined()
+        let file = try probeFile(
+            "  - name: okay\n    url: \(server.baseURL)/ok\n" + hangs, defaults: "attempts: 1\ntimeout: 10s")
+        for signal in [SIGINT, SIGTERM] {
+            let folder = try Fixtures.temporaryFolder()
+            let run = try ChildProcess.Background(
+                CanaryBinary.path,
+                ["run", file, "--concurrency", "2", "--textfile", "\(folder)/c.prom", "--junit", "\(folder)/j.xml"],
+                environment: ["NO_COLOR": "1"])
+            run.drainOutput()
+            try await Task.sleep(for: .milliseconds(700))
+            let sent = ContinuousClock.now
+            run.send(signal)
+            let status = await run.waitForExit(timeout: .seconds(5))
+            #expect(ContinuousClock.now - sent < .seconds(2))
+            #expect(status == 3)
+            let metrics = try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8)
+            #expect(metrics.contains(#"canary_probe_severity{probe="okay"} 0"#))
+            #expect(metrics.contains(#"canary_probe_severity{probe="hang3"} 3"#))
+            let junit = try String(contentsOfFile: "\(folder)/j.xml", encoding: .utf8)
+            #expect(junit.contains("not run: canary was stopped before this probe started"))
+        }
+        try await server.shutdown()
+    }
+
     @Test("a secret from ${env:} appears in no output, even when the server echoes it")
     func secretsStayHidden() async throws {
         let server = try await SimulatorServer.start()
