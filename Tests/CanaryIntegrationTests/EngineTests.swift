@@ -142,7 +142,9 @@ struct EngineTests {
         try await server.shutdown()
         #expect(result.probeClass == .timeout)
         let total = try #require(result.attempts.first?.timings.total)
-        #expect(total >= 1 && total < 1.1, "libcurl measured \(total) s")
+        // libcurl checks its timer on its own clock: it can fire a few microseconds early
+        // (0.999975 s seen once).
+        #expect(total >= 0.99 && total < 1.1, "libcurl measured \(total) s")
         // As the test sees it, scheduling on a busy machine included; bench/ measures it closely.
         #expect(elapsed >= .seconds(1))
         #expect(elapsed < .milliseconds(1500))
