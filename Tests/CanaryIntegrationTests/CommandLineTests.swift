@@ -17,7 +17,7 @@ struct CommandLineTests {
     @Test("--deadline 2s over 200 hanging probes ends within 2.5 s, exit 3, every probe reported")
     func deadline() async throws {
         let server = try await SimulatorServer.start()
-        let probes = (0..<200).map { "  - name: hang\($0)\n    url: \(server.baseURL)/hang\n" }.joined()
+        let probes = Fixtures.probeEntries(Fixtures.names("hang", 200), url: server.baseURL + "/hang")
         let file = try probeFile(probes, defaults: "attempts: 1\ntimeout: 10s")
         let output = try await HeavyTests.exclusive {
             try await CanaryBinary.run(["run", file, "--deadline", "2s", "--format", "json"])
@@ -36,9 +36,10 @@ struct CommandLineTests {
     @Test("a CRITICAL probe outranks the deadline's UNKNOWN; probes left unrun report no made-up history")
     func deadlineKeepsCritical() async throws {
         let server = try await SimulatorServer.start()
-        let hangs = (0..<4).map { "  - name: hang\($0)\n    url: \(server.baseURL)/hang\n" }.joined()
+        let hangs = Fixtures.probeEntries(Fixtures.names("hang", 4), url: server.baseURL + "/hang")
         let file = try probeFile(
-            "  - name: gw\n    url: \(server.baseURL)/status/504\n" + hangs, defaults: "attempts: 1\ntimeout: 10s")
+            Fixtures.probeEntries(["gw"], url: server.baseURL + "/status/504") + hangs,
+            defaults: "attempts: 1\ntimeout: 10s")
         let textfile = try Fixtures.temporaryFolder() + "/canary.prom"
         let output = try await HeavyTests.exclusive {
             try await CanaryBinary.run([
@@ -63,9 +64,10 @@ struct CommandLineTests {
     @Test("SIGINT or SIGTERM during run stops it in time and still writes every output")
     func stoppedBySignal() async throws {
         let server = try await SimulatorServer.start()
-        let hangs = (0..<4).map { "  - name: hang\($0)\n    url: \(server.baseURL)/hang\n" }.joined()
+        let hangs = Fixtures.probeEntries(Fixtures.names("hang", 4), url: server.baseURL + "/hang")
         let file = try probeFile(
-            "  - name: okay\n    url: \(server.baseURL)/ok\n" + hangs, defaults: "attempts: 1\ntimeout: 10s")
+            Fixtures.probeEntries(["okay"], url: server.baseURL + "/ok") + hangs,
+            defaults: "attempts: 1\ntimeout: 10s")
         for signal in [SIGINT, SIGTERM] {
             let folder = try Fixtures.temporaryFolder()
             let run = try ChildProcess.Background(

@@ -8,8 +8,7 @@ import Testing
 @Suite("canary watch")
 struct WatchTests {
     func probes(_ names: [String], server: SimulatorServer) -> String {
-        "defaults: {attempts: 1, interval: 1s}\nprobes:\n"
-            + names.map { "  - name: \($0)\n    url: \(server.baseURL)/ok\n" }.joined()
+        "defaults: {attempts: 1, interval: 1s}\nprobes:\n" + Fixtures.probeEntries(names, url: server.baseURL + "/ok")
     }
 
     /// Polls `path` until `condition` holds for its text or `timeout` passes.
@@ -57,7 +56,7 @@ struct WatchTests {
         let folder = try Fixtures.temporaryFolder()
         let probeFile = try Fixtures.write(
             "defaults: {attempts: 1, interval: 1s, timeout: 10s}\nprobes:\n"
-                + (0..<3).map { "  - name: hang\($0)\n    url: \(server.baseURL)/hang\n" }.joined(),
+                + Fixtures.probeEntries(Fixtures.names("hang", 3), url: server.baseURL + "/hang"),
             to: "p.yaml", in: folder)
         let junit = "\(folder)/junit.xml"
         let output = try await HeavyTests.exclusive {
@@ -81,7 +80,7 @@ struct WatchTests {
         let folder = try Fixtures.temporaryFolder()
         let probeFile = try Fixtures.write(
             "defaults: {attempts: 1, interval: 1s}\nprobes:\n"
-                + (0..<6).map { "  - name: p\($0)\n    url: \(server.baseURL)/slow?ms=300\n" }.joined(),
+                + Fixtures.probeEntries(Fixtures.names("p", 6), url: server.baseURL + "/slow?ms=300"),
             to: "p.yaml", in: folder)
         let output = try await HeavyTests.exclusive {
             try await CanaryBinary.run([
@@ -92,7 +91,7 @@ struct WatchTests {
         let names = try output.stdout.split(separator: "\n").map {
             try #require((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["probe"] as? String)
         }
-        #expect(Set(names) == Set((0..<6).map { "p\($0)" }), "\(names)")
+        #expect(Set(names) == Set(Fixtures.names("p", 6)), "\(names)")
     }
 
     @Test("a watch whose outputs cannot be written ends UNKNOWN, not as a clean stop")

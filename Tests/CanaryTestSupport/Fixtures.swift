@@ -18,6 +18,16 @@ public enum Fixtures {
         return path
     }
 
+    /// Probe-file entries (the lines under `probes:`), one per name, all on `url`.
+    public static func probeEntries(_ names: [String], url: String) -> String {
+        names.map { "  - name: \($0)\n    url: \(url)\n" }.joined()
+    }
+
+    /// `count` names: `prefix0`, `prefix1`, ...
+    public static func names(_ prefix: String, _ count: Int) -> [String] {
+        (0..<count).map { "\(prefix)\($0)" }
+    }
+
     /// Writes `text` to `folder/name` and returns the path.
     @discardableResult
     public static func write(_ text: String, to name: String, in folder: String) throws -> String {
