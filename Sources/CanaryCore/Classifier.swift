@@ -165,13 +165,13 @@ public enum Classifier {
                 return (.errorPage, .critical, "error page: \"\(builtInErrorPhrases[index])\"")
             }
         }
-        for pattern in spec.errorPatterns {
-            if let match = pattern.firstMatch(in: rawText) {
-                return (
-                    .errorPage, .critical,
-                    "error page: \"\(redactor.redact(String(match)).prefix(80))\" matches /\(pattern)/"
-                )
+        for pattern in spec.errorPatterns where pattern.firstMatch(in: rawText) != nil {
+            // Quoted from the redacted text: a match that ends inside a secret would
+            // otherwise show its start.
+            guard let shown = pattern.firstMatch(in: redactor.redact(rawText)) else {
+                return (.errorPage, .critical, "error page: the body matches /\(pattern)/")
             }
+            return (.errorPage, .critical, "error page: \"\(shown.prefix(80))\" matches /\(pattern)/")
         }
         if let mismatch = firstMismatch(response, rawText: { rawText }, expect: expect, redactor: redactor) {
             return (.contentMismatch, .critical, mismatch)
@@ -245,10 +245,10 @@ public enum Classifier {
     static func excerpt(_ body: [UInt8], redactor: Redactor = .none) -> String {
         let wanted = excerptLength + redactor.longestSecretBytes
         var size = wanted * 4
-        var text = String(decoding: body.prefix(size), as: UTF8.self)
+        var text = String(decoding: CurlResponse.utf8Prefix(body, size), as: UTF8.self)
         while size < body.count, text.count < wanted, size < wanted * 64 {
             size *= 2
-            text = String(decoding: body.prefix(size), as: UTF8.self)
+            text = String(decoding: CurlResponse.utf8Prefix(body, size), as: UTF8.self)
         }
         // A window that still ends inside the body may end inside a secret.
         text = size < body.count ? redactor.redactCut(text) : redactor.redact(text)

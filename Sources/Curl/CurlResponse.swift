@@ -20,6 +20,21 @@ public struct CurlResponse: Sendable {
     public static let maxHeaderValueBytes = 8 << 10
     /// Ends a header value that was cut.
     public static let truncationMark = "…"
+
+    /// At most `count` leading bytes of UTF-8 text, never ending inside a character's
+    /// encoding (which would decode as U+FFFD and hide what the character began).
+    public static func utf8Prefix<Bytes: Collection>(_ bytes: Bytes, _ count: Int) -> Bytes.SubSequence
+    where Bytes.Element == UInt8 {
+        guard bytes.count > count else { return bytes[...] }
+        var end = bytes.index(bytes.startIndex, offsetBy: count)
+        // Back off continuation bytes (10xxxxxx) to the start of the cut character.
+        var backed = 0
+        while end > bytes.startIndex, backed < 4, bytes[end] & 0xC0 == 0x80 {
+            end = bytes.index(end, offsetBy: -1)
+            backed += 1
+        }
+        return bytes[..<end]
+    }
     /// The decoded body, at most the request's `maxBodyBytes`.
     public var body: [UInt8]
     /// Decoded body bytes received (counts the byte that crossed the limit, if one did).

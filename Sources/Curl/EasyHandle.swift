@@ -146,7 +146,8 @@ final class EasyHandle: @unchecked Sendable {
         }
         let name = String(decoding: Self.trimmed(bytes[..<colon]), as: UTF8.self)
         let valueBytes = Self.trimmed(bytes[(colon + 1)...])
-        var value = String(decoding: valueBytes.prefix(CurlResponse.maxHeaderValueBytes), as: UTF8.self)
+        var value = String(
+            decoding: CurlResponse.utf8Prefix(valueBytes, CurlResponse.maxHeaderValueBytes), as: UTF8.self)
         if valueBytes.count > CurlResponse.maxHeaderValueBytes { value += CurlResponse.truncationMark }
         guard !name.isEmpty else { return }
         headers.append((name: name, value: value))

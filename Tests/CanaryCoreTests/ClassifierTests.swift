@@ -65,6 +65,30 @@ struct ClassifierTests {
         let value = try #require(header.capturedHeaders.first?.value)
         #expect(!value.contains("s3cr3"))
         #expect(value.hasSuffix("[redacted]…"))
+        // A cut that would split a two-byte character backs off to its start, so the
+        // start of the secret is still recognised and redacted.
+        let accented = "abcd\u{E9}fghij"
+        let accentedRedactor = Redactor(secrets: [accented])
+        let accentedBytes = Array((String(repeating: "A", count: CurlResponse.maxHeaderValueBytes - 5) + accented).utf8)
+        var split = response()
+        split.headers.append(
+            (
+                name: "X-Echo",
+                value: String(
+                    decoding: CurlResponse.utf8Prefix(accentedBytes, CurlResponse.maxHeaderValueBytes), as: UTF8.self)
+                    + "…"
+            ))
+        let splitValue = try #require(
+            Classifier.classify(split, spec: captured, startedAt: Date(), redactor: accentedRedactor)
+                .capturedHeaders.first?.value)
+        #expect(splitValue.hasSuffix("A[redacted]…"))
+        // A pattern whose match ends inside a secret is quoted from the redacted text.
+        var tokenPattern = spec
+        tokenPattern.errorPatterns = [try Pattern("X-Tok: .{0,12}")]
+        let tokenPage = Classifier.classify(
+            response(body: "<p>X-Tok: zz\(secret)</p>"), spec: tokenPattern, startedAt: Date(), redactor: redactor)
+        #expect(tokenPage.probeClass == .errorPage)
+        #expect(!tokenPage.message.contains("s3cr"))
         var patterned = spec
         patterned.errorPatterns = [try Pattern("Bearer \\S+")]
         let page = "<p>Bearer " + String(repeating: "x", count: 70) + secret + "</p>"

@@ -34,6 +34,16 @@ struct TextHelpersTests {
         #expect(CurlURL("socks5://proxy.internal:1080", anyScheme: true)?.scheme == "socks5")
     }
 
+    @Test("a UTF-8 prefix never ends inside a character")
+    func utf8Prefix() {
+        let bytes = Array("ab\u{E9}\u{1F468}".utf8)  // 2 + 2 + 4 bytes
+        #expect(Array(CurlResponse.utf8Prefix(bytes, 3)) == Array("ab".utf8))
+        #expect(Array(CurlResponse.utf8Prefix(bytes, 4)) == Array("ab\u{E9}".utf8))
+        #expect(Array(CurlResponse.utf8Prefix(bytes, 7)) == Array("ab\u{E9}".utf8))
+        #expect(Array(CurlResponse.utf8Prefix(bytes, 8)) == bytes)
+        #expect(Array(CurlResponse.utf8Prefix(bytes, 100)) == bytes)
+    }
+
     @Test("trimming blanks keeps line breaks; trimming whitespace does not")
     func trimming() {
         #expect("  10s\t".trimmingBlanks() == "10s")
