@@ -263,7 +263,8 @@ public enum Classifier {
     /// the run's class; failures mixed with passes make the run intermittent, classed by
     /// its most frequent failing class, at the probe's `intermittent` severity.
     ///
-    /// An attempt that `--deadline` cut short (UNKNOWN) tells nothing of the portal: the
+    /// An attempt cut short (UNKNOWN: by `--deadline`, or cancelled as canary stopped)
+    /// tells nothing of the portal: the
     /// run is judged on the attempts that ran their course, and is UNKNOWN when none did.
     public static func judgeRun(
         _ attempts: [AttemptResult], intermittentSeverity: Severity
@@ -274,7 +275,7 @@ public enum Classifier {
             return judgeComplete(attempts, intermittentSeverity: intermittentSeverity)
         }
         var verdict = judgeComplete(complete, intermittentSeverity: intermittentSeverity)
-        verdict.message += "; \(cut) more cut short by --deadline"
+        verdict.message += "; \(cut) more cut short"
         return verdict
     }
 

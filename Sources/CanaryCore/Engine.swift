@@ -111,7 +111,7 @@ public struct Engine: Sendable {
             if number > 1 {
                 let pause = deadline.map { min(spec.attemptSpacing, $0 - clock.now) } ?? spec.attemptSpacing
                 if pause > .zero, stopping?() != true { try? await Task.sleep(for: pause) }
-                if stopping?() == true { break }
+                if stopping?() == true || Task.isCancelled { break }
             }
             let left = deadline.map { $0 - clock.now }
             if let left, left <= .zero { break }

@@ -72,6 +72,8 @@ public struct ProbeResult: Sendable, Codable {
         case (.warning, false), (.critical, false):
             "not alerting yet (\(history.consecutiveFailures) failing in a row)"
         case (.ok, true): "still alerting (recovering)"
+        case (_, true) where alertSeverity != severity:
+            "alerting: \(alertSeverity.label) over its window"
         default: nil
         }
     }

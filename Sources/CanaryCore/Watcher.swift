@@ -171,7 +171,9 @@ public actor Watcher {
         guard probes.contains(where: { $0.name == probe.name }) else { return nil }
         let current = probes.first { $0.name == probe.name } ?? probe
         let result = state.probes[probe.name, default: ProbeState()].record(raw, policy: current.alert)
-        latest[probe.name] = result
+        // A run that learnt nothing (cut short at the deadline or the stop) does not hide
+        // the last one that did.
+        if result.severity != .unknown || latest[probe.name] == nil { latest[probe.name] = result }
         nextDue[probe.name] = startedAt + current.interval + Self.jitter(for: current.interval)
         dirty = true
         return result

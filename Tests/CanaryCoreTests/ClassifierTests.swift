@@ -241,7 +241,7 @@ struct ClassifierTests {
         let passed = Classifier.judgeRun([attempt(.ok), cut], intermittentSeverity: .warning)
         #expect(passed.severity == .ok)
         #expect(!passed.intermittent)
-        #expect(passed.message.contains("1 more cut short by --deadline"))
+        #expect(passed.message.contains("1 more cut short"))
         let failed = Classifier.judgeRun([attempt(.gatewayTimeout), cut], intermittentSeverity: .warning)
         #expect(failed.probeClass == .gatewayTimeout)
         #expect(failed.severity == .critical)

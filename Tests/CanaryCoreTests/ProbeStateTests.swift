@@ -109,6 +109,15 @@ struct ProbeStateTests {
         }
     }
 
+    @Test("an alerting probe whose run is milder than its window says why it counts more")
+    func alertingOverWindow() {
+        var state = ProbeState()
+        for run in 0..<3 { _ = state.record(result(.critical, run: run), policy: AlertPolicy()) }
+        let milder = state.record(result(.warning, run: 3), policy: AlertPolicy())
+        #expect(milder.alertSeverity == .critical)
+        #expect(milder.alertingNote == "alerting: CRITICAL over its window")
+    }
+
     @Test("without state, a probe that was not run has no history to report")
     func notRunWithoutState() {
         let notRun = ProbeResult(

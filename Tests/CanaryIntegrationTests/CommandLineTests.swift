@@ -90,6 +90,28 @@ struct CommandLineTests {
         try await server.shutdown()
     }
 
+    @Test("a stop during the pause between attempts starts no further attempt")
+    func stopBetweenAttempts() async throws {
+        let server = try await SimulatorServer.start()
+        let file = try probeFile(
+            Fixtures.probeEntries(["gw"], url: server.baseURL + "/status/504"),
+            defaults: "attempts: 3\nattempt_spacing: 4s")
+        let folder = try Fixtures.temporaryFolder()
+        let run = try ChildProcess.Background(
+            CanaryBinary.path, ["run", file, "--format", "json", "--output", "\(folder)/r.json"],
+            environment: ["NO_COLOR": "1"])
+        run.drainOutput()
+        try await Task.sleep(for: .milliseconds(700))
+        run.send(SIGTERM)
+        let status = await run.waitForExit(timeout: .seconds(5))
+        try await server.shutdown()
+        #expect(status == 2)
+        let line = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/r.json")))
+                as? [String: Any])
+        #expect((line["attempts"] as? [Any])?.count == 1)
+    }
+
     @Test("a secret from ${env:} appears in no output, even when the server echoes it")
     func secretsStayHidden() async throws {
         let server = try await SimulatorServer.start()

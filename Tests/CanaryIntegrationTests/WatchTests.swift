@@ -107,6 +107,27 @@ struct WatchTests {
         #expect(output.stderr.contains("the last write of the outputs failed"))
     }
 
+    @Test("a bounded watch does not end by hiding a healthy probe's result behind one it cut short")
+    func cutDoesNotHide() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(
+            "defaults: {attempts: 1, interval: 1s}\nprobes:\n"
+                + Fixtures.probeEntries(["steady"], url: server.baseURL + "/slow?ms=700"),
+            to: "p.yaml", in: folder)
+        let report = "\(folder)/report.json"
+        let output = try await HeavyTests.exclusive {
+            try await CanaryBinary.run([
+                "watch", probeFile, "--format", "json", "--output", report, "--deadline", "3500ms",
+            ])
+        }
+        try await server.shutdown()
+        #expect(output.status == 0)
+        let last = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        #expect(last["severity"] as? String == "ok", "\(last)")
+    }
+
     @Test("watch --only with a name no probe has is a usage error, as for run")
     func onlyTypo() async throws {
         let server = try await SimulatorServer.start()
