@@ -28,6 +28,7 @@ public actor Watcher {
     private var running: Set<String> = []
     private var configLoaded = true
     private var dirty = true
+    private var flushing = false
     private var lastFlush: ContinuousClock.Instant?
     private let started = ContinuousClock.now
     private let stopFlag = StopFlag()
@@ -115,8 +116,15 @@ public actor Watcher {
                     running.insert(probe.name)
                     group.addTask { await self.runProbe(probe, onResult: onResult) }
                 }
-                if dirty, lastFlush.map({ ContinuousClock.now - $0 >= .seconds(1) }) ?? true {
-                    await flush(onFlush)
+                // Outputs are written beside the schedule, one write at a time: a slow
+                // Pushgateway delays the next write, never the next probe.
+                if dirty, !flushing, lastFlush.map({ ContinuousClock.now - $0 >= .seconds(1) }) ?? true {
+                    flushing = true
+                    let snapshot = takeSnapshot()
+                    group.addTask {
+                        await onFlush(snapshot)
+                        await self.flushEnded()
+                    }
                 }
                 try? await Task.sleep(for: sleepTime())
             }
@@ -151,7 +159,8 @@ public actor Watcher {
         let now = ContinuousClock.now
         let soonest = probes.filter { !running.contains($0.name) }.compactMap { nextDue[$0.name] }.min()
         let untilDue = soonest.map { $0 - now } ?? .milliseconds(250)
-        let untilFlush = dirty ? (lastFlush.map { $0 + .seconds(1) - now } ?? .zero) : .milliseconds(250)
+        let untilFlush =
+            dirty && !flushing ? (lastFlush.map { $0 + .seconds(1) - now } ?? .zero) : .milliseconds(250)
         let untilDeadline = deadline.map { $0 - now } ?? .milliseconds(250)
         return max(.milliseconds(5), min(untilDue, untilFlush, untilDeadline, .milliseconds(250)))
     }
@@ -180,9 +189,18 @@ public actor Watcher {
     }
 
     private func flush(_ onFlush: FlushHandler) async {
+        await onFlush(takeSnapshot())
+    }
+
+    /// The snapshot for a flush, which clears `dirty`.
+    private func takeSnapshot() -> Snapshot {
         dirty = false
         lastFlush = ContinuousClock.now
-        await onFlush(snapshot())
+        return snapshot()
+    }
+
+    private func flushEnded() {
+        flushing = false
     }
 
     /// The outputs' view of the watch now.

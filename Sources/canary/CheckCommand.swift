@@ -115,6 +115,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let stop = StopListener.start()
         let selected = try selection.select([try spec()])
         let client = CurlClient()
         defer { client.shutdown() }
@@ -133,14 +134,15 @@ struct CheckCommand: AsyncParsableCommand {
             concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())
         engineOptions.deadlineStart = Main.launched
         engineOptions.deadlineReserve = RunCommand.reportingReserve
-        var (report, signal) = await runStoppable(Engine(client: client), selected, options: engineOptions)
+        var (report, signal) = await runStoppable(
+            Engine(client: client), selected, options: engineOptions, stop: stop)
         var failed = false
         if let store {
             let known = Set(store.state.probes.keys).union(selected.map(\.name))
             store.state.record(&report, due: selected, selected: selected, known: known)
             failed = !store.saveReporting()
         }
-        let outputs = ReportOutputs(options: options, client: client)
+        let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
         failed = !outputs.writeReport(report, defaultFormat: .nagios) || failed
         if options.textfile != nil || options.push != nil {
             let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)

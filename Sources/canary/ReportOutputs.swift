@@ -1,6 +1,7 @@
 import CanaryCore
 import Curl
 import Foundation
+import Synchronization
 
 /// Where a run's results go besides the exit code: the report (stdout or `--output`),
 /// `--junit`, `--textfile` and `--push`. Each failure is one line on stderr; the others
@@ -8,6 +9,16 @@ import Foundation
 struct ReportOutputs {
     let options: OutputOptions
     let client: CurlClient
+    /// `--deadline`: a push never runs past it (counted from process start).
+    var deadline: Duration? = nil
+
+    /// The push's bound: 10 s, and never past the deadline (though at least 200 ms, so
+    /// that a run already at its deadline still tries).
+    private var pushTimeout: Duration {
+        guard let deadline else { return .seconds(10) }
+        let left = Main.launched + deadline - ContinuousClock.now
+        return min(.seconds(10), max(left, .milliseconds(200)))
+    }
 
     /// Writes the report (to `--output`, or else stdout) and the JUnit file; returns false
     /// when either could not be written.
@@ -51,7 +62,8 @@ struct ReportOutputs {
         }
         if let push = options.push {
             do {
-                let gateway = Pushgateway(baseURL: push, extraGrouping: try options.pushGrouping())
+                let gateway = Pushgateway(
+                    baseURL: push, extraGrouping: try options.pushGrouping(), timeout: pushTimeout)
                 try await gateway.push(text, using: client)
             } catch {
                 Terminal.error("canary: --push: \(error)")
@@ -79,26 +91,64 @@ func finalExitCode(_ report: RunReport, failOn: Severity, outputsFailed: Bool) -
     return outputsFailed && code != Severity.critical.exitCode ? Severity.unknown.exitCode : code
 }
 
-/// Runs `probes` on `engine` until they end, `--deadline` passes or a signal (SIGTERM,
-/// SIGINT, SIGHUP) stops canary: then transfers in flight are cancelled and probes not
-/// started are reported as not run, so that every output is still written.
+/// SIGTERM, SIGINT and SIGHUP for `run` and `check`, from the start of the command: the
+/// first one stops the probes (at once, if it came while the files loaded or the state
+/// lock was awaited); the outputs are still written. Later ones are ignored while they are.
+final class StopListener: Sendable {
+    private struct State {
+        var signal: Int32?
+        var hooks: [@Sendable () -> Void] = []
+    }
+
+    private let state = Mutex(State())
+
+    private init() {}
+
+    /// Takes over the signals' default actions and starts listening.
+    static func start() -> StopListener {
+        let listener = StopListener()
+        let signals = Signals.stream()
+        Task {
+            for await number in signals { listener.stop(number) }
+        }
+        return listener
+    }
+
+    /// The signal that stopped the command, if one did.
+    var signal: Int32? { state.withLock { $0.signal } }
+
+    /// Calls `hook` at the first signal, or now if one came already.
+    func onStop(_ hook: @escaping @Sendable () -> Void) {
+        let stopped = state.withLock { state in
+            if state.signal == nil { state.hooks.append(hook) }
+            return state.signal != nil
+        }
+        if stopped { hook() }
+    }
+
+    private func stop(_ number: Int32) {
+        let hooks = state.withLock { state -> [@Sendable () -> Void] in
+            guard state.signal == nil else { return [] }
+            state.signal = number
+            defer { state.hooks = [] }
+            return state.hooks
+        }
+        for hook in hooks { hook() }
+    }
+}
+
+/// Runs `probes` on `engine` until they end, `--deadline` passes or `stop` hears a
+/// signal: then transfers in flight are cancelled and probes not started are reported
+/// as not run, so that every output is still written.
 /// - Returns: The report, and the signal that stopped the run, if one did.
 func runStoppable(
     _ engine: Engine, _ probes: [ProbeSpec], redactor: Redactor = .none, options: Engine.Options,
-    progress: Engine.Progress? = nil
+    stop: StopListener, progress: Engine.Progress? = nil
 ) async -> (report: RunReport, signal: Int32?) {
-    let signals = Signals.stream()
     let run = Task { await engine.run(probes, redactor: redactor, options: options, progress: progress) }
-    let watcher = Task { () -> Int32? in
-        for await number in signals {
-            run.cancel()
-            return number
-        }
-        return nil
-    }
+    stop.onStop { run.cancel() }
     let report = await run.value
-    watcher.cancel()
-    return (report, await watcher.value)
+    return (report, stop.signal)
 }
 
 /// The one line on stderr that comes with an UNKNOWN from a run that did not finish

@@ -36,10 +36,11 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         StartupTrace.mark("run")
+        let stop = StopListener.start()
         let startedAt = Date()
         let client = CurlClient()
         defer { client.shutdown() }
-        let outputs = ReportOutputs(options: options, client: client)
+        let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
         let store = try selection.openState(lockTimeout: lockTimeout)
         defer { store?.close() }
         let probeSet: ProbeSet
@@ -71,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
         engineOptions.deadlineStart = Main.launched
         engineOptions.deadlineReserve = Self.reportingReserve
         var (report, signal) = await runStoppable(
-            Engine(client: client), due, redactor: probeSet.redactor, options: engineOptions,
+            Engine(client: client), due, redactor: probeSet.redactor, options: engineOptions, stop: stop,
             progress: { progress.update(done: $0, total: $1, failing: $2) })
         progress.erase()
         StartupTrace.mark("probed")

@@ -32,7 +32,7 @@ struct WatchCommand: AsyncParsableCommand {
         let signals = Signals.stream()
         let client = CurlClient()
         defer { client.shutdown() }
-        let outputs = ReportOutputs(options: options, client: client)
+        let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
         let labels = try options.labels()
         guard let probeSet = try await load(outputs: outputs, labels: labels) else {
             throw ExitCode(Severity.unknown.exitCode)

@@ -75,7 +75,7 @@ struct CommandLineTests {
                 ["run", file, "--concurrency", "2", "--textfile", "\(folder)/c.prom", "--junit", "\(folder)/j.xml"],
                 environment: ["NO_COLOR": "1"])
             run.drainOutput()
-            try await Task.sleep(for: .milliseconds(700))
+            try await Task.sleep(for: .milliseconds(1500))
             let sent = ContinuousClock.now
             run.send(signal)
             let status = await run.waitForExit(timeout: .seconds(5))
@@ -101,7 +101,9 @@ struct CommandLineTests {
             CanaryBinary.path, ["run", file, "--format", "json", "--output", "\(folder)/r.json"],
             environment: ["NO_COLOR": "1"])
         run.drainOutput()
-        try await Task.sleep(for: .milliseconds(700))
+        // After the first attempt (a debug build on a loaded machine may take a while to
+        // start), well before the second one, 4 s later.
+        try await Task.sleep(for: .milliseconds(1500))
         run.send(SIGTERM)
         let status = await run.waitForExit(timeout: .seconds(5))
         try await server.shutdown()

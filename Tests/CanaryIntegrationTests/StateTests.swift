@@ -202,6 +202,29 @@ struct StateTests {
         #expect(!setAside.isEmpty)
     }
 
+    @Test("a signal while the run waits for the state lock stops it before probing; the outputs are written")
+    func signalWhileWaitingForTheLock() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let probes = try Fixtures.write(
+            "probes:\n  - name: a\n    url: http://127.0.0.1:1/\n", to: "p.yaml", in: folder)
+        let fd = open("\(folder)/state.json.lock", O_RDWR | O_CREAT, 0o644)
+        #expect(flock(fd, LOCK_EX) == 0)
+        let run = try ChildProcess.Background(
+            CanaryBinary.path,
+            ["run", probes, "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom"],
+            environment: ["NO_COLOR": "1"])
+        run.drainOutput()
+        // Long enough for a debug build on a loaded machine to reach the lock.
+        try await Task.sleep(for: .milliseconds(1200))
+        run.send(SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        close(fd)
+        let status = await run.waitForExit(timeout: .seconds(5))
+        #expect(status == 3)
+        let metrics = try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8)
+        #expect(metrics.contains(#"canary_probe_severity{probe="a"} 3"#))
+    }
+
     @Test("a run that cannot get the lock in time exits 3 saying another run holds it")
     func lockTimeout() async throws {
         let folder = try Fixtures.temporaryFolder()
