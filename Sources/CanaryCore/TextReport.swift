@@ -42,7 +42,7 @@ public struct TextReport: Sendable {
             let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
             for (index, row) in rows.enumerated() {
                 output += line(row, widths: widths, severity: severities[index]) + "\n"
-                if verbose, index > 0 { output += attemptLines(shown[index - 1]) }
+                if verbose, index > 0 { output += Self.attemptLines(shown[index - 1]) }
             }
         }
         if !quiet { output += summary(report) + "\n" }
@@ -65,7 +65,8 @@ public struct TextReport: Sendable {
         return parts.joined(separator: ", ")
     }
 
-    private func attemptLines(_ result: ProbeResult) -> String {
+    /// A line per attempt with its phase timings, as `--verbose` shows them.
+    public static func attemptLines(_ result: ProbeResult) -> String {
         result.attempts.enumerated().map { number, attempt in
             let t = attempt.timings
             let phases = [

@@ -120,15 +120,9 @@ struct CheckCommand: AsyncParsableCommand {
         let client = CurlClient()
         defer { client.shutdown() }
         // A monitor runs one check per service, each with its own --state or all sharing
-        // one: a check never forgets the other probes of its state file.
-        let store = try selection.openState(lockTimeout: .seconds(30))
-        defer { store?.close() }
-        if let spec = selected.first, let last = store?.state.probes[spec.name]?.lastResult, last.url != spec.url {
-            // Two services named alike (by default, after their host) would share one record.
-            throw StateUnavailable(
-                reason: "its probe '\(spec.name)' checks \(last.url), not \(spec.url); "
-                    + "give each check that shares a state file its own --name")
-        }
+        // one, often in parallel: the state is locked only to read it now and to record
+        // the result, never while probing, and a check never forgets other probes of it.
+        try checkStateName(selected)
         let started = Date()
         var engineOptions = Engine.Options(
             concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())
@@ -137,7 +131,8 @@ struct CheckCommand: AsyncParsableCommand {
         var (report, signal) = await runStoppable(
             Engine(client: client), selected, options: engineOptions, stop: stop)
         var failed = false
-        if let store {
+        if let store = try selection.openState(lockTimeout: .seconds(30)) {
+            defer { store.close() }
             let known = Set(store.state.probes.keys).union(selected.map(\.name))
             store.state.record(&report, due: selected, selected: selected, known: known)
             failed = !store.saveReporting()
@@ -150,6 +145,18 @@ struct CheckCommand: AsyncParsableCommand {
         }
         sayUnfinished(report, signal: signal)
         throw ExitCode(finalExitCode(report, failOn: options.failOn.severity, outputsFailed: failed))
+    }
+
+    /// Refuses a `--name` the `--state` file knows for another URL: two services named
+    /// alike (by default, after their host) would share one record.
+    private func checkStateName(_ selected: [ProbeSpec]) throws {
+        guard let store = try selection.openState(lockTimeout: .seconds(30)) else { return }
+        defer { store.close() }
+        if let spec = selected.first, let last = store.state.probes[spec.name]?.lastResult, last.url != spec.url {
+            throw StateUnavailable(
+                reason: "its probe '\(spec.name)' checks \(last.url), not \(spec.url); "
+                    + "give each check that shares a state file its own --name")
+        }
     }
 
     /// The probe the flags describe, checked as strictly as a probe file.

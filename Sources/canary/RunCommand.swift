@@ -65,7 +65,7 @@ struct RunCommand: AsyncParsableCommand {
             all
             ? selected
             : selected.filter { store?.state.probes[$0.name]?.isDue(interval: $0.interval, at: startedAt) ?? true }
-        let progress = ProgressLine()
+        let progress = ProgressLine(total: due.count)
         var engineOptions = Engine.Options(
             concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())
         // The bound covers the whole process, less a little time to write the report.

@@ -22,36 +22,59 @@ enum Terminal {
 }
 
 /// A one-line progress indicator on stderr for runs longer than a second; only on a
-/// terminal, and erased before the report is printed.
+/// terminal, and erased before the report is printed. It appears at one second even
+/// while no probe has finished (all of them hanging), and is redrawn every 250 ms.
 final class ProgressLine: Sendable {
     private struct State {
+        var done = 0
+        var total = 0
+        var failing = 0
         var shown = false
-        var lastDraw = ContinuousClock.now
+        var finished = false
+        var ticker: Task<Void, Never>?
     }
 
     private let enabled: Bool
-    private let start = ContinuousClock.now
     private let state = Mutex(State())
 
-    init(enabled: Bool = Terminal.stderrIsTTY) {
+    init(total: Int, enabled: Bool = Terminal.stderrIsTTY) {
         self.enabled = enabled
+        guard enabled else { return }
+        state.withLock { $0.total = total }
+        let ticker = Task { [self] in
+            try? await Task.sleep(for: .seconds(1))
+            while !Task.isCancelled {
+                draw()
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        state.withLock { $0.ticker = ticker }
     }
 
+    /// Records progress; the ticker draws it.
     func update(done: Int, total: Int, failing: Int) {
         guard enabled else { return }
-        let now = ContinuousClock.now
-        guard now - start > .seconds(1) else { return }
         state.withLock { state in
-            guard now - state.lastDraw > .milliseconds(100) || done == total else { return }
-            state.lastDraw = now
+            state.done = done
+            state.total = total
+            state.failing = failing
+        }
+    }
+
+    private func draw() {
+        state.withLock { state in
+            guard !state.finished else { return }
             state.shown = true
-            let line = "\r\u{1B}[Kcanary: \(done)/\(total) probes done, \(failing) failing"
+            let line = "\r\u{1B}[Kcanary: \(state.done)/\(state.total) probes done, \(state.failing) failing"
             FileHandle.standardError.write(Data(line.utf8))
         }
     }
 
+    /// Stops drawing and removes the line, before the report is printed.
     func erase() {
         state.withLock { state in
+            state.finished = true
+            state.ticker?.cancel()
             if state.shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             state.shown = false
         }

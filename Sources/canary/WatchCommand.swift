@@ -61,6 +61,7 @@ struct WatchCommand: AsyncParsableCommand {
         let lastFlushFailed = Mutex(false)
         let format = options.format ?? .text
         let quiet = options.quiet
+        let verbose = options.verbose
         await watcher.run(
             grace: grace,
             onResult: { result in
@@ -68,7 +69,9 @@ struct WatchCommand: AsyncParsableCommand {
                 switch format {
                 case .json: Terminal.write(JSONReport.line(result))
                 case .nagios: Terminal.write(NagiosReport.line(result) + "\n")
-                case .text, .junit: Terminal.write(WatchLine.text(result))
+                case .text, .junit:
+                    // JUnit goes to --junit as a whole; stdout keeps the text lines.
+                    Terminal.write(WatchLine.text(result) + (verbose ? TextReport.attemptLines(result) : ""))
                 }
             },
             onFlush: { snapshot in

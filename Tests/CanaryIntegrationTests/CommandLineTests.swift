@@ -90,6 +90,20 @@ struct CommandLineTests {
         try await server.shutdown()
     }
 
+    @Test("on a terminal, a run longer than a second shows its progress line, though no probe has finished")
+    func progressLine() async throws {
+        let server = try await SimulatorServer.start()
+        let file = try probeFile(Fixtures.probeEntries(["slow"], url: server.baseURL + "/slow?ms=1800"))
+        // script(1) gives canary a terminal; its output is the terminal's.
+        let output = try await ChildProcess.run(
+            "/usr/bin/script", ["-qec", "\(CanaryBinary.path) run \(file)", "/dev/null"], environment: ["NO_COLOR": "1"]
+        )
+        try await server.shutdown()
+        #expect(output.status == 0, "\(output.stdout)")
+        #expect(output.stdout.contains("canary: 0/1 probes done, 0 failing"))
+        #expect(output.stdout.contains("1 probe run in"))
+    }
+
     @Test("a stop during the pause between attempts starts no further attempt")
     func stopBetweenAttempts() async throws {
         let server = try await SimulatorServer.start()

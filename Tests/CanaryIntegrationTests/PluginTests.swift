@@ -134,6 +134,54 @@ struct PluginTests {
         #expect(Set(probes.keys) == ["other", "portal"])
     }
 
+    @Test("checks sharing a state file run side by side: the lock is not held while probing")
+    func parallelChecksShareState() async throws {
+        let server = try await SimulatorServer.start()
+        let state = try Fixtures.temporaryFolder() + "/checks.json"
+        let (first, second) = try await HeavyTests.exclusive {
+            async let first = CanaryBinary.run([
+                "check", server.baseURL + "/slow?ms=1500", "--name", "one", "--state", state, "--warning", "5s",
+            ])
+            async let second = CanaryBinary.run([
+                "check", server.baseURL + "/slow?ms=1500", "--name", "two", "--state", state, "--warning", "5s",
+            ])
+            return try await (first, second)
+        }
+        try await server.shutdown()
+        for output in [first, second] {
+            #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+            #expect(output.seconds < 2.7)
+        }
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state)))
+        #expect(Set(((saved as? [String: Any])?["probes"] as? [String: Any])?.keys ?? [:].keys) == ["one", "two"])
+    }
+
+    @Test("a push to a Pushgateway that never answers does not outlast --deadline")
+    func pushWithinDeadline() async throws {
+        let server = try await SimulatorServer.start()
+        // A listener that never accepts: connections wait in its backlog, unanswered.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(listener, pointer, length) == 0 && listen(listener, 8) == 0
+                    && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        let port = UInt16(bigEndian: address.sin_port)
+        let output = try await CanaryBinary.run([
+            "check", server.baseURL + "/ok", "--push", "http://127.0.0.1:\(port)", "--deadline", "2s",
+        ])
+        try await server.shutdown()
+        #expect(output.status == 3)
+        #expect(output.seconds < 3)
+        #expect(output.stderr.contains("--push"))
+    }
+
     @Test("a TLS check reports cert_days in its perfdata")
     func certDays() async throws {
         let certificates = try await TestCertificates.make()
