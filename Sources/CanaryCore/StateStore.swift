@@ -11,6 +11,8 @@ public final class StateStore: Sendable {
         /// Another process held the lock for the whole wait.
         case locked(path: String, waited: Duration)
         case cannotLock(path: String, reason: String)
+        /// Canary was stopped while it waited.
+        case abandoned(path: String)
 
         public var description: String {
             switch self {
@@ -18,6 +20,8 @@ public final class StateStore: Sendable {
                 "another canary run holds the lock on \(path) (waited \(Units.format(waited)))"
             case .cannotLock(let path, let reason):
                 "cannot lock \(path): \(reason)"
+            case .abandoned(let path):
+                "stopped while waiting for the lock on \(path)"
             }
         }
     }
@@ -40,10 +44,11 @@ public final class StateStore: Sendable {
     /// - Parameters:
     ///   - path: The state file.
     ///   - lockTimeout: How long to wait for another run to release the lock.
+    ///   - abandon: Asked while waiting; true gives up the wait at once (canary stopping).
     /// - Throws: ``Failure`` when the lock cannot be had.
-    public init(path: String, lockTimeout: Duration) throws(Failure) {
+    public init(path: String, lockTimeout: Duration, abandon: @Sendable () -> Bool = { false }) throws(Failure) {
         self.path = path
-        self.lockDescriptor = Mutex(try Self.lock("\(path).lock", timeout: lockTimeout))
+        self.lockDescriptor = Mutex(try Self.lock("\(path).lock", timeout: lockTimeout, abandon: abandon))
         let (state, warnings) = Self.load(path)
         self.contents = Mutex(state)
         self.warnings = warnings
@@ -108,8 +113,10 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Takes an exclusive `flock` on `lockPath`, polling until `timeout`.
-    private static func lock(_ lockPath: String, timeout: Duration) throws(Failure) -> Int32 {
+    /// Takes an exclusive `flock` on `lockPath`, polling until `timeout` or `abandon`.
+    private static func lock(
+        _ lockPath: String, timeout: Duration, abandon: () -> Bool
+    ) throws(Failure) -> Int32 {
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .cannotLock(path: lockPath, reason: String(cString: strerror(errno))) }
         let clock = ContinuousClock()
@@ -123,6 +130,10 @@ public final class StateStore: Sendable {
             guard clock.now < deadline else {
                 Foundation.close(fd)
                 throw .locked(path: lockPath, waited: timeout)
+            }
+            guard !abandon() else {
+                Foundation.close(fd)
+                throw .abandoned(path: lockPath)
             }
             usleep(20_000)
         }

@@ -122,7 +122,7 @@ struct CheckCommand: AsyncParsableCommand {
         // A monitor runs one check per service, each with its own --state or all sharing
         // one, often in parallel: the state is locked only to read it now and to record
         // the result, never while probing, and a check never forgets other probes of it.
-        try checkStateName(selected)
+        try checkStateName(selected, stop: stop)
         let started = Date()
         var engineOptions = Engine.Options(
             concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())
@@ -130,12 +130,20 @@ struct CheckCommand: AsyncParsableCommand {
         engineOptions.deadlineReserve = RunCommand.reportingReserve
         var (report, signal) = await runStoppable(
             Engine(client: client), selected, options: engineOptions, stop: stop)
+        // Recording is one more output: when it fails, the report is still written and
+        // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
         var failed = false
-        if let store = try selection.openState(lockTimeout: .seconds(30)) {
-            defer { store.close() }
-            let known = Set(store.state.probes.keys).union(selected.map(\.name))
-            store.state.record(&report, due: selected, selected: selected, known: known)
-            failed = !store.saveReporting()
+        do {
+            if let store = try selection.openState(lockTimeout: .seconds(30), stop: stop) {
+                defer { store.close() }
+                try refuseOtherURL(selected, in: store)
+                let known = Set(store.state.probes.keys).union(selected.map(\.name))
+                store.state.record(&report, due: selected, selected: selected, known: known)
+                failed = !store.saveReporting()
+            }
+        } catch {
+            Terminal.error("canary: \(error)")
+            failed = true
         }
         let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
         failed = !outputs.writeReport(report, defaultFormat: .nagios) || failed
@@ -149,9 +157,16 @@ struct CheckCommand: AsyncParsableCommand {
 
     /// Refuses a `--name` the `--state` file knows for another URL: two services named
     /// alike (by default, after their host) would share one record.
-    private func checkStateName(_ selected: [ProbeSpec]) throws {
-        guard let store = try selection.openState(lockTimeout: .seconds(30)) else { return }
+    /// Before probing, so that a clash ends UNKNOWN at once.
+    private func checkStateName(_ selected: [ProbeSpec], stop: StopListener) throws {
+        guard let store = try selection.openState(lockTimeout: .seconds(30), stop: stop) else { return }
         defer { store.close() }
+        try refuseOtherURL(selected, in: store)
+    }
+
+    /// Again when recording, under that lock: another check may have recorded the name
+    /// for its own URL meanwhile.
+    private func refuseOtherURL(_ selected: [ProbeSpec], in store: StateStore) throws {
         if let spec = selected.first, let last = store.state.probes[spec.name]?.lastResult, last.url != spec.url {
             throw StateUnavailable(
                 reason: "its probe '\(spec.name)' checks \(last.url), not \(spec.url); "

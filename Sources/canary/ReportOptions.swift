@@ -147,7 +147,9 @@ struct SelectionOptions: ParsableArguments {
     /// Waits for another run's lock up to `lockTimeout`, and never past `--deadline`.
     /// - Throws: ``StateUnavailable`` when the lock cannot be had or the file not read:
     ///   the command ends UNKNOWN with that line (and, for check, the plugin line).
-    func openState(lockTimeout: Duration) throws -> StateStore? {
+    /// A stop (`stop` heard a signal) during the wait gives it up and returns `nil`: the
+    /// run then reports its probes as not run, without the state.
+    func openState(lockTimeout: Duration, stop: StopListener? = nil) throws -> StateStore? {
         guard let state else { return nil }
         var wait = lockTimeout
         if let deadline {
@@ -155,9 +157,11 @@ struct SelectionOptions: ParsableArguments {
             wait = max(.zero, min(wait, left))
         }
         do {
-            let store = try StateStore(path: state, lockTimeout: wait)
+            let store = try StateStore(path: state, lockTimeout: wait) { stop?.signal != nil }
             for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
             return store
+        } catch .abandoned {
+            return nil
         } catch {
             throw StateUnavailable(reason: "\(error)")
         }

@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
         let client = CurlClient()
         defer { client.shutdown() }
         let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
-        let store = try selection.openState(lockTimeout: lockTimeout)
+        let store = try selection.openState(lockTimeout: lockTimeout, stop: stop)
         defer { store?.close() }
         let probeSet: ProbeSet
         do {

@@ -156,6 +156,31 @@ struct PluginTests {
         #expect(Set(((saved as? [String: Any])?["probes"] as? [String: Any])?.keys ?? [:].keys) == ["one", "two"])
     }
 
+    @Test("a check whose state is locked when it records still writes its report, and ends UNKNOWN")
+    func recordLockBusy() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let state = "\(folder)/checks.json"
+        let check = try ChildProcess.Background(
+            CanaryBinary.path,
+            [
+                "check", server.baseURL + "/slow?ms=2500", "--name", "a", "--state", state, "--deadline", "4s",
+                "--output", "\(folder)/out.txt", "--warning", "5s",
+            ],
+            environment: ["NO_COLOR": "1"])
+        check.drainOutput()
+        // Taken while the check probes (it read the state before and released it).
+        try await Task.sleep(for: .milliseconds(1200))
+        let fd = open("\(state).lock", O_RDWR | O_CREAT, 0o644)
+        #expect(flock(fd, LOCK_EX) == 0)
+        let status = await check.waitForExit(timeout: .seconds(8))
+        close(fd)
+        try await server.shutdown()
+        #expect(status == 3)
+        let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
+        #expect(report.hasPrefix("CANARY OK - a: ok"))
+    }
+
     @Test("a push to a Pushgateway that never answers does not outlast --deadline")
     func pushWithinDeadline() async throws {
         let server = try await SimulatorServer.start()
