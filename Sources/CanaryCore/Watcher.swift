@@ -131,7 +131,9 @@ public actor Watcher {
             // Past the deadline, attempts in flight end by themselves (their timeouts are
             // bounded by it); cancelling them here would race their own end.
             let end = ContinuousClock.now + grace
-            while !running.isEmpty, ContinuousClock.now < end {
+            // An output write in flight finishes too, rather than be cancelled and
+            // reported as failed.
+            while !running.isEmpty || flushing, ContinuousClock.now < end {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             group.cancelAll()
