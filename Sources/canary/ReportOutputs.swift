@@ -145,7 +145,12 @@ func runStoppable(
     _ engine: Engine, _ probes: [ProbeSpec], redactor: Redactor = .none, options: Engine.Options,
     stop: StopListener, progress: Engine.Progress? = nil
 ) async -> (report: RunReport, signal: Int32?) {
-    let run = Task { await engine.run(probes, redactor: redactor, options: options, progress: progress) }
+    let run = Task {
+        // Stopped already (while loading or awaiting the state lock): start cancelled, so
+        // that no probe starts at all.
+        if stop.signal != nil { withUnsafeCurrentTask { $0?.cancel() } }
+        return await engine.run(probes, redactor: redactor, options: options, progress: progress)
+    }
     stop.onStop { run.cancel() }
     let report = await run.value
     return (report, stop.signal)
