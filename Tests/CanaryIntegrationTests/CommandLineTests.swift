@@ -70,11 +70,9 @@ struct CommandLineTests {
             defaults: "attempts: 1\ntimeout: 10s")
         for signal in [SIGINT, SIGTERM] {
             let folder = try Fixtures.temporaryFolder()
-            let run = try ChildProcess.Background(
-                CanaryBinary.path,
-                ["run", file, "--concurrency", "2", "--textfile", "\(folder)/c.prom", "--junit", "\(folder)/j.xml"],
-                environment: ["NO_COLOR": "1"])
-            run.drainOutput()
+            let run = try CanaryBinary.start([
+                "run", file, "--concurrency", "2", "--textfile", "\(folder)/c.prom", "--junit", "\(folder)/j.xml",
+            ])
             try await Task.sleep(for: .milliseconds(1500))
             let sent = ContinuousClock.now
             run.send(signal)
@@ -111,10 +109,7 @@ struct CommandLineTests {
             Fixtures.probeEntries(["gw"], url: server.baseURL + "/status/504"),
             defaults: "attempts: 3\nattempt_spacing: 4s")
         let folder = try Fixtures.temporaryFolder()
-        let run = try ChildProcess.Background(
-            CanaryBinary.path, ["run", file, "--format", "json", "--output", "\(folder)/r.json"],
-            environment: ["NO_COLOR": "1"])
-        run.drainOutput()
+        let run = try CanaryBinary.start(["run", file, "--format", "json", "--output", "\(folder)/r.json"])
         // After the first attempt (a debug build on a loaded machine may take a while to
         // start), well before the second one, 4 s later.
         try await Task.sleep(for: .milliseconds(1500))

@@ -161,14 +161,10 @@ struct PluginTests {
         let server = try await SimulatorServer.start()
         let folder = try Fixtures.temporaryFolder()
         let state = "\(folder)/checks.json"
-        let check = try ChildProcess.Background(
-            CanaryBinary.path,
-            [
-                "check", server.baseURL + "/slow?ms=2500", "--name", "a", "--state", state, "--deadline", "4s",
-                "--output", "\(folder)/out.txt", "--warning", "5s",
-            ],
-            environment: ["NO_COLOR": "1"])
-        check.drainOutput()
+        let check = try CanaryBinary.start([
+            "check", server.baseURL + "/slow?ms=2500", "--name", "a", "--state", state, "--deadline", "4s",
+            "--output", "\(folder)/out.txt", "--warning", "5s",
+        ])
         // Taken while the check probes (it read the state before and released it).
         try await Task.sleep(for: .milliseconds(1200))
         let fd = open("\(state).lock", O_RDWR | O_CREAT, 0o644)

@@ -209,11 +209,9 @@ struct StateTests {
             "probes:\n  - name: a\n    url: http://127.0.0.1:1/\n", to: "p.yaml", in: folder)
         let fd = open("\(folder)/state.json.lock", O_RDWR | O_CREAT, 0o644)
         #expect(flock(fd, LOCK_EX) == 0)
-        let run = try ChildProcess.Background(
-            CanaryBinary.path,
-            ["run", probes, "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom"],
-            environment: ["NO_COLOR": "1"])
-        run.drainOutput()
+        let run = try CanaryBinary.start([
+            "run", probes, "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom",
+        ])
         // Long enough for a debug build on a loaded machine to reach the lock, which this
         // test holds until the run has ended: the signal must end the wait by itself.
         try await Task.sleep(for: .milliseconds(1200))

@@ -149,10 +149,9 @@ struct WatchTests {
         let textfile = "\(folder)/canary.prom"
         // Started and timed apart from the tests that load the machine.
         let (watch, first) = try await HeavyTests.exclusive {
-            let watch = try ChildProcess.Background(
-                CanaryBinary.path, ["watch", probeFile, "--textfile", textfile, "--format", "json", "--grace", "2s"],
-                environment: ["NO_COLOR": "1"])
-            watch.drainOutput()
+            let watch = try CanaryBinary.start([
+                "watch", probeFile, "--textfile", textfile, "--format", "json", "--grace", "2s",
+            ])
             let first = try await waitFor(textfile, timeout: .seconds(5)) {
                 $0.contains(#"probe_success{probe="alpha"} 1"#) && $0.contains(#"probe_success{probe="beta"} 1"#)
             }

@@ -23,4 +23,12 @@ public enum CanaryBinary {
         try await ChildProcess.run(
             path, arguments, environment: environment.merging(["NO_COLOR": "1"]) { old, _ in old }, timeout: timeout)
     }
+
+    /// Starts `canary ARGUMENTS` (with `NO_COLOR` set) in the background, its output
+    /// drained, for tests that signal it or change its world while it runs.
+    public static func start(_ arguments: [String]) throws -> ChildProcess.Background {
+        let process = try ChildProcess.Background(path, arguments, environment: ["NO_COLOR": "1"])
+        process.drainOutput()
+        return process
+    }
 }
