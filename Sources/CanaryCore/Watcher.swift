@@ -13,6 +13,8 @@ public actor Watcher {
         public var state: RunState
         public var configLoaded: Bool
         public var uptime: Double
+        /// The last flush, as the watch ends: what it writes must be written before exit.
+        public var isFinal = false
     }
 
     public typealias ResultHandler = @Sendable (ProbeResult) async -> Void
@@ -191,7 +193,9 @@ public actor Watcher {
     }
 
     private func flush(_ onFlush: FlushHandler) async {
-        await onFlush(takeSnapshot())
+        var snapshot = takeSnapshot()
+        snapshot.isFinal = true
+        await onFlush(snapshot)
     }
 
     /// The snapshot for a flush, which clears `dirty`.

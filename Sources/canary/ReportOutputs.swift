@@ -56,21 +56,27 @@ struct ReportOutputs {
     /// Writes the Prometheus text to `--textfile` and pushes it to `--push`; returns false
     /// when either failed.
     func writeMetrics(_ text: String) async -> Bool {
-        var ok = true
-        if let textfile = options.textfile {
-            ok = write(text, to: textfile, flag: "--textfile") && ok
+        let written = writeTextfile(text)
+        return await push(text) && written
+    }
+
+    /// Writes the Prometheus text to `--textfile`, if given; false when it failed.
+    func writeTextfile(_ text: String) -> Bool {
+        guard let textfile = options.textfile else { return true }
+        return write(text, to: textfile, flag: "--textfile")
+    }
+
+    /// Pushes the Prometheus text to `--push`, if given; false when it failed.
+    func push(_ text: String) async -> Bool {
+        guard let push = options.push else { return true }
+        do {
+            let gateway = Pushgateway(baseURL: push, extraGrouping: try options.pushGrouping(), timeout: pushTimeout)
+            try await gateway.push(text, using: client)
+            return true
+        } catch {
+            Terminal.error("canary: --push: \(error)")
+            return false
         }
-        if let push = options.push {
-            do {
-                let gateway = Pushgateway(
-                    baseURL: push, extraGrouping: try options.pushGrouping(), timeout: pushTimeout)
-                try await gateway.push(text, using: client)
-            } catch {
-                Terminal.error("canary: --push: \(error)")
-                ok = false
-            }
-        }
-        return ok
     }
 
     private func write(_ text: String, to path: String, flag: String) -> Bool {

@@ -59,6 +59,7 @@ struct WatchCommand: AsyncParsableCommand {
             }
         }
         let lastFlushFailed = Mutex(false)
+        let pushing = PushSlot()
         let format = options.format ?? .text
         let quiet = options.quiet
         let verbose = options.verbose
@@ -75,7 +76,8 @@ struct WatchCommand: AsyncParsableCommand {
                 }
             },
             onFlush: { snapshot in
-                let written = await flush(snapshot, store: store, outputs: outputs, labels: labels)
+                let written = await flush(
+                    snapshot, store: store, outputs: outputs, labels: labels, pushing: pushing)
                 lastFlushFailed.withLock { $0 = !written }
             })
         signalTask.cancel()
@@ -133,9 +135,13 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     /// Writes every output from `snapshot`; false when any could not be written (each
-    /// failure is a line on stderr).
+    /// failure is a line on stderr). The push runs on its own, one at a time, so that a
+    /// slow Pushgateway holds back neither the files nor the next flush; a flush while a
+    /// push is in flight leaves the push to a later one, and the final flush waits for it
+    /// and pushes last.
     private func flush(
-        _ snapshot: Watcher.Snapshot, store: StateStore?, outputs: ReportOutputs, labels: [String: String]
+        _ snapshot: Watcher.Snapshot, store: StateStore?, outputs: ReportOutputs, labels: [String: String],
+        pushing: PushSlot
     ) async -> Bool {
         var written = true
         if let store {
@@ -145,7 +151,22 @@ struct WatchCommand: AsyncParsableCommand {
         written = outputs.writeFiles(snapshot.report, defaultFormat: .text) && written
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
-        return await outputs.writeMetrics(PrometheusReport.render(snapshot.report, run: run)) && written
+        let text = PrometheusReport.render(snapshot.report, run: run)
+        written = outputs.writeTextfile(text) && written
+        guard options.push != nil else { return written }
+        if snapshot.isFinal {
+            if let inFlight = pushing.task.withLock({ $0 }) { _ = await inFlight.value }
+            return await outputs.push(text) && written
+        }
+        pushing.task.withLock { task in
+            guard task == nil else { return }
+            task = Task {
+                let pushed = await outputs.push(text)
+                pushing.task.withLock { $0 = nil }
+                return pushed
+            }
+        }
+        return written
     }
 }
 
@@ -156,4 +177,9 @@ enum WatchLine {
         return "\(Timestamp.iso8601(result.startedAt)) \(result.probe) \(result.probeClass.rawValue) "
             + "\(result.severity.label)\(alerting): \(result.message)\n"
     }
+}
+
+/// The push in flight, if any: watch pushes one at a time.
+final class PushSlot: Sendable {
+    let task = Mutex<Task<Bool, Never>?>(nil)
 }

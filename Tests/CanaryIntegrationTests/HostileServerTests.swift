@@ -79,30 +79,3 @@ struct HostileServerTests {
         #expect(peakKiB < 96 << 10)
     }
 }
-
-/// A TCP socket that listens on 127.0.0.1 and never accepts.
-final class SilentListener: Sendable {
-    let port: Int
-    private let fd: Int32
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length) == 0 && listen(descriptor, 16) == 0
-                    && getsockname(descriptor, pointer, &length) == 0
-            }
-        }
-        guard ok else { throw TestSupportError("cannot listen on loopback") }
-        fd = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() {
-        _ = Glibc.close(fd)
-    }
-}

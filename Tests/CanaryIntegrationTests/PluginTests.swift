@@ -180,22 +180,10 @@ struct PluginTests {
     @Test("a push to a Pushgateway that never answers does not outlast --deadline")
     func pushWithinDeadline() async throws {
         let server = try await SimulatorServer.start()
-        // A listener that never accepts: connections wait in its backlog, unanswered.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 8) == 0
-                    && getsockname(listener, pointer, &length) == 0
-            }
-        }
-        let port = UInt16(bigEndian: address.sin_port)
+        let gateway = try SilentListener()
+        defer { gateway.close() }
         let output = try await CanaryBinary.run([
-            "check", server.baseURL + "/ok", "--push", "http://127.0.0.1:\(port)", "--deadline", "2s",
+            "check", server.baseURL + "/ok", "--push", gateway.url, "--deadline", "2s",
         ])
         try await server.shutdown()
         #expect(output.status == 3)

@@ -128,6 +128,37 @@ struct WatchTests {
         #expect(last["severity"] as? String == "ok", "\(last)")
     }
 
+    @Test("a Pushgateway that hangs holds back neither the probes nor the textfile of a watch")
+    func hangingPushgateway() async throws {
+        let server = try await SimulatorServer.start()
+        let gateway = try SilentListener()
+        defer { gateway.close() }
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
+        let textfile = "\(folder)/canary.prom"
+        let output = try await HeavyTests.exclusive {
+            let watch = try CanaryBinary.start([
+                "watch", probeFile, "--textfile", textfile, "--push", gateway.url, "--format", "json", "--deadline",
+                "4s",
+            ])
+            // Results keep coming and the textfile keeps being rewritten while every push hangs.
+            let first = try await waitFor(textfile, timeout: .seconds(3)) {
+                $0.contains(#"probe_success{probe="alpha"} 1"#)
+            }
+            let firstStamp = try FileManager.default.attributesOfItem(atPath: textfile)[.modificationDate] as? Date
+            try await Task.sleep(for: .milliseconds(1500))
+            let laterStamp = try FileManager.default.attributesOfItem(atPath: textfile)[.modificationDate] as? Date
+            let status = await watch.waitForExit(timeout: .seconds(6))
+            return (first.text, firstStamp, laterStamp, status)
+        }
+        try await server.shutdown()
+        #expect(output.0.contains(#"probe_success{probe="alpha"} 1"#))
+        let (firstStamp, laterStamp) = (try #require(output.1), try #require(output.2))
+        #expect(laterStamp > firstStamp)
+        // The last push could not be made before the deadline: not a clean stop.
+        #expect(output.3 == 3)
+    }
+
     @Test("watch --only with a name no probe has is a usage error, as for run")
     func onlyTypo() async throws {
         let server = try await SimulatorServer.start()
