@@ -247,7 +247,7 @@ struct StateTests {
         #expect(output.seconds >= 0.3)
         for result in [bounded, check] {
             #expect(result.status == 3)
-            #expect(result.seconds < 1.5)
+            #expect(result.seconds < 3)  // not the 30 s lock timeout; slack for a loaded machine
         }
         #expect(check.stdout.hasPrefix("CANARY UNKNOWN - --state: another canary run holds the lock"))
     }
