@@ -140,6 +140,9 @@ struct CheckCommand: AsyncParsableCommand {
                 let known = Set(store.state.probes.keys).union(selected.map(\.name))
                 store.state.record(&report, due: selected, selected: selected, known: known)
                 failed = !store.saveReporting()
+            } else if selection.state != nil {
+                // A signal ended the wait for the lock: this check went unrecorded.
+                throw StateUnavailable(reason: "stopped while waiting for the lock; this check was not recorded")
             }
         } catch {
             Terminal.error("canary: \(error)")
