@@ -177,6 +177,30 @@ struct PluginTests {
         #expect(report.hasPrefix("CANARY OK - a: ok"))
     }
 
+    @Test("a signal while a check waits to record its result says the check went unrecorded")
+    func stopWhileRecording() async throws {
+        let server = try await SimulatorServer.start()
+        let folder = try Fixtures.temporaryFolder()
+        let state = "\(folder)/checks.json"
+        let check = try CanaryBinary.start([
+            "check", server.baseURL + "/slow?ms=2000", "--name", "a", "--state", state, "--output",
+            "\(folder)/out.txt", "--warning", "5s",
+        ])
+        // The lock is taken while the check probes, and the signal comes after its probe.
+        try await Task.sleep(for: .milliseconds(1000))
+        let fd = open("\(state).lock", O_RDWR | O_CREAT, 0o644)
+        #expect(flock(fd, LOCK_EX) == 0)
+        try await Task.sleep(for: .milliseconds(2800))
+        check.send(SIGTERM)
+        let status = await check.waitForExit(timeout: .seconds(5))
+        close(fd)
+        try await server.shutdown()
+        #expect(status == 3)
+        let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
+        #expect(report.hasPrefix("CANARY OK - a: ok"))
+        #expect(!FileManager.default.fileExists(atPath: state))
+    }
+
     @Test("a push to a Pushgateway that never answers does not outlast --deadline")
     func pushWithinDeadline() async throws {
         let server = try await SimulatorServer.start()
