@@ -207,8 +207,7 @@ struct StateTests {
         let folder = try Fixtures.temporaryFolder()
         let probes = try Fixtures.write(
             "probes:\n  - name: a\n    url: http://127.0.0.1:1/\n", to: "p.yaml", in: folder)
-        let fd = open("\(folder)/state.json.lock", O_RDWR | O_CREAT, 0o644)
-        #expect(flock(fd, LOCK_EX) == 0)
+        let lock = try StateLock("\(folder)/state.json")
         let run = try CanaryBinary.start([
             "run", probes, "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom",
         ])
@@ -219,7 +218,7 @@ struct StateTests {
         run.send(SIGTERM)
         let status = await run.waitForExit(timeout: .seconds(5))
         let waited = ContinuousClock.now - sent
-        close(fd)
+        lock.release()
         #expect(status == 3)
         #expect(waited < .seconds(1))
         let metrics = try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8)
@@ -231,8 +230,7 @@ struct StateTests {
         let folder = try Fixtures.temporaryFolder()
         let probes = try Fixtures.write(
             "probes:\n  - name: a\n    url: http://127.0.0.1:1/\n", to: "p.yaml", in: folder)
-        let fd = open("\(folder)/state.json.lock", O_RDWR | O_CREAT, 0o644)
-        #expect(flock(fd, LOCK_EX) == 0)
+        let lock = try StateLock("\(folder)/state.json")
         let output = try await CanaryBinary.run([
             "run", probes, "--state", "\(folder)/state.json", "--lock-timeout", "300ms",
         ])
@@ -241,7 +239,7 @@ struct StateTests {
         let check = try await CanaryBinary.run([
             "check", "http://127.0.0.1:1/", "--state", "\(folder)/state.json", "--deadline", "1s",
         ])
-        close(fd)
+        lock.release()
         #expect(output.status == 3)
         #expect(output.stderr.contains("another canary run holds the lock"))
         #expect(output.seconds >= 0.3)
