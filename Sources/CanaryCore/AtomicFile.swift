@@ -2,6 +2,11 @@ import Foundation
 
 /// Writes files whole or not at all: a temporary file in the same folder, fsynced, then
 /// renamed over the target, so a reader (or a crash) never sees a torn file.
+///
+/// Only regular files (and paths not there yet, or symbolic links, which are replaced as
+/// links) are renamed over. A character device, FIFO or socket (`/dev/null`, a pipe to a
+/// log shipper) is written in place, never replaced by a regular file; a folder or a block
+/// device is refused.
 public enum AtomicFile {
     public struct Failure: Error, CustomStringConvertible {
         public var path: String
@@ -11,23 +16,61 @@ public enum AtomicFile {
 
     /// Replaces `path` with `contents`.
     ///
-    /// Temporary files that an earlier, killed writer left beside `path` are removed first.
+    /// A regular file that is replaced keeps its permission bits (and, for root, its
+    /// owner); a new file gets `mode`. Temporary files that an earlier, killed writer left
+    /// beside `path` are removed first.
+    /// - Parameters:
+    ///   - contents: The whole new text.
+    ///   - path: The file; see the type's notes for what is not a regular file.
+    ///   - mode: Permission bits of a file created anew (0600 for one holding evidence).
     /// - Throws: ``Failure`` naming the path and the system's reason; the old file, if
     ///   any, is then untouched and no temporary file is left behind.
-    public static func write(_ contents: String, to path: String) throws(Failure) {
-        try write(contents, to: path, beforeRename: {})
+    public static func write(_ contents: String, to path: String, mode: mode_t = 0o644) throws(Failure) {
+        try write(contents, to: path, mode: mode, beforeRename: {})
     }
 
-    /// ``write(_:to:)`` with a hook run between the fsync and the rename, where a fault
-    /// (or a crash) matters most; tests use it to fail there.
-    static func write(_ contents: String, to path: String, beforeRename: () throws -> Void) throws(Failure) {
+    /// ``write(_:to:mode:)`` with a hook run between the fsync and the rename, where a
+    /// fault (or a crash) matters most; tests use it to fail there.
+    static func write(
+        _ contents: String, to path: String, mode: mode_t = 0o644, beforeRename: () throws -> Void
+    ) throws(Failure) {
+        var info = stat()
+        var owner: (uid_t, gid_t)?
+        var mode = mode
+        if lstat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                mode = info.st_mode & 0o7777
+                owner = (info.st_uid, info.st_gid)
+            case S_IFLNK:
+                break
+            case S_IFCHR, S_IFIFO:
+                return try writeInPlace(contents, to: path)
+            case S_IFSOCK:
+                return try sendToSocket(contents, at: path)
+            case S_IFDIR:
+                throw Failure(path: path, reason: "it is a folder")
+            default:
+                throw Failure(
+                    path: path, reason: "it is neither a regular file, a character device, a FIFO nor a socket")
+            }
+        }
+        try replace(path, with: contents, mode: mode, owner: owner, beforeRename: beforeRename)
+    }
+
+    private static func replace(
+        _ path: String, with contents: String, mode: mode_t, owner: (uid_t, gid_t)?, beforeRename: () throws -> Void
+    ) throws(Failure) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let prefix = ".\(url.lastPathComponent).tmp-"
         removeAbandoned(in: folder, prefix: prefix)
         let temporary = "\(folder)/\(prefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        // open() applies the umask; the replaced file's bits are kept exactly.
+        fchmod(fd, mode)
+        if let owner, geteuid() == 0 { fchown(fd, owner.0, owner.1) }
         var failure = writeAll(Array(contents.utf8), to: fd)
         if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)
@@ -39,6 +82,40 @@ public enum AtomicFile {
             unlink(temporary)
             throw Failure(path: path, reason: failure)
         }
+    }
+
+    /// A device or FIFO: opened without waiting (a FIFO with no reader is an error, not a
+    /// hang), then written as a stream.
+    private static func writeInPlace(_ contents: String, to path: String) throws(Failure) {
+        let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = errno == ENXIO ? "no process is reading the FIFO" : String(cString: strerror(errno))
+            throw Failure(path: path, reason: reason)
+        }
+        defer { close(fd) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        if let failure = writeAll(Array(contents.utf8), to: fd) { throw Failure(path: path, reason: failure) }
+    }
+
+    /// A Unix stream socket: connected to and written.
+    private static func sendToSocket(_ contents: String, at path: String) throws(Failure) {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw Failure(path: path, reason: "the socket's path is too long")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+        guard connected else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        if let failure = writeAll(Array(contents.utf8), to: fd) { throw Failure(path: path, reason: failure) }
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {

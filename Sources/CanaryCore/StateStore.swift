@@ -66,7 +66,8 @@ public final class StateStore: Sendable {
         guard let data = try? encoder.encode(self.state) else {
             throw AtomicFile.Failure(path: path, reason: "cannot encode the state")
         }
-        try AtomicFile.write(String(decoding: data, as: UTF8.self) + "\n", to: path)
+        // It holds response excerpts and captured headers: readable by its owner only.
+        try AtomicFile.write(String(decoding: data, as: UTF8.self) + "\n", to: path, mode: 0o600)
     }
 
     /// Releases the lock; the store must not be saved after.
@@ -83,6 +84,8 @@ public final class StateStore: Sendable {
     /// file moved aside) when it is unusable.
     private static func load(_ path: String) -> (RunState, [String]) {
         guard let data = FileManager.default.contents(atPath: path) else { return (RunState(), []) }
+        // A file made ready beforehand (`touch`, a configuration tool) is a fresh state.
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return (RunState(), []) }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         let reason: String
@@ -91,7 +94,7 @@ public final class StateStore: Sendable {
             if loaded.version == RunState.currentVersion { return (loaded, []) }
             reason = "version \(loaded.version), this canary reads \(RunState.currentVersion)"
         } catch {
-            reason = data.isEmpty ? "empty" : "not a canary state file (\(brief(error)))"
+            reason = "not a canary state file (\(brief(error)))"
         }
         return (RunState(), [setAside(path, because: reason)])
     }

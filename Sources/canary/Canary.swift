@@ -44,10 +44,18 @@ enum Main {
     /// instead of swift-argument-parser's 64.
     static func main() async {
         launched = ContinuousClock.now
+        Terminal.guardStandardDescriptors()
         StartupTrace.mark("main")
         // libcurl's global initialisation takes as long as probing one page on loopback:
         // let it overlap argument parsing and probe loading.
         CurlClient.initializeInBackground()
+        // A closed stdout or Pushgateway socket is an error to report, not a reason to
+        // die with the other outputs unwritten.
+        signal(SIGPIPE, SIG_IGN)
+        // libcurl converts IDN host names (bücher.example) from the locale's character set;
+        // canary's strings are UTF-8 whatever the user's locale, and only LC_CTYPE is set
+        // so that numbers keep their '.'.
+        setlocale(LC_CTYPE, "C.UTF-8")
         Signals.unblock()
         raiseFileLimit()
         do {
@@ -79,9 +87,12 @@ enum Main {
     /// (files fsynced and renamed, stdout and stderr written unbuffered) and every
     /// command has shut its client down, while the libraries' handlers (OpenSSL's,
     /// Foundation's) would add about 4 ms to every run of a cron job.
+    /// A report lost to a stdout that could not be written makes the exit code UNKNOWN,
+    /// unless it is already CRITICAL.
     static func finish(_ code: Int32) -> Never {
         StartupTrace.mark("finish")
         fflush(nil)
-        _exit(code)
+        let lost = Terminal.stdoutFailed && code != Severity.critical.exitCode
+        _exit(lost ? Severity.unknown.exitCode : code)
     }
 }

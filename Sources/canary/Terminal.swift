@@ -12,12 +12,63 @@ enum Terminal {
         stdoutIsTTY && Environment.process["NO_COLOR"].map(\.isEmpty) ?? true
     }
 
-    static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+    /// Whether a write to stdout has failed (a closed pipe, a full disk): the report was
+    /// lost, so the command ends UNKNOWN (unless CRITICAL); said once on stderr.
+    static var stdoutFailed: Bool { stdoutFailure.withLock { $0 != nil } }
+
+    private static let stdoutFailure = Mutex<Int32?>(nil)
+    private static let reported = Atomic(false)
+
+    /// Holds the standard descriptors open: one that the caller closed (`>&-`) is put on
+    /// /dev/null, so that no file or socket canary opens later takes its number and gets
+    /// the report written into it. A closed stdout counts as a failed write.
+    static func guardStandardDescriptors() {
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) < 0 {
+            let null = open("/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY)
+            if null >= 0, null != descriptor {
+                dup2(null, descriptor)
+                close(null)
+            }
+            if descriptor == STDOUT_FILENO { stdoutFailure.withLock { $0 = EBADF } }
+        }
     }
 
-    static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// One line on stderr; a stderr that cannot be written is given up silently, since
+    /// there is nowhere left to say so.
+    static func error(_ line: String) {
+        _ = writeAll(STDERR_FILENO, line + "\n")
+    }
+
+    /// Text on stdout. A failed write never ends the process: the first failure is one
+    /// line on stderr, later text is dropped, and ``stdoutFailed`` turns true.
+    /// - Returns: false when the text could not be written.
+    @discardableResult
+    static func write(_ text: String) -> Bool {
+        guard let failure = stdoutFailure.withLock({ $0 }) ?? writeAll(STDOUT_FILENO, text) else { return true }
+        stdoutFailure.withLock { $0 = $0 ?? failure }
+        if !reported.exchange(true, ordering: .relaxed) {
+            error("canary: cannot write to stdout: \(String(cString: strerror(failure)))")
+        }
+        return false
+    }
+
+    /// Writes all of `text` to `descriptor`, unbuffered; the `errno` of a failure, if any.
+    /// SIGPIPE is ignored (``Main``), so a closed pipe is `EPIPE` here, not a kill.
+    static func writeAll(_ descriptor: Int32, _ text: String) -> Int32? {
+        var text = text
+        return text.withUTF8 { bytes -> Int32? in
+            guard let base = bytes.baseAddress else { return nil }
+            var written = 0
+            while written < bytes.count {
+                let result = Glibc.write(descriptor, base + written, bytes.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += result
+            }
+            return nil
+        }
     }
 }
 
@@ -66,7 +117,7 @@ final class ProgressLine: Sendable {
             guard !state.finished else { return }
             state.shown = true
             let line = "\r\u{1B}[Kcanary: \(state.done)/\(state.total) probes done, \(state.failing) failing"
-            FileHandle.standardError.write(Data(line.utf8))
+            _ = Terminal.writeAll(STDERR_FILENO, line)
         }
     }
 
@@ -75,7 +126,7 @@ final class ProgressLine: Sendable {
         state.withLock { state in
             state.finished = true
             state.ticker?.cancel()
-            if state.shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if state.shown { _ = Terminal.writeAll(STDERR_FILENO, "\r\u{1B}[K") }
             state.shown = false
         }
     }
