@@ -284,7 +284,7 @@ public enum Classifier {
     ) -> (probeClass: ProbeClass, severity: Severity, intermittent: Bool, message: String) {
         let failing = attempts.filter { $0.severity.isFailing }
         guard let first = attempts.first else {
-            return (.timeout, .unknown, false, "not run")
+            return (.notRun, .unknown, false, "not run")
         }
         guard !failing.isEmpty else {
             return (.ok, .ok, false, "\(first.message) on \(attempts.count)/\(attempts.count) attempts")

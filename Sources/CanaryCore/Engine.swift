@@ -98,9 +98,11 @@ public struct Engine: Sendable {
     ///   - labels: Added to the probe's labels.
     ///   - stopping: Asked before each attempt after the first; true ends the run early
     ///     (a graceful stop lets the attempt in flight finish but starts no other).
+    ///   - wholeAttempts: Start no attempt that could not run out its whole timeout before
+    ///     the deadline (a bounded watch), rather than one the deadline would cut short.
     public func probe(
         _ spec: ProbeSpec, deadline: ContinuousClock.Instant? = nil, labels: [String: String] = [:],
-        redactor: Redactor = .none, stopping: (@Sendable () -> Bool)? = nil
+        redactor: Redactor = .none, stopping: (@Sendable () -> Bool)? = nil, wholeAttempts: Bool = false
     ) async -> ProbeResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -114,7 +116,7 @@ public struct Engine: Sendable {
                 if stopping?() == true || Task.isCancelled { break }
             }
             let left = deadline.map { $0 - clock.now }
-            if let left, left <= .zero { break }
+            if let left, left <= .zero || (wholeAttempts && left < spec.timeout) { break }
             let timeout = left.map { min($0, spec.timeout) } ?? spec.timeout
             let attemptStart = Date()
             let response = await client.perform(spec.request(timeout: timeout))
@@ -135,7 +137,7 @@ public struct Engine: Sendable {
             url: spec.url,
             labels: spec.labels.merging(labels) { _, new in new },
             probeClass: verdict.probeClass,
-            severity: attempts.isEmpty ? .unknown : verdict.severity,
+            severity: verdict.severity,
             intermittent: verdict.intermittent,
             // Without run state a failing run alerts at once; a run that learnt nothing
             // (UNKNOWN: not run, or cut short) neither alerts nor counts as a failure.
@@ -159,7 +161,7 @@ public struct Engine: Sendable {
             file: spec.file,
             url: spec.url,
             labels: spec.labels.merging(labels) { _, new in new },
-            probeClass: .timeout,
+            probeClass: .notRun,
             severity: .unknown,
             intermittent: false,
             alerting: false,

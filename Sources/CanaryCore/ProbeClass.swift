@@ -22,6 +22,8 @@ public enum ProbeClass: String, Sendable, CaseIterable, Codable {
     case redirectLoop = "redirect_loop"
     case responseTooLarge = "response_too_large"
     case protocolError = "protocol_error"
+    /// Never attempted: no request was sent (a `--deadline` or a stop came first).
+    case notRun = "not_run"
 
     /// The severity of this class when nothing more specific applies (`slow` and
     /// `cert_expiring` rise to CRITICAL past their critical thresholds).
@@ -29,6 +31,7 @@ public enum ProbeClass: String, Sendable, CaseIterable, Codable {
         switch self {
         case .ok: .ok
         case .slow, .certExpiring, .rateLimited: .warning
+        case .notRun: .unknown
         default: .critical
         }
     }
@@ -55,6 +58,7 @@ public enum ProbeClass: String, Sendable, CaseIterable, Codable {
         case .redirectLoop: "too many redirects"
         case .responseTooLarge: "body over max_body_bytes"
         case .protocolError: "malformed, truncated or reset response"
+        case .notRun: "never attempted: no request was sent"
         }
     }
 }

@@ -117,6 +117,9 @@ public struct RunState: Sendable, Codable {
             report.results[index] = probes[spec.name, default: ProbeState()]
                 .record(report.results[index], policy: spec.alert)
         }
+        for result in report.results where result.probeClass == .notRun {
+            report.lastMeasured[result.probe] = probes[result.probe]?.lastResult
+        }
         let dueNames = Set(due.map(\.name))
         report.notDue = selected.filter { !dueNames.contains($0.name) }.compactMap { spec in
             guard var last = probes[spec.name]?.lastResult else { return nil }

@@ -30,14 +30,24 @@ public enum PrometheusReport {
         for family in probeFamilies {
             writer.family(family.name, help: family.help)
             for result in results {
+                // A probe never attempted sends no request, so no `probe_*` sample may
+                // claim one failed: those come from its last measured run, if any.
+                guard let measured = measuredResult(result, family: family, report: report) else { continue }
                 let base = [("probe", result.probe)] + labelNames.map { ($0, result.labels[$0] ?? "") }
-                for (extra, value) in family.samples(result) {
+                for (extra, value) in family.samples(measured) {
                     writer.sample(family.name, base + extra, value)
                 }
             }
         }
         runFamilies(&writer, run: run, configLoaded: run.configLoaded)
         return writer.text
+    }
+
+    /// The result a family's samples describe: the run's own, except that the blackbox-style
+    /// `probe_*` families of a probe not run this time describe its last measured run.
+    private static func measuredResult(_ result: ProbeResult, family: Family, report: RunReport) -> ProbeResult? {
+        guard result.probeClass == .notRun, family.name.hasPrefix("probe_") else { return result }
+        return report.lastMeasured[result.probe]
     }
 
     /// The text written when the probe files did not load: no probe samples, but

@@ -15,6 +15,10 @@ public struct RunReport: Sendable {
     /// With run state: the last results of probes that were not due this time. They
     /// count for the exit code and stay in the metrics, so series do not vanish.
     public var notDue: [ProbeResult] = []
+    /// With run state: the last measured result of each probe that was not run this time
+    /// (class `not_run`), by name. The blackbox-style `probe_*` samples come from it, so
+    /// that a textfile keeps describing the last request really sent.
+    public var lastMeasured: [String: ProbeResult] = [:]
 
     public init(
         results: [ProbeResult], startedAt: Date, duration: Double, unrunProbes: Int = 0, deadline: Duration? = nil

@@ -115,6 +115,12 @@ public actor Watcher {
                 // late in the files still get their turn.
                 let due = probes.filter { isDue($0) }.sorted { nextDue[$0.name]! < nextDue[$1.name]! }
                 for probe in due.prefix(max(0, options.concurrency - running.count)) {
+                    // A bounded watch starts no run whose attempt the deadline would cut
+                    // short: such a probe is not due again.
+                    if let deadline, deadline - ContinuousClock.now < probe.timeout {
+                        nextDue[probe.name] = nil
+                        continue
+                    }
                     running.insert(probe.name)
                     group.addTask { await self.runProbe(probe, onResult: onResult) }
                 }
@@ -173,7 +179,7 @@ public actor Watcher {
         let start = ContinuousClock.now
         let raw = await engine.probe(
             probe, deadline: deadline, labels: options.labels, redactor: redactor,
-            stopping: { [stopFlag] in stopFlag.isSet })
+            stopping: { [stopFlag] in stopFlag.isSet }, wholeAttempts: true)
         guard let result = finish(probe, raw.redacted(redactor), startedAt: start) else { return }
         await onResult(result)
     }

@@ -37,6 +37,15 @@ struct WatchCommand: AsyncParsableCommand {
         guard let probeSet = try await load(outputs: outputs, labels: labels) else {
             throw ExitCode(Severity.unknown.exitCode)
         }
+        if let deadline = selection.deadline {
+            let tooLong = probeSet.probes.filter { $0.timeout > deadline }
+            if let first = tooLong.first {
+                Terminal.error(
+                    "canary: warning: \(tooLong.count) probe\(tooLong.count == 1 ? "" : "s") (\(first.name) first) "
+                        + "cannot finish an attempt within --deadline \(Units.format(deadline)) "
+                        + "(timeout \(Units.format(first.timeout))) and will not run")
+            }
+        }
         let store = try selection.openState(lockTimeout: .seconds(30))
         defer { store?.close() }
         // --deadline: how long to watch, counted from process start like run's; no

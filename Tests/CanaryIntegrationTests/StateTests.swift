@@ -189,7 +189,8 @@ struct StateTests {
         let folder = try Fixtures.temporaryFolder()
         let probes = try Fixtures.write(
             "probes:\n  - name: ok\n    url: \(server.baseURL)/ok\n    attempts: 1\n", to: "p.yaml", in: folder)
-        for corruption in ["{\"version\":1,\"probes\":{\"ok\":{\"runs\":[", "{\"version\":99,\"probes\":{}}", ""] {
+        // (An empty file is a fresh state: OutputSafetyTests.)
+        for corruption in ["{\"version\":1,\"probes\":{\"ok\":{\"runs\":[", "{\"version\":99,\"probes\":{}}"] {
             try corruption.write(toFile: "\(folder)/state.json", atomically: true, encoding: .utf8)
             let output = try await CanaryBinary.run(["run", probes, "--state", "\(folder)/state.json"])
             #expect(output.status == 0)
