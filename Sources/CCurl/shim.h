@@ -32,6 +32,12 @@ static inline CURLcode ccurl_easy_setopt_data_cb(CURL *handle, CURLoption option
     return curl_easy_setopt(handle, option, value);
 }
 
+typedef curl_socket_t (*ccurl_opensocket_callback)(void *clientp, curlsocktype purpose, struct curl_sockaddr *address);
+
+static inline CURLcode ccurl_easy_setopt_opensocket_cb(CURL *handle, ccurl_opensocket_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, value);
+}
+
 static inline CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -122,6 +122,11 @@ public enum Classifier {
             return (.responseTooLarge, .critical, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
         case .protocolError, .other:
             return (.protocolError, .critical, "protocol: \(detail)")
+        case .outOfDescriptors:
+            return (
+                .notRun, .unknown,
+                "canary ran out of open files, so no request was sent (lower --concurrency or raise ulimit -n)"
+            )
         }
     }
 

@@ -410,11 +410,12 @@ final class ProbeFileParser {
 
     private func duration(_ node: Node, _ path: String) -> Duration? {
         guard let text = string(node, path) else { return nil }
-        guard let value = Units.duration(text) else {
-            error(at: node, "\(path): '\(text)' is not a duration (write 250ms, 10s, 5m, 1h or 14d)")
+        do {
+            return try Units.parseDuration(text)
+        } catch {
+            self.error(at: node, "\(path): \(error)")
             return nil
         }
-        return value
     }
 
     private func positiveDuration(_ node: Node, _ path: String) -> Duration? {
@@ -428,8 +429,11 @@ final class ProbeFileParser {
 
     private func size(_ node: Node, _ path: String, minimum: Int) -> Int? {
         guard let text = string(node, path) else { return nil }
-        guard let value = Units.size(text) else {
-            error(at: node, "\(path): '\(text)' is not a size (write 512, 64KiB or 10MiB)")
+        let value: Int
+        do {
+            value = try Units.parseSize(text)
+        } catch {
+            self.error(at: node, "\(path): \(error)")
             return nil
         }
         guard value >= minimum else {

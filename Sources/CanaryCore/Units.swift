@@ -7,22 +7,51 @@ public enum Units {
         ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
     ]
 
-    /// Parses a duration; `nil` when the text is not one. A bare number has no unit and
-    /// is rejected, since "10" could mean seconds or milliseconds.
+    /// The longest duration accepted anywhere: 100 years. Longer ones are surely typing
+    /// mistakes, and would overflow the clocks' arithmetic (a sleep counts nanoseconds).
+    public static let maxDuration = Duration.seconds(36_500 * 86_400)
+    /// The largest size accepted anywhere: 1 TiB.
+    public static let maxSize = 1 << 40
+
+    /// Why a duration or size was refused, in words for an error message.
+    public enum Problem: Error, CustomStringConvertible {
+        case notADuration(String)
+        case durationTooLong(String)
+        case notASize(String)
+        case sizeTooLarge(String)
+
+        public var description: String {
+            switch self {
+            case .notADuration(let text): "'\(text)' is not a duration (write 250ms, 10s, 5m, 1h or 14d)"
+            case .durationTooLong(let text): "'\(text)' is longer than the 36500d (100 years) canary accepts"
+            case .notASize(let text): "'\(text)' is not a size (write 512, 64KiB or 10MiB)"
+            case .sizeTooLarge(let text): "'\(text)' is larger than the 1TiB canary accepts"
+            }
+        }
+    }
+
+    /// Parses a duration; `nil` when the text is not one, or is over ``maxDuration``.
     public static func duration(_ text: String) -> Duration? {
+        try? parseDuration(text)
+    }
+
+    /// Parses a duration. A bare number has no unit and is refused, since "10" could mean
+    /// seconds or milliseconds.
+    /// - Throws: ``Problem`` saying whether the text is not a duration or too long a one.
+    public static func parseDuration(_ text: String) throws(Problem) -> Duration {
         var rest = Substring(text.trimmingBlanks())
-        guard !rest.isEmpty else { return nil }
+        guard !rest.isEmpty else { throw .notADuration(text) }
         var total: Double = 0
         while !rest.isEmpty {
             let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { return nil }
+            guard !number.isEmpty, let value = Double(number) else { throw .notADuration(text) }
             rest = rest.dropFirst(number.count)
             let unitText = rest.prefix { $0.isLetter }
-            guard let unit = durationUnits.first(where: { $0.suffix == unitText }) else { return nil }
+            guard let unit = durationUnits.first(where: { $0.suffix == unitText }) else { throw .notADuration(text) }
             rest = rest.dropFirst(unitText.count)
             total += value * Double(unit.milliseconds)
         }
-        guard total.isFinite, total < 1e15 else { return nil }
+        guard total.isFinite, total <= maxDuration.seconds * 1000 else { throw .durationTooLong(text) }
         return .microseconds(Int64((total * 1000).rounded()))
     }
 
@@ -42,15 +71,21 @@ public enum Units {
         ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("B", 1), ("", 1),
     ]
 
-    /// Parses a size in bytes; `nil` when the text is not one.
+    /// Parses a size in bytes; `nil` when the text is not one, or is over ``maxSize``.
     public static func size(_ text: String) -> Int? {
-        let text = text.trimmingBlanks()
-        let number = text.prefix { $0.isNumber || $0 == "." }
-        guard !number.isEmpty, let value = Double(number) else { return nil }
-        let suffix = text.dropFirst(number.count).trimmingBlanks()
-        guard let unit = sizeUnits.first(where: { $0.suffix == suffix }) else { return nil }
+        try? parseSize(text)
+    }
+
+    /// Parses a size in bytes.
+    /// - Throws: ``Problem`` saying whether the text is not a size or too large a one.
+    public static func parseSize(_ text: String) throws(Problem) -> Int {
+        let trimmed = text.trimmingBlanks()
+        let number = trimmed.prefix { $0.isNumber || $0 == "." }
+        guard !number.isEmpty, let value = Double(number) else { throw .notASize(text) }
+        let suffix = trimmed.dropFirst(number.count).trimmingBlanks()
+        guard let unit = sizeUnits.first(where: { $0.suffix == suffix }) else { throw .notASize(text) }
         let bytes = value * Double(unit.bytes)
-        guard bytes.isFinite, bytes < Double(Int.max / 2) else { return nil }
+        guard bytes.isFinite, bytes <= Double(maxSize) else { throw .sizeTooLarge(text) }
         return Int(bytes)
     }
 

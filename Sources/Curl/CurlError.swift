@@ -1,4 +1,5 @@
 import CCurl
+import Glibc
 
 /// A libcurl error: its `CURLcode`, its symbolic name and curl's own message.
 public struct CurlError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -12,19 +13,30 @@ public struct CurlError: Error, Sendable, Equatable, CustomStringConvertible {
         case tooLarge
         case protocolError
         case cancelled
+        /// This process ran out of file descriptors (EMFILE, ENFILE): no request was sent,
+        /// and the server is not to blame.
+        case outOfDescriptors
         case other
     }
 
     public var code: Int
     /// The message from curl's error buffer, or `curl_easy_strerror` when that is empty.
     public var message: String
+    /// The system's `errno` behind a failed connect (`CURLINFO_OS_ERRNO`), 0 if none.
+    public var systemErrno: Int32
 
-    public init(code: Int, message: String) {
+    public init(code: Int, message: String, systemErrno: Int32 = 0) {
         self.code = code
         self.message = message
+        self.systemErrno = systemErrno
     }
 
     public var category: Category {
+        if systemErrno == EMFILE || systemErrno == ENFILE || message.contains("Too many open files")
+            || message.contains("thread failed to start")
+        {
+            return .outOfDescriptors
+        }
         switch CURLcode(UInt32(clamping: code)) {
         case CURLE_OPERATION_TIMEDOUT:
             return .timeout

@@ -18,6 +18,9 @@ final class EasyHandle: @unchecked Sendable {
     var bodyBytes = 0
     var bodyTooLarge = false
     var headers: [(name: String, value: String)] = []
+    /// The `errno` of a socket this process could not open (EMFILE: out of descriptors);
+    /// libcurl reports that only as "Couldn't connect to server".
+    var socketErrno: Int32 = 0
 
     /// Bounds on what the header callback keeps, so a hostile server cannot grow memory.
     private static let maxHeaderFields = 256
@@ -121,6 +124,8 @@ final class EasyHandle: @unchecked Sendable {
         try check(ccurl_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, context))
         try check(ccurl_easy_setopt_data_cb(handle, CURLOPT_HEADERFUNCTION, easyHandleWriteHeader))
         try check(ccurl_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, context))
+        try check(ccurl_easy_setopt_opensocket_cb(handle, easyHandleOpenSocket))
+        try check(ccurl_easy_setopt_ptr(handle, CURLOPT_OPENSOCKETDATA, context))
     }
 
     /// Takes `count` decoded body bytes; returns false to make curl abort the transfer.
@@ -187,7 +192,9 @@ final class EasyHandle: @unchecked Sendable {
         response.contentLength = contentLength >= 0 ? contentLength : nil
         if result != CURLE_OK {
             let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            response.error = CurlError(code: Int(result.rawValue), message: message)
+            response.error = CurlError(
+                code: Int(result.rawValue), message: message,
+                systemErrno: socketErrno != 0 ? socketErrno : Int32(clamping: getLong(CURLINFO_OS_ERRNO)))
             if bodyTooLarge {
                 response.error = CurlError(
                     code: Int(CURLE_FILESIZE_EXCEEDED.rawValue),
@@ -248,6 +255,18 @@ private func easyHandleWriteBody(
     let easy = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
     return easy.receiveBody(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
+}
+
+/// Opens the transfer's socket as libcurl would, remembering why when it cannot.
+private func easyHandleOpenSocket(
+    _ context: UnsafeMutableRawPointer?, _ purpose: curlsocktype, _ address: UnsafeMutablePointer<curl_sockaddr>?
+) -> curl_socket_t {
+    guard let address else { return CURL_SOCKET_BAD }
+    let descriptor = socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
+    if descriptor < 0, let context {
+        Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue().socketErrno = errno
+    }
+    return descriptor
 }
 
 private func easyHandleWriteHeader(

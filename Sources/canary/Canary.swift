@@ -24,17 +24,6 @@ struct Canary: AsyncParsableCommand {
 /// without pointing at `--help`.
 protocol RunFailure: Error, CustomStringConvertible {}
 
-/// Lifts the soft limit on open files to the hard one: every probe in flight holds a
-/// socket, and the usual soft limit of 1024 is below `--concurrency 1000`.
-func raiseFileLimit() {
-    var limit = rlimit()
-    guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else {
-        return
-    }
-    limit.rlim_cur = limit.rlim_max
-    setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-}
-
 @main
 enum Main {
     /// When the process started running Swift code; `--deadline` counts from here.
@@ -57,7 +46,7 @@ enum Main {
         // so that numbers keep their '.'.
         setlocale(LC_CTYPE, "C.UTF-8")
         Signals.unblock()
-        raiseFileLimit()
+        FileLimit.raise()
         do {
             var command = try Canary.parseAsRoot()
             StartupTrace.mark("parsed")

@@ -124,10 +124,7 @@ struct CheckCommand: AsyncParsableCommand {
         // the result, never while probing, and a check never forgets other probes of it.
         try checkStateName(selected, stop: stop)
         let started = Date()
-        var engineOptions = Engine.Options(
-            concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())
-        engineOptions.deadlineStart = Main.launched
-        engineOptions.deadlineReserve = RunCommand.reportingReserve
+        let engineOptions = selection.engineOptions(labels: try options.labels())
         var (report, signal) = await runStoppable(
             Engine(client: client), selected, options: engineOptions, stop: stop)
         // Recording is one more output: when it fails, the report is still written and
@@ -238,11 +235,18 @@ struct CheckCommand: AsyncParsableCommand {
     /// `21` or `21,7` days (or durations like `21d,7d`).
     static func certThresholds(_ text: String) throws -> Thresholds {
         let parts = try text.split(separator: ",").map { part -> Duration in
-            if let days = Double(part), days >= 0 { return .seconds(days * 86_400) }
-            guard let duration = Units.duration(String(part)) else {
-                throw ValidationError("--cert-expiry '\(text)' is not WARN[,CRIT] in days")
+            if let days = Double(part) {
+                // Range-checked before the product, which could overflow (1e20, inf).
+                guard days >= 0, days <= Units.maxDuration.seconds / 86_400 else {
+                    throw ValidationError("--cert-expiry '\(text)': days must be from 0 to 36500")
+                }
+                return .seconds(days * 86_400)
             }
-            return duration
+            do {
+                return try Units.parseDuration(String(part))
+            } catch {
+                throw ValidationError("--cert-expiry '\(text)' is not WARN[,CRIT] in days: \(error)")
+            }
         }
         guard (1...2).contains(parts.count) else { throw ValidationError("--cert-expiry '\(text)' is not WARN[,CRIT]") }
         // One value is the warning; the critical bound keeps its default, as in a probe file.

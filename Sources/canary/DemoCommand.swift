@@ -25,7 +25,9 @@ struct DemoCommand: AsyncParsableCommand {
     var textfile = "canary-demo.prom"
 
     func validate() throws {
-        if let speed, !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be above 0") }
+        if let speed, !(0.01...1_000_000).contains(speed) {
+            throw ValidationError("--speed must be from 0.01 to 1000000")
+        }
     }
 
     func run() async throws {

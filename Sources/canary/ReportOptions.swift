@@ -143,6 +143,17 @@ struct SelectionOptions: ParsableArguments {
         }
     }
 
+    /// The engine's options for a command: `--concurrency` (within the open-file limit),
+    /// `--deadline` counted from process start, less the time kept for reporting, and the
+    /// `--label` labels.
+    func engineOptions(labels: [String: String]) -> Engine.Options {
+        var options = Engine.Options(
+            concurrency: FileLimit.usableConcurrency(concurrency), deadline: deadline, labels: labels)
+        options.deadlineStart = Main.launched
+        options.deadlineReserve = RunCommand.reportingReserve
+        return options
+    }
+
     /// Locks and loads the `--state` file, printing its warnings; `nil` without `--state`.
     /// Waits for another run's lock up to `lockTimeout`, and never past `--deadline`.
     /// - Throws: ``StateUnavailable`` when the lock cannot be had or the file not read:
@@ -187,9 +198,13 @@ struct SelectionOptions: ParsableArguments {
 
 /// A positive duration flag (`250ms`, `10s`, `5m`, `1h`), for `transform:`.
 func parseDuration(_ text: String) throws -> Duration {
-    guard let duration = Units.duration(text), duration > .zero else {
-        throw ValidationError("'\(text)' is not a duration (write 250ms, 10s, 5m, 1h)")
+    let duration: Duration
+    do {
+        duration = try Units.parseDuration(text)
+    } catch {
+        throw ValidationError("\(error)")
     }
+    guard duration > .zero else { throw ValidationError("'\(text)' is not a duration longer than 0") }
     return duration
 }
 

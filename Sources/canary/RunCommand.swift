@@ -66,11 +66,7 @@ struct RunCommand: AsyncParsableCommand {
             ? selected
             : selected.filter { store?.state.probes[$0.name]?.isDue(interval: $0.interval, at: startedAt) ?? true }
         let progress = ProgressLine(total: due.count)
-        var engineOptions = Engine.Options(
-            concurrency: selection.concurrency, deadline: selection.deadline, labels: try options.labels())
-        // The bound covers the whole process, less a little time to write the report.
-        engineOptions.deadlineStart = Main.launched
-        engineOptions.deadlineReserve = Self.reportingReserve
+        let engineOptions = selection.engineOptions(labels: try options.labels())
         var (report, signal) = await runStoppable(
             Engine(client: client), due, redactor: probeSet.redactor, options: engineOptions, stop: stop,
             progress: { progress.update(done: $0, total: $1, failing: $2) })

@@ -34,7 +34,7 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ValidationError(
                 "--scenario '\(scenario)' is not one of \(Scenario.builtIn.map(\.name).joined(separator: ", "))")
         }
-        guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be above 0") }
+        guard (0.01...1_000_000).contains(speed) else { throw ValidationError("--speed must be from 0.01 to 1000000") }
     }
 
     func run() async throws {

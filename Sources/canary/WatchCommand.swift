@@ -50,10 +50,7 @@ struct WatchCommand: AsyncParsableCommand {
         defer { store?.close() }
         // --deadline: how long to watch, counted from process start like run's; no
         // attempt runs past it, and the outputs are written once more at the end.
-        var engineOptions = Engine.Options(
-            concurrency: selection.concurrency, deadline: selection.deadline, labels: labels)
-        engineOptions.deadlineStart = Main.launched
-        engineOptions.deadlineReserve = RunCommand.reportingReserve
+        let engineOptions = selection.engineOptions(labels: labels)
         let watcher = Watcher(
             engine: Engine(client: client), probeSet: probeSet, options: engineOptions,
             state: store?.state ?? RunState())

@@ -1,0 +1,42 @@
+import Foundation
+
+/// The process's limit on open files, which bounds how many probes can be in flight: a
+/// transfer holds its socket and, while it resolves, the resolver thread's socket pair.
+enum FileLimit {
+    /// Descriptors one transfer may hold at once.
+    static let perTransfer = 3
+    /// Descriptors kept for everything else: the standard three, libcurl's wake-up pair,
+    /// the state lock, output files being written, the Pushgateway's socket.
+    static let reserve = 32
+
+    private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+
+    /// Lifts the soft limit to the hard one: the usual soft limit of 1024 is below
+    /// `--concurrency 1000`.
+    static func raise() {
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(resource, &limit)
+    }
+
+    /// The most transfers that fit in the soft limit.
+    static var maxTransfers: Int {
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return Int.max }
+        return max(1, (Int(clamping: limit.rlim_cur) - reserve) / perTransfer)
+    }
+
+    /// `requested`, lowered to what the limit allows, with one line on stderr when it is:
+    /// a probe that cannot get a socket would otherwise be blamed on its portal.
+    static func usableConcurrency(_ requested: Int) -> Int {
+        let allowed = maxTransfers
+        guard requested > allowed else { return requested }
+        var limit = rlimit()
+        getrlimit(resource, &limit)
+        Terminal.error(
+            "canary: --concurrency \(requested) lowered to \(allowed): the open-file limit is \(limit.rlim_cur) "
+                + "(raise it with ulimit -n or LimitNOFILE=)")
+        return allowed
+    }
+}
