@@ -18,6 +18,9 @@ public struct AttemptResult: Sendable, Codable {
     /// The announced `Content-Length`, if any.
     public var contentLength: Int?
     public var certificateExpiry: Date?
+    /// Whether the final request (after any redirects) used TLS; `nil` in results saved by
+    /// an older canary.
+    public var finalRequestTLS: Bool?
     public var timings: Timings
     /// The response headers the probe's `capture_headers` asked for, as evidence.
     public var capturedHeaders: [HeaderField]

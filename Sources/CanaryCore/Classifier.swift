@@ -66,6 +66,7 @@ public enum Classifier {
             error: response.error?.description,
             bodyExcerpt: excerpt(response.body, redactor: redactor)
         )
+        result.finalRequestTLS = response.effectiveURL.lowercased().hasPrefix("https:")
         let (probeClass, severity, message) = judgeAttempt(response, spec: spec, now: now, redactor: redactor)
         result.probeClass = probeClass
         result.severity = severity

@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 
 /// Expands `${env:NAME}` and `${file:PATH}` in probe-file values, remembering every
@@ -16,6 +17,14 @@ final class Interpolator {
 
     init(environment: Environment) {
         self.environment = environment
+    }
+
+    /// Remembers the password of `url`'s userinfo, if it has one, as a secret: written
+    /// literally or not, it never appears in any output.
+    func rememberPassword(of url: CurlURL) {
+        for form in [url.password, url.decodedPassword].compactMap({ $0 }) where !form.isEmpty {
+            secrets.append(form)
+        }
     }
 
     /// `text` with every reference replaced by its value.

@@ -104,13 +104,19 @@ final class ProbeFileParser {
                 }
             case "url": url = parseURL(value)
             case "method": probe.method = parseMethod(value) ?? probe.method
-            case "headers": probe.headers = parseHeaders(value)
+            case "headers":
+                let headers = parseHeaders(value)
+                probe.headers = headers.map { ($0.name, $0.value) }
+                probe.secretHeaders = Set(headers.filter(\.secret).map { $0.name.lowercased() })
             case "body": probe.body = interpolated(value, key)
             case "interval": probe.interval = positiveDuration(value, key) ?? probe.interval
             case "timeout": probe.timeout = positiveDuration(value, key) ?? probe.timeout
             case "attempts": probe.attempts = int(value, key, in: 1...100) ?? probe.attempts
             case "attempt_spacing": probe.attemptSpacing = duration(value, key) ?? probe.attemptSpacing
-            case "follow_redirects": probe.followRedirects = bool(value, key) ?? probe.followRedirects
+            case "follow_redirects":
+                if let policy = parseFollowRedirects(value) {
+                    (probe.followRedirects, probe.sameOriginRedirects) = policy
+                }
             case "max_redirects": probe.maxRedirects = int(value, key, in: 0...100) ?? probe.maxRedirects
             case "max_body_bytes": probe.maxBodyBytes = size(value, key, minimum: 1) ?? probe.maxBodyBytes
             case "tls": probe.tls = parseTLS(value)
@@ -145,7 +151,21 @@ final class ProbeFileParser {
             error(at: node, "url: scheme '\(url.scheme)' is not supported (use http or https)")
             return nil
         }
+        interpolator.rememberPassword(of: url)
         return text
+    }
+
+    /// `true`, `false` or `same_origin`: whether to follow, and whether only within the origin.
+    private func parseFollowRedirects(_ node: Node) -> (follow: Bool, sameOrigin: Bool)? {
+        guard let text = string(node, "follow_redirects") else { return nil }
+        switch text {
+        case "true": return (true, false)
+        case "false": return (false, false)
+        case "same_origin": return (true, true)
+        default:
+            error(at: node, "follow_redirects: expected true, false or same_origin, found '\(text)'")
+            return nil
+        }
     }
 
     private func parseMethod(_ node: Node) -> String? {
@@ -157,7 +177,8 @@ final class ProbeFileParser {
         return method.uppercased()
     }
 
-    private func parseHeaders(_ node: Node) -> [(name: String, value: String)] {
+    /// The headers, each marked `secret` when its value came from `${env:}`/`${file:}`.
+    private func parseHeaders(_ node: Node) -> [(name: String, value: String, secret: Bool)] {
         stringMap(node, "headers", interpolate: true).compactMap { name, value, keyNode, valueNode in
             guard TextSearch.isToken(name) else {
                 error(at: keyNode, "headers: '\(name)' is not a valid header name")
@@ -167,7 +188,7 @@ final class ProbeFileParser {
                 error(at: valueNode, "headers.\(name): a header value cannot contain a line break")
                 return nil
             }
-            return (name, value)
+            return (name, value, valueNode.string?.contains("${") ?? false)
         }
     }
 
@@ -201,10 +222,11 @@ final class ProbeFileParser {
 
     private func parseProxy(_ node: Node) -> String? {
         guard let proxy = interpolated(node, "proxy") else { return nil }
-        guard CurlURL(proxy, anyScheme: true) != nil else {
+        guard let url = CurlURL(proxy, anyScheme: true) else {
             error(at: node, "proxy: '\(node.string ?? proxy)' is not a valid proxy URL")
             return nil
         }
+        interpolator.rememberPassword(of: url)
         return proxy
     }
 

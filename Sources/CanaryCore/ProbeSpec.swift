@@ -9,12 +9,18 @@ public struct ProbeSpec: Sendable {
     public var url: String
     public var method: String = "GET"
     public var headers: [(name: String, value: String)] = []
+    /// Lowercased names of the headers whose values are secrets (from `${env:}` or
+    /// `${file:}`): never sent to another origin than the probe's URL's.
+    public var secretHeaders: Set<String> = []
     public var body: String?
     public var interval: Duration = .seconds(60)
     public var timeout: Duration = .seconds(10)
     public var attempts: Int = 3
     public var attemptSpacing: Duration = .seconds(1)
     public var followRedirects = true
+    /// Follow redirects only within the URL's origin (scheme, host and port); a redirect
+    /// elsewhere is the final response (`follow_redirects: same_origin`).
+    public var sameOriginRedirects = false
     public var maxRedirects = 10
     public var maxBodyBytes = 10 << 20
     public var tls = TLSOptions()
@@ -43,6 +49,8 @@ public struct ProbeSpec: Sendable {
             body: body.map { Array($0.utf8) },
             timeout: timeout,
             followRedirects: followRedirects,
+            sameOriginRedirects: sameOriginRedirects,
+            originBoundHeaders: secretHeaders,
             maxRedirects: maxRedirects,
             maxBodyBytes: maxBodyBytes,
             caFile: tls.caFile,

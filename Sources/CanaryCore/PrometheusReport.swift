@@ -130,7 +130,10 @@ public enum PrometheusReport {
         },
         single("probe_http_redirects", "Redirects the last attempt followed.") { Double(last($0)?.redirects ?? 0) },
         single("probe_http_ssl", "1 if the last attempt's final request used TLS.") {
-            flag(last($0)?.timings.tls ?? 0 > 0 || last($0)?.certificateExpiry != nil)
+            guard let attempt = last($0) else { return 0 }
+            // The final request's scheme: the TLS time of an https hop before a redirect to
+            // http does not make the final request secure.
+            return flag(attempt.finalRequestTLS ?? (attempt.timings.tls > 0 || attempt.certificateExpiry != nil))
         },
         single("probe_http_version", "HTTP version of the last response, 0 if none.") {
             Double(last($0)?.httpVersion ?? "") ?? 0

@@ -41,8 +41,17 @@ public struct Pushgateway: Sendable {
     }
 
     /// PUTs `text`, replacing every metric of the group.
-    /// - Throws: ``Failure`` with the transport error or the Pushgateway's status and answer.
+    /// - Throws: ``Failure`` with the transport error or the Pushgateway's status and answer,
+    ///   the URL's password redacted.
     public func push(_ text: String, using client: CurlClient) async throws(Failure) {
+        do {
+            try await put(text, using: client)
+        } catch {
+            throw Failure(description: Redactor(urlPasswords: [baseURL]).redact(error.description))
+        }
+    }
+
+    private func put(_ text: String, using client: CurlClient) async throws(Failure) {
         let request = CurlRequest(
             url: url, method: "PUT", headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
             body: Array(text.utf8), timeout: timeout, followRedirects: false, maxBodyBytes: 64 << 10,

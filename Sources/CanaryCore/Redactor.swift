@@ -1,7 +1,13 @@
+import Curl
 import Foundation
 
-/// Replaces secret values (everything that came from `${env:...}` or `${file:...}`)
-/// with `[redacted]` in any text canary shows.
+/// Replaces secret values (everything that came from `${env:...}` or `${file:...}`, and
+/// the passwords of URLs) with `[redacted]` in any text canary shows.
+///
+/// A server may echo a secret back encoded, so each secret is also looked for in the
+/// forms it takes on the way: percent-encoded (upper- or lowercase hex), JSON-escaped,
+/// and base64, at each of the three alignments it can have inside a longer base64 text
+/// (so that `Authorization: Basic base64(user:password)` is caught whatever the user).
 public struct Redactor: Sendable {
     public static let placeholder = "[redacted]"
 
@@ -11,18 +17,87 @@ public struct Redactor: Sendable {
     public init(secrets: some Sequence<String>) {
         var variants = Set<String>()
         for secret in secrets where !secret.isEmpty {
-            variants.insert(secret)
-            // Also the forms a secret takes inside URLs and JSON, where it may be escaped.
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) {
-                variants.insert(encoded)
-            }
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
-                variants.insert(encoded)
-            }
             let trimmed = secret.trimmingWhitespace()
-            if !trimmed.isEmpty { variants.insert(trimmed) }
+            for form in [secret, trimmed] where !form.isEmpty {
+                variants.formUnion(Self.encodings(of: form))
+            }
         }
         self.secrets = variants.sorted { $0.count > $1.count }
+    }
+
+    /// Redacts the passwords of these URLs' userinfo (and nothing else), for a URL given on
+    /// the command line.
+    public init(urlPasswords urls: [String], secrets: [String] = []) {
+        let passwords = urls.compactMap { CurlURL($0, anyScheme: true) }.flatMap { [$0.password, $0.decodedPassword] }
+        self.init(secrets: secrets + passwords.compactMap { $0 })
+    }
+
+    /// The secret and the encoded forms a server may echo it in.
+    static func encodings(of secret: String) -> Set<String> {
+        var forms: Set<String> = [secret, jsonEscaped(secret, slash: true), jsonEscaped(secret, slash: false)]
+        for allowed in [CharacterSet.urlQueryAllowed, .alphanumerics] {
+            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: allowed) {
+                forms.insert(encoded)
+                forms.insert(lowercasedEscapes(encoded))
+            }
+        }
+        forms.formUnion(base64Cores(Array(secret.utf8)))
+        return forms
+    }
+
+    /// The secret inside a JSON string: quotes, backslashes and controls escaped, and `/`
+    /// as `\/` where `slash` (PHP's and some Java encoders' habit).
+    private static func jsonEscaped(_ secret: String, slash: Bool) -> String {
+        var escaped = ""
+        for scalar in secret.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "/" where slash: escaped += "\\/"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case _ where scalar.value < 0x20:
+                escaped +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
+    /// `%2F` as `%2f`: servers differ in the case of their escapes.
+    private static func lowercasedEscapes(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let percent = rest.firstIndex(of: "%") {
+            result += rest[..<percent]
+            let escape = rest[percent...].prefix(3)
+            result += escape.lowercased()
+            rest = rest[escape.endIndex...]
+        }
+        return result + rest
+    }
+
+    /// The base64 characters that depend on the secret's bytes alone, for each of the
+    /// three offsets at which it can start inside a longer encoded text, in the standard
+    /// and the URL-safe alphabets. Secrets under 4 bytes are left out: their cores are
+    /// too short to tell from chance.
+    private static func base64Cores(_ bytes: [UInt8]) -> Set<String> {
+        guard bytes.count >= 4 else { return [] }
+        var cores = Set<String>()
+        for offset in 0..<3 {
+            let encoded = Data(Array(repeating: 0, count: offset) + bytes).base64EncodedString()
+            // Character i carries bits 6i..<6i+6; the secret has bits 8*offset..<8*(offset+count).
+            let start = (8 * offset + 5) / 6
+            let end = (8 * (offset + bytes.count)) / 6
+            guard end - start >= 4 else { continue }
+            let core = String(Array(encoded)[start..<end])
+            cores.insert(core)
+            cores.insert(core.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))
+        }
+        return cores
     }
 
     public static let none = Redactor(secrets: [])

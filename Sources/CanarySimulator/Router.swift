@@ -10,11 +10,16 @@ struct Router: Sendable {
     /// The scenario being replayed, which takes the portal, sign-in and status-page paths.
     let scenario: ScenarioRoutes?
 
-    init(replay: ScenarioReplay? = nil) {
+    /// Every request's head, as received.
+    let log: RequestLog
+
+    init(replay: ScenarioReplay? = nil, log: RequestLog = RequestLog()) {
         self.scenario = replay.map(ScenarioRoutes.init)
+        self.log = log
     }
 
     func action(for request: RequestHead) -> SimulatorAction {
+        log.record(request.raw)
         if let action = scenario?.action(for: request.path) { return action }
         guard let route = SimulatorRoute(path: request.path) else { return .respond(.status(404)) }
         let query = request.query
@@ -38,11 +43,12 @@ struct Router: Sendable {
         case .deflateBomb: return bomb(.deflate, query)
         case .trickle: return trickle(query)
         case .malformed: return .raw(ByteBuffer(string: "HTPT/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"))
-        case .echo: return .respond(.text(ByteBuffer(bytes: request.raw)))
+        case .echo: return .respond(echo(request))
         case .headers: return headers(query)
         case .endless, .headerFlood, .longHeader, .http09, .badChunked, .resetMidBody, .hugeLocation, .binary:
             return HostileReplies.action(route, query: query)
         case .pingPong: return pingPong(query)
+        case .cookieGate: return cookieGate(request)
         }
     }
 
@@ -97,6 +103,51 @@ struct Router: Sendable {
         let next = query.int("n", default: 0, in: 0...(Int.max - 1)) + 1
         let host = next % 2 == 0 ? "127.0.0.1" : "localhost"
         return .respond(.redirect(to: "http://\(host):\(port)/ping-pong?port=\(port)&n=\(next)"))
+    }
+
+    /// The request head as the body: as received, or encoded the ways servers echo input
+    /// back (`format=json`: a JSON string with `/` escaped; `percent`, `percent-lower`:
+    /// every byte but letters and digits as %XX).
+    private func echo(_ request: RequestHead) -> HTTPResponse {
+        let raw = String(decoding: request.raw, as: UTF8.self)
+        func percent(_ lower: Bool) -> String {
+            request.raw.map { byte in
+                let isAlphanumeric =
+                    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                guard !isAlphanumeric else { return String(UnicodeScalar(byte)) }
+                let hex = String(byte, radix: 16, uppercase: !lower)
+                return "%" + (hex.count == 1 ? "0" : "") + hex
+            }.joined()
+        }
+        switch request.query["format"] {
+        case "json":
+            var escaped = ""
+            for scalar in raw.unicodeScalars {
+                switch scalar {
+                case "\"": escaped += "\\\""
+                case "\\": escaped += "\\\\"
+                case "/": escaped += "\\/"
+                case "\r": escaped += "\\r"
+                case "\n": escaped += "\\n"
+                default: escaped.unicodeScalars.append(scalar)
+                }
+            }
+            let body = "{\"request\":\"\(escaped)\"}"
+            return HTTPResponse(
+                status: 200, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: body))
+        case "percent": return .text(ByteBuffer(string: percent(false)))
+        case "percent-lower": return .text(ByteBuffer(string: percent(true)))
+        default: return .text(ByteBuffer(bytes: request.raw))
+        }
+    }
+
+    /// A sign-in front door that sets a session cookie and sends the browser back to
+    /// itself: only a client that keeps cookies across redirects ever gets in.
+    private func cookieGate(_ request: RequestHead) -> SimulatorAction {
+        if request.header("Cookie")?.contains("gate=open") == true { return .respond(.html(Pages.ok)) }
+        var response = HTTPResponse.redirect(to: "/cookie-gate")
+        response.headers.append(("Set-Cookie", "gate=open; Path=/; HttpOnly"))
+        return .respond(response)
     }
 
     /// Names and values lose any CR/LF so a query cannot inject extra header lines.

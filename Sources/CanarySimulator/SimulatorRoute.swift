@@ -6,6 +6,7 @@ enum SimulatorRoute: CaseIterable, Sendable {
     case status, slow, hang, reset, redirectLoop, redirect, flaky
     case huge, gzipBomb, deflateBomb, trickle, malformed, echo, headers
     case endless, headerFlood, longHeader, http09, badChunked, resetMidBody, hugeLocation, binary, pingPong
+    case cookieGate
 
     /// The route with its optional query parameters, as shown to people.
     var usage: String {
@@ -30,7 +31,7 @@ enum SimulatorRoute: CaseIterable, Sendable {
         case .deflateBomb: "/deflate-bomb?bytes=1073741824"
         case .trickle: "/trickle?bytes=100&interval_ms=100"
         case .malformed: "/malformed"
-        case .echo: "/echo"
+        case .echo: "/echo?format=raw"
         case .headers: "/headers?name=value&..."
         case .endless: "/endless"
         case .headerFlood: "/header-flood?interval_ms=0"
@@ -41,6 +42,7 @@ enum SimulatorRoute: CaseIterable, Sendable {
         case .hugeLocation: "/huge-location?bytes=1000000"
         case .binary: "/binary"
         case .pingPong: "/ping-pong?port=PORT&n=0"
+        case .cookieGate: "/cookie-gate"
         }
     }
 
@@ -65,7 +67,7 @@ enum SimulatorRoute: CaseIterable, Sendable {
         case .deflateBomb: "zlib (deflate) body that inflates to N zero bytes"
         case .trickle: "200 of N bytes, one byte per interval"
         case .malformed: "a malformed status line (HTPT/1.1)"
-        case .echo: "200 text/plain echoing the request head"
+        case .echo: "200 echoing the request head: raw, json (\\/-escaped), percent or percent-lower"
         case .headers: "the healthy page plus each query item as a response header"
         case .endless: "200 with no Content-Length and a body that never ends"
         case .headerFlood: "a status line, then header lines forever (no end of head)"
@@ -76,6 +78,7 @@ enum SimulatorRoute: CaseIterable, Sendable {
         case .hugeLocation: "302 whose Location is an N-byte URL"
         case .binary: "200 with non-UTF-8 bytes in the body and a header value"
         case .pingPong: "302 back and forth between 127.0.0.1 and localhost, forever"
+        case .cookieGate: "302 to itself setting a cookie until the cookie comes back, then 200"
         }
     }
 

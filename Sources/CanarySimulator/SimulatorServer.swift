@@ -36,6 +36,11 @@ public final class SimulatorServer: Sendable {
     /// The scenario this server replays, if any.
     public let replay: ScenarioReplay?
 
+    private let log = RequestLog()
+
+    /// The heads of the requests received so far (the last 1,000), as sent, oldest first.
+    public var receivedRequests: [String] { log.all }
+
     private init(
         host: String, port: Int, group: MultiThreadedEventLoopGroup, listener: SimulatorListener,
         replay: ScenarioReplay?
@@ -45,7 +50,7 @@ public final class SimulatorServer: Sendable {
         self.group = group
         self.listener = listener.channel
         self.replay = replay
-        let handler = ConnectionHandler(router: Router(replay: replay))
+        let handler = ConnectionHandler(router: Router(replay: replay, log: log))
         self.acceptTask = Task { await Self.accept(on: listener, handler: handler) }
     }
 

@@ -59,9 +59,15 @@ public final class CurlClient: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Starts the driver thread.
-    public init() {
+    /// - Throws: ``CurlError`` when libcurl cannot make its multi handle (out of memory, or
+    ///   of file descriptors for its wake-up socket pair).
+    public init() throws(CurlError) {
         _ = Self.globalInit
-        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        guard let multi = curl_multi_init() else {
+            throw CurlError(
+                code: Int(CURLE_OUT_OF_MEMORY.rawValue),
+                message: "libcurl cannot start (curl_multi_init failed: out of memory or of open files)")
+        }
         self.multi = multi
         let thread = Thread { [self] in self.drive() }
         thread.name = "canary-curl"
@@ -183,7 +189,21 @@ public final class CurlClient: @unchecked Sendable {
     ) {
         guard let transfer = active.removeValue(forKey: handle) else { return }
         curl_multi_remove_handle(multi, handle)
+        var failure: CurlError?
+        if !cancelled {
+            switch transfer.easy.nextHop(result: result) {
+            case .follow:
+                if curl_multi_add_handle(multi, handle) == CURLM_OK {
+                    active[handle] = transfer
+                    return
+                }
+                failure = CurlError(code: Int(CURLE_FAILED_INIT.rawValue), message: "cannot follow the redirect")
+            case .fail(let error): failure = error
+            case .done: break
+            }
+        }
         var response = transfer.easy.response(result: result)
+        if let failure { response.error = failure }
         if cancelled { response.error = Self.cancelledError }
         transfer.easy.cleanup()
         Unmanaged.passUnretained(transfer.easy).release()

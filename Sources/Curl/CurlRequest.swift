@@ -18,6 +18,12 @@ public struct CurlRequest: Sendable {
     /// Bound on the whole transfer, connect and redirects included.
     public var timeout: Duration
     public var followRedirects: Bool
+    /// Follow redirects only within the URL's origin (scheme, host and port); a redirect
+    /// elsewhere ends the transfer with its 3xx response.
+    public var sameOriginRedirects: Bool
+    /// Lowercased names of headers sent only to the URL's origin: a redirect elsewhere
+    /// drops them, as libcurl does for `Authorization` and `Cookie`.
+    public var originBoundHeaders: Set<String>
     public var maxRedirects: Int
     /// The most decoded body bytes to accept; one more aborts the transfer.
     public var maxBodyBytes: Int
@@ -30,6 +36,12 @@ public struct CurlRequest: Sendable {
     public var ipVersion: IPVersion
     public var userAgent: String
 
+    /// Whether canary follows this request's redirects itself, hop by hop, rather than
+    /// leaving it to libcurl: libcurl would send every custom header to any host.
+    var followsRedirectsByHand: Bool {
+        followRedirects && (sameOriginRedirects || !originBoundHeaders.isEmpty)
+    }
+
     public init(
         url: String,
         method: String = "GET",
@@ -37,6 +49,8 @@ public struct CurlRequest: Sendable {
         body: [UInt8]? = nil,
         timeout: Duration = .seconds(10),
         followRedirects: Bool = true,
+        sameOriginRedirects: Bool = false,
+        originBoundHeaders: Set<String> = [],
         maxRedirects: Int = 10,
         maxBodyBytes: Int = 10 << 20,
         caFile: String? = nil,
@@ -53,6 +67,8 @@ public struct CurlRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.followRedirects = followRedirects
+        self.sameOriginRedirects = sameOriginRedirects
+        self.originBoundHeaders = originBoundHeaders
         self.maxRedirects = maxRedirects
         self.maxBodyBytes = maxBodyBytes
         self.caFile = caFile

@@ -25,6 +25,14 @@ final class EasyHandle: @unchecked Sendable {
     /// Bounds on what the header callback keeps, so a hostile server cannot grow memory.
     private static let maxHeaderFields = 256
 
+    /// Redirects followed by hand (``CurlRequest/followsRedirectsByHand``): how many so
+    /// far, the first URL's origin and credentials, the method now, and the timing marks of
+    /// the hops already made, summed as libcurl sums them across the redirects it follows.
+    private var hops = 0
+    private let first: CurlURL?
+    private var method: String
+    private var earlierMarks = Marks()
+
     init(request: CurlRequest) throws(CurlError) {
         guard let handle = curl_easy_init() else {
             throw CurlError(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
@@ -32,6 +40,8 @@ final class EasyHandle: @unchecked Sendable {
         self.handle = handle
         self.request = request
         self.requestBody = request.body.map { $0.map { CChar(bitPattern: $0) } }
+        self.first = request.followsRedirectsByHand ? CurlURL(request.url) : nil
+        self.method = request.method.uppercased()
         do {
             try configure()
         } catch {
@@ -62,7 +72,10 @@ final class EasyHandle: @unchecked Sendable {
         let timeoutMs = max(1, Int(request.timeout.milliseconds))
         try set(CURLOPT_TIMEOUT_MS, timeoutMs)
         try set(CURLOPT_CONNECTTIMEOUT_MS, timeoutMs)
-        try set(CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
+        try set(CURLOPT_FOLLOWLOCATION, request.followRedirects && !request.followsRedirectsByHand ? 1 : 0)
+        // A cookie jar for this transfer alone: a portal that sets a cookie and redirects
+        // to itself until it comes back gets it back, as in a browser.
+        try set(CURLOPT_COOKIEFILE, "")
         try set(CURLOPT_MAXREDIRS, request.maxRedirects)
         try set(CURLOPT_ACCEPT_ENCODING, "")
         try set(CURLOPT_USERAGENT, request.userAgent)
@@ -97,14 +110,23 @@ final class EasyHandle: @unchecked Sendable {
         }
     }
 
-    private func configureHeaders() throws(CurlError) {
+    /// Sets the header list; without `originBound`, leaves out the headers that may be
+    /// sent only to the first URL's origin, and the credentials libcurl itself keeps to it.
+    private func configureHeaders(originBound: Bool = true) throws(CurlError) {
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
         for header in request.headers {
+            let name = header.name.lowercased()
+            if !originBound, request.originBoundHeaders.contains(name) || Self.credentialHeaders.contains(name) {
+                continue
+            }
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
-        if let headerList {
-            try check(ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
-        }
+        try check(ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
     }
+
+    /// Headers libcurl never sends to another host than the first when it follows redirects.
+    private static let credentialHeaders: Set<String> = ["authorization", "cookie"]
 
     private func configureTLS() throws(CurlError) {
         if let caFile = request.caFile { try set(CURLOPT_CAINFO, caFile) }
@@ -167,24 +189,96 @@ final class EasyHandle: @unchecked Sendable {
         return slice
     }
 
+    /// What a finished hop leads to when redirects are followed by hand.
+    enum Hop {
+        /// The response is final.
+        case done
+        /// The handle is set up for the next hop: add it to the multi handle again.
+        case follow
+        /// The chain ends in this error (too many redirects, another protocol, no time).
+        case fail(CurlError)
+    }
+
+    /// After a hop ends: when it is a redirect to follow by hand, sets the handle up for
+    /// the next hop (its URL, method, headers and the time left) and says `.follow`.
+    func nextHop(result: CURLcode) -> Hop {
+        guard let first, result == CURLE_OK else { return .done }
+        let status = getLong(CURLINFO_RESPONSE_CODE)
+        guard [301, 302, 303, 307, 308].contains(status), let location = getString(CURLINFO_REDIRECT_URL) else {
+            return .done
+        }
+        guard let next = CurlURL(location, anyScheme: true), next.scheme == "http" || next.scheme == "https" else {
+            return .fail(
+                CurlError(
+                    code: Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue),
+                    message: "redirect to '\(location.prefix(200))' not followed: http and https only"))
+        }
+        let sameOrigin = next.origin == first.origin
+        if request.sameOriginRedirects, !sameOrigin { return .done }
+        guard hops < request.maxRedirects else {
+            return .fail(
+                CurlError(
+                    code: Int(CURLE_TOO_MANY_REDIRECTS.rawValue),
+                    message: "Maximum (\(request.maxRedirects)) redirects followed"))
+        }
+        earlierMarks = earlierMarks + currentMarks()
+        let left = Int(request.timeout.milliseconds) - earlierMarks.total / 1000
+        guard left > 0 else {
+            return .fail(
+                CurlError(
+                    code: Int(CURLE_OPERATION_TIMEDOUT.rawValue),
+                    message: "Operation timed out after \(earlierMarks.total / 1000) milliseconds in redirects"))
+        }
+        hops += 1
+        do throws(CurlError) {
+            try prepare(next: location, sameOrigin: sameOrigin, status: status, timeLeftMs: left)
+        } catch {
+            return .fail(error)
+        }
+        body.removeAll(keepingCapacity: true)
+        bodyBytes = 0
+        headers.removeAll(keepingCapacity: true)
+        return .follow
+    }
+
+    /// Points the handle at the next hop, as libcurl would: 303 (and 301 or 302 after a
+    /// POST) turn into a GET without a body; the first URL's credentials and origin-bound
+    /// headers go only to that origin.
+    private func prepare(next location: String, sameOrigin: Bool, status: Int, timeLeftMs: Int) throws(CurlError) {
+        try set(CURLOPT_URL, location)
+        if (status == 303 && method != "HEAD") || ([301, 302].contains(status) && method == "POST") {
+            method = "GET"
+            try set(CURLOPT_HTTPGET, 1)
+            try check(ccurl_easy_setopt_ptr(handle, CURLOPT_CUSTOMREQUEST, nil))
+        }
+        try configureHeaders(originBound: sameOrigin)
+        let credentials = sameOrigin && CurlURL(location)?.user == nil ? first : nil
+        try setOptional(CURLOPT_USERNAME, credentials?.user?.removingPercentEncodingOrSelf())
+        try setOptional(CURLOPT_PASSWORD, credentials?.decodedPassword)
+        try set(CURLOPT_TIMEOUT_MS, timeLeftMs)
+        try set(CURLOPT_CONNECTTIMEOUT_MS, timeLeftMs)
+    }
+
+    /// libcurl's cumulative timing marks of the hop just ended, in microseconds.
+    private func currentMarks() -> Marks {
+        Marks(
+            nameLookup: getOffset(CURLINFO_NAMELOOKUP_TIME_T), connect: getOffset(CURLINFO_CONNECT_TIME_T),
+            appConnect: getOffset(CURLINFO_APPCONNECT_TIME_T), startTransfer: getOffset(CURLINFO_STARTTRANSFER_TIME_T),
+            total: getOffset(CURLINFO_TOTAL_TIME_T))
+    }
+
     /// Reads everything the finished transfer measured.
     func response(result: CURLcode) -> CurlResponse {
         var response = CurlResponse(
             status: getLong(CURLINFO_RESPONSE_CODE),
             httpVersion: Self.versionName(getLong(CURLINFO_HTTP_VERSION)),
             remoteIP: getString(CURLINFO_PRIMARY_IP) ?? "",
-            redirects: getLong(CURLINFO_REDIRECT_COUNT),
+            redirects: first == nil ? getLong(CURLINFO_REDIRECT_COUNT) : hops,
             headers: headers,
             body: body,
             bodyBytes: bodyBytes,
             bodyTooLarge: bodyTooLarge,
-            timings: Timings(
-                nameLookup: getOffset(CURLINFO_NAMELOOKUP_TIME_T),
-                connect: getOffset(CURLINFO_CONNECT_TIME_T),
-                appConnect: getOffset(CURLINFO_APPCONNECT_TIME_T),
-                startTransfer: getOffset(CURLINFO_STARTTRANSFER_TIME_T),
-                total: getOffset(CURLINFO_TOTAL_TIME_T)
-            ),
+            timings: (earlierMarks + currentMarks()).timings,
             certificateExpiry: CertificateInfo.earliestExpiry(handle),
             effectiveURL: getString(CURLINFO_EFFECTIVE_URL) ?? request.url
         )
@@ -223,6 +317,11 @@ final class EasyHandle: @unchecked Sendable {
     private func set(_ option: CURLoption, _ value: String) throws(CurlError) {
         // libcurl copies string options (since 7.17), so a temporary C string suffices.
         try check(ccurl_easy_setopt_string(handle, option, value))
+    }
+
+    private func setOptional(_ option: CURLoption, _ value: String?) throws(CurlError) {
+        guard let value else { return try check(ccurl_easy_setopt_ptr(handle, option, nil)) }
+        try set(option, value)
     }
 
     private func check(_ code: CURLcode) throws(CurlError) {
@@ -277,6 +376,29 @@ private func easyHandleWriteHeader(
     let length = size * count
     easy.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
     return length
+}
+
+/// libcurl's timing marks of a transfer, microseconds from its start.
+struct Marks {
+    var nameLookup = 0
+    var connect = 0
+    var appConnect = 0
+    var startTransfer = 0
+    var total = 0
+
+    /// Marks summed mark by mark, as libcurl sums them over the redirects it follows.
+    static func + (lhs: Marks, rhs: Marks) -> Marks {
+        Marks(
+            nameLookup: lhs.nameLookup + rhs.nameLookup, connect: lhs.connect + rhs.connect,
+            appConnect: lhs.appConnect + rhs.appConnect, startTransfer: lhs.startTransfer + rhs.startTransfer,
+            total: lhs.total + rhs.total)
+    }
+
+    var timings: Timings {
+        Timings(
+            nameLookup: nameLookup, connect: connect, appConnect: appConnect, startTransfer: startTransfer,
+            total: total)
+    }
 }
 
 extension Duration {

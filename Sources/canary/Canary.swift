@@ -24,6 +24,23 @@ struct Canary: AsyncParsableCommand {
 /// without pointing at `--help`.
 protocol RunFailure: Error, CustomStringConvertible {}
 
+/// libcurl could not be started.
+struct ClientUnavailable: RunFailure {
+    var error: CurlError
+    var description: String { error.description }
+}
+
+extension CurlClient {
+    /// A client for a command; a failure to start one ends the command UNKNOWN with one line.
+    static func starting() throws(ClientUnavailable) -> CurlClient {
+        do {
+            return try CurlClient()
+        } catch {
+            throw ClientUnavailable(error: error)
+        }
+    }
+}
+
 @main
 enum Main {
     /// When the process started running Swift code; `--deadline` counts from here.
@@ -47,6 +64,12 @@ enum Main {
         setlocale(LC_CTYPE, "C.UTF-8")
         Signals.unblock()
         FileLimit.raise()
+        if let limit = FileLimit.tooLow {
+            Terminal.error(
+                "canary: the open-file limit is \(limit), below the \(FileLimit.minimum) canary needs "
+                    + "(raise it with ulimit -n or LimitNOFILE=)")
+            finish(Severity.unknown.exitCode)
+        }
         do {
             var command = try Canary.parseAsRoot()
             StartupTrace.mark("parsed")

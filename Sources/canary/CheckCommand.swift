@@ -117,7 +117,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let stop = StopListener.start()
         let selected = try selection.select([try spec()])
-        let client = CurlClient()
+        let client = try CurlClient.starting()
         defer { client.shutdown() }
         // A monitor runs one check per service, each with its own --state or all sharing
         // one, often in parallel: the state is locked only to read it now and to record
@@ -125,8 +125,10 @@ struct CheckCommand: AsyncParsableCommand {
         try checkStateName(selected, stop: stop)
         let started = Date()
         let engineOptions = selection.engineOptions(labels: try options.labels())
+        // The URL's password is a secret here as in a probe file.
         var (report, signal) = await runStoppable(
-            Engine(client: client), selected, options: engineOptions, stop: stop)
+            Engine(client: client), selected, redactor: Redactor(urlPasswords: [url]), options: engineOptions,
+            stop: stop)
         // Recording is one more output: when it fails, the report is still written and
         // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
         var failed = false
@@ -169,7 +171,8 @@ struct CheckCommand: AsyncParsableCommand {
     private func refuseOtherURL(_ selected: [ProbeSpec], in store: StateStore) throws {
         if let spec = selected.first, let last = store.state.probes[spec.name]?.lastResult, last.url != spec.url {
             throw StateUnavailable(
-                reason: "its probe '\(spec.name)' checks \(last.url), not \(spec.url); "
+                reason:
+                    "its probe '\(spec.name)' checks \(last.url), not \(Redactor(urlPasswords: [url]).redact(spec.url)); "
                     + "give each check that shares a state file its own --name")
         }
     }

@@ -35,7 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
         let replay = ScenarioReplay(scenario: scenario, speed: speed ?? defaultSpeed(scenario), seed: seed)
         let server = try await SimulatorServer.start(replay: replay)
         let probeSet = try DemoProbes.probeSet(simulator: server.baseURL)
-        let client = CurlClient()
+        let client = try CurlClient.starting()
         defer { client.shutdown() }
         let session = DemoSession(
             narrator: DemoNarrator(

@@ -9,7 +9,18 @@ enum FileLimit {
     /// the state lock, output files being written, the Pushgateway's socket.
     static let reserve = 32
 
+    /// Below this many open files canary does not start: the runtime's own threads and
+    /// event sources (libdispatch traps when it cannot get a descriptor) need some.
+    static let minimum = 64
+
     private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+
+    /// The soft limit, when it is below ``minimum``.
+    static var tooLow: Int? {
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(minimum) else { return nil }
+        return Int(limit.rlim_cur)
+    }
 
     /// Lifts the soft limit to the hard one: the usual soft limit of 1024 is below
     /// `--concurrency 1000`.

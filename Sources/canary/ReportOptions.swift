@@ -63,7 +63,9 @@ struct OutputOptions: ParsableArguments {
         _ = try labels()
         _ = try pushGrouping()
         if let push, CurlURL(push) == nil {
-            throw ValidationError("--push '\(push)' is not a URL like http://pushgateway:9091")
+            // Not a URL, so its password cannot be told apart: show none of its userinfo.
+            let shown = push.replacingOccurrences(of: #"//[^/@]*@"#, with: "//[redacted]@", options: .regularExpression)
+            throw ValidationError("--push '\(shown)' is not a URL like http://pushgateway:9091")
         }
     }
 

@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
         StartupTrace.mark("run")
         let stop = StopListener.start()
         let startedAt = Date()
-        let client = CurlClient()
+        let client = try CurlClient.starting()
         defer { client.shutdown() }
         let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
         let store = try selection.openState(lockTimeout: lockTimeout, stop: stop)

@@ -30,7 +30,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let signals = Signals.stream()
-        let client = CurlClient()
+        let client = try CurlClient.starting()
         defer { client.shutdown() }
         let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
         let labels = try options.labels()

@@ -297,4 +297,21 @@ struct ClassifierTests {
         #expect(report([.warning], unrun: 1).exitCode(failOn: .critical) == 3)
         #expect(report([.ok, .unknown]).exitCode(failOn: .critical) == 3)
     }
+
+    @Test("a socket canary could not open (EMFILE, ENFILE) is not_run UNKNOWN, not the portal's connect_failure")
+    func outOfDescriptors() {
+        for errno in [EMFILE, ENFILE] {
+            let response = CurlResponse(
+                error: CurlError(code: 7, message: "Failed to connect to 127.0.0.1 port 80", systemErrno: errno))
+            let attempt = Classifier.classify(
+                response, spec: ProbeSpec(name: "a", url: "http://127.0.0.1/"), startedAt: Date())
+            #expect(attempt.probeClass == .notRun)
+            #expect(attempt.severity == .unknown)
+            #expect(attempt.message.contains("canary ran out of open files"))
+        }
+        let refused = CurlResponse(error: CurlError(code: 7, message: "Couldn't connect", systemErrno: ECONNREFUSED))
+        let attempt = Classifier.classify(
+            refused, spec: ProbeSpec(name: "a", url: "http://127.0.0.1/"), startedAt: Date())
+        #expect(attempt.probeClass == .connectFailure)
+    }
 }

@@ -60,7 +60,7 @@ struct EngineTests {
     @Test("each simulator route gets its class and severity", arguments: cases)
     func route(_ testCase: Case) async throws {
         let server = try await SimulatorServer.start()
-        let client = CurlClient()
+        let client = try CurlClient()
         defer { client.shutdown() }
         var spec = ProbeSpec(name: "p", url: server.baseURL + testCase.route)
         spec.attempts = 1
@@ -75,7 +75,7 @@ struct EngineTests {
 
     @Test("DNS and connect failures, without leaving loopback")
     func addressFailures() async throws {
-        let client = CurlClient()
+        let client = try CurlClient()
         defer { client.shutdown() }
         let engine = Engine(client: client)
         var refused = ProbeSpec(name: "refused", url: "http://127.0.0.1:1/")
@@ -91,7 +91,7 @@ struct EngineTests {
     @Test("an attempt records status, version, address, phases that sum to the total, and captured headers")
     func evidence() async throws {
         let server = try await SimulatorServer.start()
-        let client = CurlClient()
+        let client = try CurlClient()
         defer { client.shutdown() }
         var spec = ProbeSpec(name: "p", url: server.baseURL + "/headers?x-ms-request-id=abc-123")
         spec.attempts = 1
@@ -112,7 +112,7 @@ struct EngineTests {
     @Test("a route failing 1 request in 3, probed with 3 attempts, is intermittent WARNING")
     func flaky() async throws {
         let server = try await SimulatorServer.start()
-        let client = CurlClient()
+        let client = try CurlClient()
         defer { client.shutdown() }
         var spec = ProbeSpec(name: "flaky", url: server.baseURL + "/flaky?every=3&key=engine-test")
         spec.attempts = 3
@@ -128,7 +128,7 @@ struct EngineTests {
     @Test("a hanging server with a 1 s timeout ends the attempt within 1.1 s")
     func hangTimeout() async throws {
         let server = try await SimulatorServer.start()
-        let client = CurlClient()
+        let client = try CurlClient()
         defer { client.shutdown() }
         var spec = ProbeSpec(name: "hang", url: server.baseURL + "/hang")
         spec.attempts = 1
@@ -153,7 +153,7 @@ struct EngineTests {
     @Test("many probes run concurrently and keep their order in the report")
     func concurrency() async throws {
         let server = try await SimulatorServer.start()
-        let client = CurlClient()
+        let client = try CurlClient()
         defer { client.shutdown() }
         let probes = (0..<100).map { index in
             var spec = ProbeSpec(name: "p\(index)", url: server.baseURL + (index % 2 == 0 ? "/ok" : "/status/503"))

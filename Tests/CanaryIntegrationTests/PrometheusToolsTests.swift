@@ -148,7 +148,7 @@ struct PrometheusToolsTests {
 /// GETs a page from a server that may still be starting, retrying for a few seconds.
 enum Scraper {
     static func get(_ url: String) async throws -> String {
-        let client = CurlClient()
+        let client = try CurlClient()
         defer { client.shutdown() }
         for _ in 0..<100 {
             let response = await client.perform(CurlRequest(url: url, timeout: .seconds(2)))

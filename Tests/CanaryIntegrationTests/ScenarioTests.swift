@@ -33,7 +33,7 @@ struct ScenarioTests {
         func statuses() async throws -> [Int] {
             let replay = ScenarioReplay(scenario: .flaky, speed: 1, seed: 42)
             let server = try await SimulatorServer.start(replay: replay)
-            let client = CurlClient()
+            let client = try CurlClient()
             defer { client.shutdown() }
             var statuses: [Int] = []
             for _ in 0..<30 {
@@ -72,7 +72,7 @@ struct ScenarioTests {
         // At 1000x, 10:45 comes 3.3 s after the start.
         let replay = ScenarioReplay(scenario: .mo1329260, speed: 1000)
         let server = try await SimulatorServer.start(replay: replay)
-        let client = CurlClient()
+        let client = try CurlClient()
         defer { client.shutdown() }
         let acknowledged = Self.clock(10, 45)
         var seen: Set<String> = []

@@ -93,4 +93,156 @@ struct SecretsTests {
             assertClean(output.stdout + output.stderr, command)
         }
     }
+
+    // MARK: Encoded echoes, userinfo, redirects, push (hardening round 2)
+
+    /// A secret with the characters that encodings change: `/`, `+`, `=`, `"`.
+    static let slashed = "pa/ss+w=rd\"\(UUID().uuidString.prefix(8))"
+
+    /// Every form of `secret` an output must not hold.
+    static func forms(of secret: String, user: String = "alice") -> [String] {
+        let percentUpper = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret
+        return [
+            secret, secret.replacingOccurrences(of: "/", with: "\\/").replacingOccurrences(of: "\"", with: "\\\""),
+            percentUpper, percentUpper.lowercased(), Data(secret.utf8).base64EncodedString(),
+            Data("\(user):\(secret)".utf8).base64EncodedString(),
+        ]
+    }
+
+    func assertNoForm(of secret: String, in text: String, _ context: String) {
+        for form in Self.forms(of: secret) {
+            #expect(!text.contains(form), "\(context) holds '\(form)'")
+        }
+    }
+
+    @Test("echoes of a secret as JSON (\\/), percent-encoded (either case) and Basic auth never reach an output")
+    func encodedEchoes() async throws {
+        let server = try await SimulatorServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let folder = try Fixtures.temporaryFolder()
+        let secret = Self.slashed
+        // In a URL's userinfo the secret is percent-encoded; libcurl sends it decoded.
+        let inURL = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret
+        let entries = ["json", "percent", "percent-lower", "raw"].map { format in
+            """
+              - name: \(format)
+                url: "http://alice:${env:PW_IN_URL}@\(server.host):\(server.port)/echo?format=\(format)"
+                headers: {X-Key: "${env:PW}"}
+                expect: {body_contains: ["never there"]}
+
+            """
+        }.joined()
+        let file = try Fixtures.write("defaults: {attempts: 1}\nprobes:\n" + entries, to: "p.yaml", in: folder)
+        let state = "\(folder)/state.json"
+        var seen = ""
+        for format in ["json", "text", "junit", "nagios"] {
+            let output = try await CanaryBinary.run(
+                [
+                    "run", file, "--format", format, "--verbose", "--state", state, "--all", "--textfile",
+                    "\(folder)/t.prom",
+                ],
+                environment: ["PW": secret, "PW_IN_URL": inURL])
+            seen += output.stdout
+            assertNoForm(of: secret, in: output.stdout + output.stderr, "run --format \(format)")
+        }
+        assertNoForm(of: secret, in: try String(contentsOfFile: state, encoding: .utf8), "the state file")
+        assertNoForm(of: secret, in: try String(contentsOfFile: "\(folder)/t.prom", encoding: .utf8), "the textfile")
+        // The server did get the secret in each form: canary hid what it echoed.
+        #expect(seen.contains("[redacted]"))
+        #expect(server.receivedRequests.contains { $0.contains("Authorization: Basic ") })
+    }
+
+    @Test("a URL's literal userinfo password is a secret in check and run, in every format and the state")
+    func userinfoPassword() async throws {
+        let server = try await SimulatorServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let folder = try Fixtures.temporaryFolder()
+        let password = "s3cret-\(UUID().uuidString.prefix(8))"
+        let url = "http://admin:\(password)@\(server.host):\(server.port)/echo"
+        let file = try Fixtures.write(
+            "probes:\n  - name: basic\n    url: \(url)\n    attempts: 1\n", to: "p.yaml", in: folder)
+        for format in ["json", "junit", "nagios", "text"] {
+            let state = "\(folder)/\(format).json"
+            let check = try await CanaryBinary.run([
+                "check", url, "--format", format, "--verbose", "--state", state, "--textfile", "\(folder)/c.prom",
+            ])
+            let run = try await CanaryBinary.run(["run", file, "--format", format, "--verbose", "--state", state])
+            for (name, output) in [("check", check), ("run", run)] {
+                #expect(output.status == 0, "\(name) \(format): \(output.stderr)")
+                assertNoForm(of: password, in: output.stdout + output.stderr, "\(name) --format \(format)")
+            }
+            assertNoForm(of: password, in: try String(contentsOfFile: state, encoding: .utf8), "state of \(format)")
+        }
+        // A check whose name the state knows for another URL says so without the password.
+        let clash = try await CanaryBinary.run([
+            "check", url + "?other", "--name", "basic", "--state", "\(folder)/json.json",
+        ])
+        #expect(clash.status == 3)
+        assertNoForm(of: password, in: clash.stdout + clash.stderr, "the clash message")
+    }
+
+    @Test("a secret header is dropped on a redirect to another origin (recorded at 127.0.0.2), kept within it")
+    func crossOriginRedirect() async throws {
+        let portal = try await SimulatorServer.start()
+        let elsewhere = try await SimulatorServer.start(host: "127.0.0.2")
+        defer {
+            Task {
+                try? await portal.shutdown()
+                try? await elsewhere.shutdown()
+            }
+        }
+        let folder = try Fixtures.temporaryFolder()
+        let key = "key-\(UUID().uuidString)"
+        let away = "\(elsewhere.baseURL)/echo"
+        let file = try Fixtures.write(
+            """
+            defaults: {attempts: 1}
+            probes:
+              - name: away
+                url: \(portal.baseURL)/redirect?to=\(away)
+                headers: {X-Api-Key: "${env:KEY}", Authorization: "Bearer ${env:KEY}", X-Plain: visible}
+              - name: home
+                url: \(portal.baseURL)/redirect?to=/echo
+                headers: {X-Api-Key: "${env:KEY}"}
+              - name: stay
+                url: \(portal.baseURL)/redirect?to=\(away)?stay
+                follow_redirects: same_origin
+              - name: cookie
+                url: \(portal.baseURL)/cookie-gate
+            """, to: "p.yaml", in: folder)
+        let output = try await CanaryBinary.run(["run", file, "--format", "json"], environment: ["KEY": key])
+        #expect(output.status == 0, "\(output.stdout)")
+        let received = elsewhere.receivedRequests
+        #expect(received.count == 1, "\(received)")
+        #expect(received.allSatisfy { !$0.contains(key) && !$0.contains("X-Api-Key") && !$0.contains("Authorization") })
+        #expect(received.first?.contains("X-Plain: visible") == true)
+        // Within the origin the header goes along.
+        #expect(portal.receivedRequests.filter { $0.hasPrefix("GET /echo ") }.allSatisfy { $0.contains(key) })
+        #expect(portal.receivedRequests.contains { $0.hasPrefix("GET /echo ") })
+        // same_origin stops at the redirect that would leave: its 302 is the final response.
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first { $0.contains(#""probe":"stay""#) }?.contains(#""http_status":302"#) == true)
+        // Cookies ride along redirects within one attempt.
+        #expect(lines.first { $0.contains(#""probe":"cookie""#) }?.contains(#""class":"ok""#) == true)
+    }
+
+    @Test("a --push URL's password never reaches stderr when the push fails")
+    func pushPassword() async throws {
+        let server = try await SimulatorServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let folder = try Fixtures.temporaryFolder()
+        let file = try Fixtures.write(
+            "probes:\n  - name: a\n    url: \(server.baseURL)/ok\n    attempts: 1\n", to: "p.yaml", in: folder)
+        let password = Self.slashed.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        for gateway in [
+            "http://u:\(password)@127.0.0.1:1",
+            "\(server.baseURL.replacingOccurrences(of: "//", with: "//u:\(password)@"))/status/500",
+        ] {
+            let output = try await CanaryBinary.run(["run", file, "--push", gateway])
+            #expect(output.status == 3)
+            #expect(output.stderr.contains("--push: push to"), "\(output.stderr)")
+            assertNoForm(of: Self.slashed, in: output.stdout + output.stderr, "push to \(gateway)")
+            #expect(!output.stderr.contains(password))
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import CanaryCore
+import CanarySimulator
 import CanaryTestSupport
 import Curl
 import Foundation
@@ -12,7 +13,7 @@ struct TLSTests {
         let files = certificates.certificate(kind)
         let server = try await TLSServer.start(cert: files.cert, key: files.key)
         defer { server.stop() }
-        let client = CurlClient()
+        let client = try CurlClient()
         defer { client.shutdown() }
         var spec = ProbeSpec(name: "tls-\(kind.rawValue)", url: "https://127.0.0.1:\(server.port)/")
         spec.attempts = 1
@@ -52,5 +53,35 @@ struct TLSTests {
         let result = try await probe(.expiringSoon)
         #expect(result.probeClass == .certExpiring)
         #expect(result.severity == .warning)
+    }
+
+    @Test("probe_http_ssl describes the final request: 0 after an https to http redirect, 1 for https throughout")
+    func sslAfterRedirect() async throws {
+        let certificates = try await TestCertificates.make()
+        let files = certificates.certificate(.valid)
+        let plain = try await SimulatorServer.start()
+        defer { Task { try? await plain.shutdown() } }
+        let folder = try Fixtures.temporaryFolder()
+        try "HTTP/1.0 302 Found\r\nLocation: \(plain.baseURL)/ok\r\nContent-Length: 0\r\n\r\n"
+            .write(toFile: "\(folder)/away", atomically: true, encoding: .utf8)
+        try "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Secure page</p></body></html>\n"
+            .write(toFile: "\(folder)/page", atomically: true, encoding: .utf8)
+        let server = try await TLSServer.start(cert: files.cert, key: files.key, responses: folder)
+        defer { server.stop() }
+        let probes = try Fixtures.write(
+            """
+            defaults: {attempts: 1, timeout: 5s, tls: {ca_file: \(certificates.caFile)}}
+            probes:
+              - name: away
+                url: https://127.0.0.1:\(server.port)/away
+              - name: secure
+                url: https://127.0.0.1:\(server.port)/page
+            """, to: "p.yaml", in: folder)
+        let output = try await CanaryBinary.run(["run", probes, "--textfile", "\(folder)/t.prom"])
+        #expect(output.status == 0, "\(output.stdout)")
+        let text = try String(contentsOfFile: "\(folder)/t.prom", encoding: .utf8)
+        #expect(text.contains(#"probe_http_ssl{probe="away"} 0"#), "\(text)")
+        #expect(text.contains(#"probe_http_redirects{probe="away"} 1"#))
+        #expect(text.contains(#"probe_http_ssl{probe="secure"} 1"#))
     }
 }

@@ -73,9 +73,22 @@ public final class TLSServer: Sendable {
     private let process: ChildProcess.Background
 
     /// Starts the server and waits (suspended, not blocking) until it reports its port.
-    public static func start(cert: String, key: String) async throws -> TLSServer {
-        let process = try ChildProcess.Background(
-            "openssl", ["s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"])
+    /// - Parameter responses: A folder of whole HTTP responses to serve by path
+    ///   (`openssl s_server -HTTP`: `/x` is the file `x`, sent as it is), instead of the
+    ///   `-www` status page.
+    public static func start(cert: String, key: String, responses: String? = nil) async throws -> TLSServer {
+        let process =
+            if let responses {
+                try ChildProcess.Background(
+                    "/bin/sh",
+                    [
+                        "-c", "cd \"$0\" && exec openssl s_server -accept 127.0.0.1:0 -cert \"$1\" -key \"$2\" -HTTP",
+                        responses, cert, key,
+                    ])
+            } else {
+                try ChildProcess.Background(
+                    "openssl", ["s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"])
+            }
         let handle = process.output.fileHandleForReading
         // s_server prints "ACCEPT 127.0.0.1:PORT" once it listens; read it on a thread of its own.
         let buffer = await withCheckedContinuation { continuation in
