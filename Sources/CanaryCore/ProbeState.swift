@@ -17,6 +17,9 @@ public struct ProbeState: Sendable, Codable {
     public var lastSuccess: Date?
     /// When the probe's last run started; decides when it is due again.
     public var lastRun: Date?
+    /// When a run last loaded this probe, due or not: a record unseen for
+    /// ``RunState/forgetAfter`` is pruned (other runs sharing the file keep theirs).
+    public var lastSeen: Date?
     public var alerting = false
     /// The last result, as reported: what a run in which the probe is not due re-exports.
     public var lastResult: ProbeResult?
@@ -89,9 +92,18 @@ public struct ProbeState: Sendable, Codable {
     /// the interval, at most 30 s) keeps a one-minute probe due under a one-minute cron
     /// whose runs start a second early or late.
     public func isDue(interval: Duration, at now: Date) -> Bool {
-        guard let lastRun else { return true }
+        guard let lastRun, !ranInFuture(at: now) else { return true }
         let slack = min(interval.seconds / 10, 30)
         return now.timeIntervalSince(lastRun) >= interval.seconds - slack
+    }
+}
+
+extension ProbeState {
+    /// Whether the last run is recorded as later than `now`: the clock was stepped back
+    /// (or the file came from another machine). Such a probe is due at once, rather than
+    /// never until the clock catches up.
+    public func ranInFuture(at now: Date) -> Bool {
+        lastRun.map { $0 > now } ?? false
     }
 }
 
@@ -105,13 +117,18 @@ public struct RunState: Sendable, Codable {
 
     public init() {}
 
+    /// A record no run has loaded for this long is forgotten.
+    public static let forgetAfter: TimeInterval = 30 * 86_400
+
     /// Records a run in the state (`report.results[i]` is `due[i]`'s): judges each due
     /// probe's alerting, carries the last results of the selected probes that were not
     /// due into `report.notDue` (with the labels of this run: the probe's and `labels`,
-    /// from `--label`), and forgets probes whose names are not in `known`.
+    /// from `--label`), and marks the probes named in `known` (those this run loaded) as
+    /// seen. Records of probes this run did not load are kept, for other runs that share
+    /// the file, until they go unseen for ``forgetAfter``.
     public mutating func record(
         _ report: inout RunReport, due: [ProbeSpec], selected: [ProbeSpec], known: Set<String>,
-        labels: [String: String] = [:]
+        labels: [String: String] = [:], now: Date = Date()
     ) {
         for (index, spec) in due.enumerated() {
             report.results[index] = probes[spec.name, default: ProbeState()]
@@ -126,6 +143,15 @@ public struct RunState: Sendable, Codable {
             last.labels = spec.labels.merging(labels) { _, run in run }
             return last
         }
-        probes = probes.filter { known.contains($0.key) }
+        for name in known where probes[name] != nil { probes[name]?.lastSeen = now }
+        prune(now: now)
+    }
+
+    /// Drops the records unseen for ``forgetAfter``.
+    public mutating func prune(now: Date = Date()) {
+        probes = probes.filter { _, record in
+            guard let seen = [record.lastSeen, record.lastRun].compactMap({ $0 }).max() else { return true }
+            return now.timeIntervalSince(seen) < Self.forgetAfter
+        }
     }
 }

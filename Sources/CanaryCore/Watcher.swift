@@ -64,7 +64,7 @@ public actor Watcher {
     }
 
     /// Swaps in reloaded probe files: kept probes keep their state and schedule, new ones
-    /// start, removed ones leave the outputs.
+    /// start, removed ones leave the outputs (their records stay in the state).
     public func reload(_ probeSet: ProbeSet) {
         let names = Set(probeSet.probes.map(\.name))
         let now = ContinuousClock.now
@@ -73,7 +73,9 @@ public actor Watcher {
         }
         nextDue = nextDue.filter { names.contains($0.key) }
         latest = latest.filter { names.contains($0.key) }
-        state.probes = state.probes.filter { names.contains($0.key) }
+        // Removed probes' records stay (a run sharing the state file may own them), until
+        // they go unseen for RunState.forgetAfter.
+        state.prune()
         probes = probeSet.probes
         redactor = probeSet.redactor
         configLoaded = true

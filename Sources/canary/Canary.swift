@@ -14,8 +14,8 @@ struct Canary: AsyncParsableCommand {
             """,
         version: "canary \(CanaryVersion.current) (libcurl \(CurlVersion.libcurl), \(CurlVersion.tlsBackend))",
         subcommands: [
-            RunCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, SimulateCommand.self,
-            DemoCommand.self,
+            RunCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, StateCommand.self,
+            SimulateCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -173,7 +173,8 @@ struct CheckCommand: AsyncParsableCommand {
             throw StateUnavailable(
                 reason:
                     "its probe '\(spec.name)' checks \(last.url), not \(Redactor(urlPasswords: [url]).redact(spec.url)); "
-                    + "give each check that shares a state file its own --name")
+                    + "give each check that shares a state file its own --name, or drop the old record with "
+                    + "'canary state forget \(selection.state ?? "FILE") \(spec.name)'")
         }
     }
 

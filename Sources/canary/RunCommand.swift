@@ -65,6 +65,13 @@ struct RunCommand: AsyncParsableCommand {
             all
             ? selected
             : selected.filter { store?.state.probes[$0.name]?.isDue(interval: $0.interval, at: startedAt) ?? true }
+        let future = selected.filter { store?.state.probes[$0.name]?.ranInFuture(at: startedAt) == true }
+        if let first = future.first {
+            Terminal.error(
+                "canary: warning: the state records a last run in the future for \(future.count) probe"
+                    + "\(future.count == 1 ? "" : "s") (\(first.name) first): the clock was set back; running "
+                    + "\(future.count == 1 ? "it" : "them") now")
+        }
         let progress = ProgressLine(total: due.count)
         let engineOptions = selection.engineOptions(labels: try options.labels())
         var (report, signal) = await runStoppable(

@@ -152,4 +152,20 @@ struct ProbeStateTests {
         #expect(Shard("4/3") == nil)
         #expect(try #require(Shard("2/3")).contains("probe-7") == shards[1].contains("probe-7"))
     }
+
+    @Test("records of probes a run did not load stay until unseen for 30 days")
+    func keepsOthersRecords() {
+        var state = RunState()
+        let now = Date()
+        var old = ProbeState()
+        old.lastSeen = now.addingTimeInterval(-31 * 86_400)
+        old.lastRun = old.lastSeen
+        var recent = ProbeState()
+        recent.lastSeen = now.addingTimeInterval(-29 * 86_400)
+        state.probes = ["old": old, "recent": recent, "mine": ProbeState()]
+        var report = RunReport(results: [], startedAt: now, duration: 0)
+        state.record(&report, due: [], selected: [], known: ["mine"], now: now)
+        #expect(Set(state.probes.keys) == ["recent", "mine"])
+        #expect(state.probes["mine"]?.lastSeen == now)
+    }
 }
