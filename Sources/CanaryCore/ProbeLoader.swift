@@ -6,6 +6,9 @@ public struct ProbeSet: Sendable {
     /// The probe files read, in order.
     public var files: [String]
     public var redactor: Redactor
+    /// Things worth a line on stderr that do not stop loading (probe files in subfolders,
+    /// which are not read).
+    public var warnings: [String] = []
 
     public init(probes: [ProbeSpec], files: [String], redactor: Redactor) {
         self.probes = probes
@@ -30,7 +33,8 @@ public struct ProbeLoader: Sendable {
     /// - Throws: ``ProbeLoadError`` with every problem found.
     public func load(paths: [String]) throws(ProbeLoadError) -> ProbeSet {
         var errors: [ProbeFileError] = []
-        let files = probeFiles(in: paths, errors: &errors)
+        var warnings: [String] = []
+        let files = probeFiles(in: paths, errors: &errors, warnings: &warnings)
         var probes: [ProbeSpec] = []
         var secrets: [String] = []
         var firstDefinition: [String: ProbeFileError] = [:]
@@ -59,7 +63,9 @@ public struct ProbeLoader: Sendable {
                     message: "no probe files (*.yaml, *.yml) found"))
         }
         guard errors.isEmpty else { throw ProbeLoadError(errors: errors) }
-        return ProbeSet(probes: probes, files: files, redactor: Redactor(secrets: secrets))
+        var probeSet = ProbeSet(probes: probes, files: files, redactor: Redactor(secrets: secrets))
+        probeSet.warnings = warnings
+        return probeSet
     }
 
     /// Loads probes from `text`, as if read from a file named `file` (embedded probe sets).
@@ -78,7 +84,13 @@ public struct ProbeLoader: Sendable {
         return ProbeSet(probes: parsed.probes.map(\.0), files: [file], redactor: Redactor(secrets: parsed.secrets))
     }
 
-    private func probeFiles(in paths: [String], errors: inout [ProbeFileError]) -> [String] {
+    /// The probe files `paths` name: files as given, and a folder's `*.yaml`/`*.yml`,
+    /// leaving out hidden names (`.#p.yaml` editor locks, `._p.yaml` macOS forks). Folders
+    /// are read one level deep: a subfolder holding probe files is a warning, not loaded.
+    /// A file named twice (`p/ ./p/p.yaml`, a symlink) is loaded once.
+    private func probeFiles(
+        in paths: [String], errors: inout [ProbeFileError], warnings: inout [String]
+    ) -> [String] {
         var files: [String] = []
         for path in paths {
             var isFolder: ObjCBool = false
@@ -90,13 +102,38 @@ public struct ProbeLoader: Sendable {
                 files.append(path)
                 continue
             }
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            let yaml = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
             let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
-            files += yaml.map { "\(folder)/\($0)" }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files += names.filter(Self.isProbeFileName).sorted().map { "\(folder)/\($0)" }
+            let nested = names.filter { name in
+                var isFolder: ObjCBool = false
+                return !name.hasPrefix(".")
+                    && FileManager.default.fileExists(atPath: "\(folder)/\(name)", isDirectory: &isFolder)
+                    && isFolder.boolValue
+                    && ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/\(name)")) ?? [])
+                        .contains(where: Self.isProbeFileName)
+            }.sorted()
+            if let first = nested.first {
+                warnings.append(
+                    "\(folder)/\(first)/\(nested.count > 1 ? " and \(nested.count - 1) more subfolders" : "") "
+                        + "hold probe files that are not loaded: a folder is read one level deep (name the subfolder "
+                        + "to load it)")
+            }
         }
         var seen = Set<String>()
-        return files.filter { seen.insert($0).inserted }
+        return files.filter { seen.insert(Self.identity(of: $0)).inserted }
+    }
+
+    private static func isProbeFileName(_ name: String) -> Bool {
+        !name.hasPrefix(".") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+    }
+
+    /// The file behind `path`, symlinks and `./` resolved, for telling one file named
+    /// twice from two files.
+    private static func identity(of path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private func readText(_ file: String, errors: inout [ProbeFileError]) -> String? {

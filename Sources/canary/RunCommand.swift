@@ -53,6 +53,7 @@ struct RunCommand: AsyncParsableCommand {
             _ = await outputs.writeMetrics(PrometheusReport.renderLoadFailure(run: run))
             throw ExitCode(Severity.unknown.exitCode)
         }
+        for warning in probeSet.warnings { Terminal.error("canary: warning: \(warning)") }
         StartupTrace.mark("loaded")
         let selected: [ProbeSpec]
         do {

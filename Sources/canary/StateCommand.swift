@@ -59,7 +59,8 @@ struct StateCommand: ParsableCommand {
             defer { store.close() }
             let unknown = names.filter { store.state.probes[$0] == nil }
             guard unknown.isEmpty else {
-                throw StateUnavailable(reason: "no record of \(unknown.joined(separator: ", ")) in \(file); nothing changed")
+                throw StateUnavailable(
+                    reason: "no record of \(unknown.joined(separator: ", ")) in \(file); nothing changed")
             }
             for name in names { store.state.probes[name] = nil }
             guard store.saveReporting() else { throw ExitCode(Severity.unknown.exitCode) }

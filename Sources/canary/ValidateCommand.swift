@@ -15,6 +15,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         do {
             let probeSet = try ProbeLoader().load(paths: paths)
+            for warning in probeSet.warnings { Terminal.error("canary: warning: \(warning)") }
             let files = probeSet.files.count
             Terminal.write(
                 "\(probeSet.probes.count) probes in \(files) file\(files == 1 ? "" : "s"): valid\n")

@@ -115,6 +115,7 @@ struct WatchCommand: AsyncParsableCommand {
             _ = await outputs.writeMetrics(PrometheusReport.renderLoadFailure(run: run))
             return nil
         }
+        for warning in loaded.warnings { Terminal.error("canary: warning: \(warning)") }
         do {
             return try select(loaded)
         } catch {

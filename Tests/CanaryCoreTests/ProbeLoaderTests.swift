@@ -152,4 +152,23 @@ struct ProbeLoaderTests {
         ])
         #expect(set.probes.count >= 3)
     }
+
+    @Test("a folder skips hidden files, says once that a subfolder is not read, and a file named twice loads once")
+    func folderContents() throws {
+        let folder = try Fixtures.temporaryFolder()
+        try Fixtures.write("probes:\n  - name: a\n    url: http://127.0.0.1/\n", to: "p.yaml", in: folder)
+        try Fixtures.write("not: [yaml", to: ".#p.yaml", in: folder)
+        try Data([0x00, 0x05, 0x16, 0x07, 0xFF]).write(to: URL(fileURLWithPath: "\(folder)/._p.yaml"))
+        try FileManager.default.createDirectory(atPath: "\(folder)/more", withIntermediateDirectories: false)
+        try Fixtures.write("probes:\n  - name: b\n    url: http://127.0.0.1/\n", to: "q.yaml", in: "\(folder)/more")
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(folder)/link.yml", withDestinationPath: "\(folder)/p.yaml")
+        let loaded = try ProbeLoader(environment: [:]).load(paths: [folder + "/", "\(folder)/./p.yaml"])
+        #expect(loaded.probes.map(\.name) == ["a"])
+        #expect(loaded.files == ["\(folder)/link.yml"] || loaded.files == ["\(folder)/p.yaml"], "\(loaded.files)")
+        #expect(loaded.warnings.count == 1)
+        #expect(loaded.warnings.first?.contains("\(folder)/more/ hold probe files that are not loaded") == true)
+        // Named itself, the subfolder loads.
+        #expect(try ProbeLoader(environment: [:]).load(paths: ["\(folder)/more"]).probes.map(\.name) == ["b"])
+    }
 }
