@@ -61,16 +61,20 @@ public enum Classifier {
             certificateExpiry: response.certificateExpiry,
             timings: response.timings,
             capturedHeaders: spec.captureHeaders.compactMap { name in
-                response.header(name).map { HeaderField(name: name.lowercased(), value: redacted($0, redactor)) }
+                response.header(name).map {
+                    HeaderField(name: name.lowercased(), value: redacted($0, redactor).escapingControlCharacters)
+                }
             },
-            error: response.error?.description,
+            error: response.error?.description.escapingControlCharacters,
             bodyExcerpt: excerpt(response.body, redactor: redactor)
         )
         result.finalRequestTLS = response.effectiveURL.lowercased().hasPrefix("https:")
         let (probeClass, severity, message) = judgeAttempt(response, spec: spec, now: now, redactor: redactor)
         result.probeClass = probeClass
         result.severity = severity
-        result.message = message
+        // Messages quote the server (matched text, header values, libcurl's reading of a
+        // bad reply): never its control characters.
+        result.message = message.escapingControlCharacters
         return result
     }
 
@@ -114,8 +118,17 @@ public enum Classifier {
                 return (.timeout, .unknown, "cancelled after \(after) as canary stopped: \(stage)")
             }
             return (.timeout, .critical, "timeout after \(after): \(stage)")
-        case .resolve: return (.dnsFailure, .critical, "DNS: \(detail)")
-        case .connect: return (.connectFailure, .critical, "connect: \(detail)")
+        case .resolve:
+            if let proxy = response.proxy, error.isProxyResolveFailure {
+                return (.dnsFailure, .critical, "proxy \(proxy): its name did not resolve: \(detail)")
+            }
+            return (.dnsFailure, .critical, "DNS: \(detail)")
+        case .connect:
+            // Through a proxy, the connection that failed is the one to the proxy.
+            if let proxy = response.proxy {
+                return (.connectFailure, .critical, "proxy \(proxy) unreachable: \(detail)")
+            }
+            return (.connectFailure, .critical, "connect: \(detail)")
         case .tls: return (.tlsFailure, .critical, "TLS: \(detail)")
         case .tooManyRedirects:
             return (.redirectLoop, .critical, "more than \(spec.maxRedirects) redirects")
@@ -258,8 +271,7 @@ public enum Classifier {
         }
         // A window that still ends inside the body may end inside a secret.
         text = size < body.count ? redactor.redactCut(text) : redactor.redact(text)
-        let cleaned = String(
-            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.isControl ? " " : $0 }))
         return String(cleaned.prefix(excerptLength))
     }
 

@@ -18,3 +18,28 @@ extension StringProtocol {
         return String(self[first...last])
     }
 }
+
+extension String {
+    /// The text with its control characters (C0, DEL, C1: ESC, BEL, CSI...) written as
+    /// `\x1b` or `\u009b`: a server's bytes must not drive the terminal or the log that
+    /// shows them.
+    public var escapingControlCharacters: String {
+        guard unicodeScalars.contains(where: \.isControl) else { return self }
+        var escaped = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            guard scalar.isControl else {
+                escaped.append(scalar)
+                continue
+            }
+            let hex = String(scalar.value, radix: 16)
+            let text = scalar.value < 0x80 ? "\\x" + (hex.count < 2 ? "0" : "") + hex : "\\u00" + hex
+            escaped.append(contentsOf: text.unicodeScalars)
+        }
+        return String(escaped)
+    }
+}
+
+extension Unicode.Scalar {
+    /// C0 controls, DEL and C1 controls.
+    var isControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
+}

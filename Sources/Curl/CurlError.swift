@@ -66,6 +66,9 @@ public struct CurlError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the name that did not resolve was the proxy's.
+    public var isProxyResolveFailure: Bool { code == Int(CURLE_COULDNT_RESOLVE_PROXY.rawValue) }
+
     /// libcurl's symbolic-ish short text for the code, e.g. "Timeout was reached".
     public var codeDescription: String {
         String(cString: curl_easy_strerror(CURLcode(UInt32(clamping: code))))

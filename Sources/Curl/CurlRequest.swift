@@ -1,3 +1,5 @@
+import Foundation
+
 /// One HTTP(S) transfer for ``CurlClient`` to perform.
 ///
 /// Every request opens a fresh connection and resolves its host afresh, so that every
@@ -35,6 +37,40 @@ public struct CurlRequest: Sendable {
     public var proxy: String?
     public var ipVersion: IPVersion
     public var userAgent: String
+
+    /// The proxy this request goes through, as libcurl chooses it: `proxy`, or else the
+    /// environment's `http_proxy` (lowercase only, libcurl's guard against "httpoxy") for
+    /// http URLs, `https_proxy`/`HTTPS_PROXY` for https, then `all_proxy`/`ALL_PROXY`,
+    /// unless `no_proxy`/`NO_PROXY` names the host. Shown as `scheme://host:port`, never
+    /// with its credentials; `nil` without a proxy.
+    public func effectiveProxy(
+        environment: (String) -> String? = { getenv($0).map { String(cString: $0) } }
+    )
+        -> String?
+    {
+        if let proxy { return proxy.isEmpty ? nil : Self.shown(proxy) }
+        guard let target = CurlURL(url) else { return nil }
+        let names =
+            target.scheme == "https"
+            ? ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+            : ["http_proxy", "all_proxy", "ALL_PROXY"]
+        guard let found = names.lazy.compactMap(environment).first(where: { !$0.isEmpty }) else { return nil }
+        let exempt = (environment("no_proxy") ?? environment("NO_PROXY") ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        let host = target.host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        for entry in exempt where !entry.isEmpty {
+            let domain = entry.hasPrefix(".") ? String(entry.dropFirst()) : entry
+            if entry == "*" || host == domain || host.hasSuffix("." + domain) { return nil }
+        }
+        return Self.shown(found)
+    }
+
+    private static func shown(_ proxy: String) -> String {
+        let withScheme = proxy.contains("://") ? proxy : "http://" + proxy
+        guard let url = CurlURL(withScheme, anyScheme: true) else { return "the proxy" }
+        return "\(url.scheme)://\(url.host):\(url.port)"
+    }
 
     /// Whether canary follows this request's redirects itself, hop by hop, rather than
     /// leaving it to libcurl: libcurl would send every custom header to any host.

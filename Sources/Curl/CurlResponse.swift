@@ -47,6 +47,8 @@ public struct CurlResponse: Sendable {
     /// The earliest `notAfter` over the peer's certificate chain (HTTPS only).
     public var certificateExpiry: Date?
     public var effectiveURL: String
+    /// The proxy the transfer went through (`scheme://host:port`), if any.
+    public var proxy: String?
 
     public init(
         error: CurlError? = nil,

@@ -282,6 +282,7 @@ final class EasyHandle: @unchecked Sendable {
             certificateExpiry: CertificateInfo.earliestExpiry(handle),
             effectiveURL: getString(CURLINFO_EFFECTIVE_URL) ?? request.url
         )
+        response.proxy = request.effectiveProxy()
         let contentLength = getOffset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
         response.contentLength = contentLength >= 0 ? contentLength : nil
         if result != CURLE_OK {

@@ -107,6 +107,11 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var selection: SelectionOptions
 
     func validate() throws {
+        // A plugin's status line and its exit code are one verdict: a monitor shows the one
+        // and acts on the other, so they may never disagree.
+        if options.failOn != nil {
+            throw ValidationError("--fail-on does not apply to check: its status line and exit code always agree")
+        }
         // A plugin must print a status line: a --shard that leaves the one probe out is
         // a usage error, not an empty OK.
         if try selection.select([try spec()]).isEmpty, let shard = selection.shard {
@@ -133,7 +138,7 @@ struct CheckCommand: AsyncParsableCommand {
         // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
         var failed = false
         do {
-            if let store = try selection.openState(lockTimeout: .seconds(30), stop: stop) {
+            if let store = try selection.openState(lockTimeout: .seconds(30), abandon: { stop.signal != nil }) {
                 defer { store.close() }
                 try refuseOtherURL(selected, in: store)
                 let known = Set(store.state.probes.keys).union(selected.map(\.name))
@@ -154,14 +159,16 @@ struct CheckCommand: AsyncParsableCommand {
             failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         }
         sayUnfinished(report, signal: signal)
-        throw ExitCode(finalExitCode(report, failOn: options.failOn.severity, outputsFailed: failed))
+        throw ExitCode(finalExitCode(report, failOn: options.failOnSeverity, outputsFailed: failed))
     }
 
     /// Refuses a `--name` the `--state` file knows for another URL: two services named
     /// alike (by default, after their host) would share one record.
     /// Before probing, so that a clash ends UNKNOWN at once.
     private func checkStateName(_ selected: [ProbeSpec], stop: StopListener) throws {
-        guard let store = try selection.openState(lockTimeout: .seconds(30), stop: stop) else { return }
+        guard let store = try selection.openState(lockTimeout: .seconds(30), abandon: { stop.signal != nil }) else {
+            return
+        }
         defer { store.close() }
         try refuseOtherURL(selected, in: store)
     }

@@ -47,8 +47,12 @@ struct OutputOptions: ParsableArguments {
     @Option(
         name: .customLong("fail-on"),
         help: ArgumentHelp(
-            "The lowest severity that makes the exit code non-zero: warning or critical.", valueName: "severity"))
-    var failOn: FailOn = .warning
+            "The lowest severity that makes the exit code non-zero: warning (default) or critical.",
+            valueName: "severity"))
+    var failOn: FailOn?
+
+    /// `--fail-on`, WARNING when not given.
+    var failOnSeverity: Severity { (failOn ?? .warning).severity }
 
     @Option(help: ArgumentHelp("Add a label to every probe, e.g. location=eu-west (repeatable).", valueName: "k=v"))
     var label: [String] = []
@@ -160,9 +164,9 @@ struct SelectionOptions: ParsableArguments {
     /// Waits for another run's lock up to `lockTimeout`, and never past `--deadline`.
     /// - Throws: ``StateUnavailable`` when the lock cannot be had or the file not read:
     ///   the command ends UNKNOWN with that line (and, for check, the plugin line).
-    /// A stop (`stop` heard a signal) during the wait gives it up and returns `nil`: the
-    /// run then reports its probes as not run, without the state.
-    func openState(lockTimeout: Duration, stop: StopListener? = nil) throws -> StateStore? {
+    /// A stop (`abandon` turns true: a signal came) during the wait gives it up and
+    /// returns `nil`: a run then reports its probes as not run, without the state.
+    func openState(lockTimeout: Duration, abandon: @Sendable () -> Bool = { false }) throws -> StateStore? {
         guard let state else { return nil }
         var wait = lockTimeout
         if let deadline {
@@ -170,7 +174,7 @@ struct SelectionOptions: ParsableArguments {
             wait = max(.zero, min(wait, left))
         }
         do {
-            let store = try StateStore(path: state, lockTimeout: wait) { stop?.signal != nil }
+            let store = try StateStore(path: state, lockTimeout: wait, abandon: abandon)
             for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
             return store
         } catch .abandoned {

@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
         let client = try CurlClient.starting()
         defer { client.shutdown() }
         let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
-        let store = try selection.openState(lockTimeout: lockTimeout, stop: stop)
+        let store = try selection.openState(lockTimeout: lockTimeout, abandon: { stop.signal != nil })
         defer { store?.close() }
         let probeSet: ProbeSet
         do {
@@ -94,7 +94,7 @@ struct RunCommand: AsyncParsableCommand {
             failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         }
         sayUnfinished(report, signal: signal)
-        throw ExitCode(finalExitCode(report, failOn: options.failOn.severity, outputsFailed: failed))
+        throw ExitCode(finalExitCode(report, failOn: options.failOnSeverity, outputsFailed: failed))
     }
 }
 

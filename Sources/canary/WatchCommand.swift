@@ -29,7 +29,21 @@ struct WatchCommand: AsyncParsableCommand {
     var grace: Duration = .seconds(10)
 
     func run() async throws {
+        // Signals are heard from the start: a SIGTERM while the files load or the state
+        // lock is awaited stops the watch at once, and a burst of SIGHUPs never queues
+        // in front of it.
+        let control = WatchControl(quiet: options.quiet)
         let signals = Signals.stream()
+        let signalTask = Task {
+            for await number in signals {
+                if number == SIGHUP {
+                    control.hangUp { watcher in await reload(watcher) }
+                } else {
+                    control.stop(number)
+                }
+            }
+        }
+        defer { signalTask.cancel() }
         let client = try CurlClient.starting()
         defer { client.shutdown() }
         let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
@@ -46,24 +60,17 @@ struct WatchCommand: AsyncParsableCommand {
                         + "(timeout \(Units.format(first.timeout))) and will not run")
             }
         }
-        let store = try selection.openState(lockTimeout: .seconds(30))
+        let store = try selection.openState(lockTimeout: .seconds(30), abandon: { control.isStopped })
         defer { store?.close() }
+        // Stopped while waiting for the state lock: nothing ran, nothing to write.
+        if selection.state != nil, store == nil { return }
         // --deadline: how long to watch, counted from process start like run's; no
         // attempt runs past it, and the outputs are written once more at the end.
         let engineOptions = selection.engineOptions(labels: labels)
         let watcher = Watcher(
             engine: Engine(client: client), probeSet: probeSet, options: engineOptions,
             state: store?.state ?? RunState())
-        let signalTask = Task {
-            for await number in signals {
-                if number == SIGHUP {
-                    await reload(watcher)
-                } else {
-                    if !options.quiet { Terminal.error("canary: stopping (signal \(number))") }
-                    watcher.stop()
-                }
-            }
-        }
+        control.attach(watcher)
         let lastFlushFailed = Mutex(false)
         let pushing = PushSlot()
         let format = options.format ?? .text
@@ -86,7 +93,6 @@ struct WatchCommand: AsyncParsableCommand {
                     snapshot, store: store, outputs: outputs, labels: labels, pushing: pushing)
                 lastFlushFailed.withLock { $0 = !written }
             })
-        signalTask.cancel()
         // The outputs as the watch ends are what a monitor reads next: when they could not
         // be written, the stop is not clean (DESIGN 5: an unwritable output is UNKNOWN).
         if lastFlushFailed.withLock({ $0 }) {
@@ -222,5 +228,69 @@ final class PushSlot: Sendable {
             return state.task
         }
         await task?.value
+    }
+}
+
+/// What watch's signals act on: SIGTERM and SIGINT stop the watcher (or, before it
+/// exists, the wait for the state lock); SIGHUP reloads, one reload at a time, with any
+/// number of SIGHUPs during one folded into a single reload after it.
+final class WatchControl: Sendable {
+    private struct State {
+        var signal: Int32?
+        var watcher: Watcher?
+        var reloading = false
+        var reloadPending = false
+    }
+
+    private let state = Mutex(State())
+    private let quiet: Bool
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+    }
+
+    var isStopped: Bool { state.withLock { $0.signal != nil } }
+
+    /// Hands the signals the watcher to act on; one that stopped the watch already stops it.
+    func attach(_ watcher: Watcher) {
+        let stopped = state.withLock { state in
+            state.watcher = watcher
+            return state.signal != nil
+        }
+        if stopped { watcher.stop() }
+    }
+
+    func stop(_ number: Int32) {
+        let (first, watcher) = state.withLock { state in
+            defer { state.signal = state.signal ?? number }
+            return (state.signal == nil, state.watcher)
+        }
+        guard first else { return }
+        if !quiet { Terminal.error("canary: stopping (signal \(number))") }
+        watcher?.stop()
+    }
+
+    /// Runs `reload` now, or once more after the reload in flight; not before the
+    /// watcher exists (the files are being loaded then anyway), nor after a stop.
+    func hangUp(_ reload: @escaping @Sendable (Watcher) async -> Void) {
+        let start = state.withLock { state -> Watcher? in
+            guard state.signal == nil, let watcher = state.watcher else { return nil }
+            guard !state.reloading else {
+                state.reloadPending = true
+                return nil
+            }
+            state.reloading = true
+            return watcher
+        }
+        guard let watcher = start else { return }
+        Task {
+            repeat {
+                await reload(watcher)
+            } while state.withLock { state in
+                defer { state.reloadPending = false }
+                state.reloading = state.reloadPending && state.signal == nil
+                return state.reloading
+            }
+        }
     }
 }

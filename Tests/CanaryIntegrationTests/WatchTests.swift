@@ -272,4 +272,47 @@ struct WatchTests {
         #expect(
             try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8).contains("canary_config_load_success 0"))
     }
+
+    @Test("SIGTERM stops a watch waiting for its state lock at once, not after the 30 s wait")
+    func stopWhileWaitingForLock() async throws {
+        let server = try await SimulatorServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let folder = try Fixtures.temporaryFolder()
+        let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
+        let lock = try StateLock("\(folder)/state.json")
+        defer { lock.release() }
+        let watch = try CanaryBinary.start(["watch", probeFile, "--state", "\(folder)/state.json"])
+        defer { watch.stop() }
+        try await Task.sleep(for: .milliseconds(700))
+        let sent = ContinuousClock.now
+        watch.send(SIGTERM)
+        let status = await watch.waitForExit(timeout: .seconds(10))
+        #expect(status == 0)
+        // Acts within 1 s (the lock is polled every 20 ms); bounded loosely for a busy machine.
+        #expect(ContinuousClock.now - sent < .seconds(3))
+    }
+
+    @Test("a burst of SIGHUPs is folded into few reloads, and a SIGTERM after it is not queued behind them")
+    func hangUpBurst() async throws {
+        let server = try await SimulatorServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let folder = try Fixtures.temporaryFolder()
+        // Enough probes that each reload takes a while.
+        let probeFile = try Fixtures.write(
+            "defaults: {attempts: 1, interval: 1h, timeout: 1s}\nprobes:\n"
+                + Fixtures.probeEntries(Fixtures.names("p", 3000), url: server.baseURL + "/ok"),
+            to: "p.yaml", in: folder)
+        let watch = try CanaryBinary.start(["watch", probeFile, "--textfile", "\(folder)/w.prom"])
+        defer { watch.stop() }
+        _ = try await waitFor("\(folder)/w.prom", timeout: .seconds(20)) { $0.contains("canary_config_load_success 1") }
+        for _ in 0..<100 {
+            watch.send(SIGHUP)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let sent = ContinuousClock.now
+        watch.send(SIGTERM)
+        let status = await watch.waitForExit(timeout: .seconds(30))
+        #expect(status == 0)
+        #expect(ContinuousClock.now - sent < .seconds(4), "\(ContinuousClock.now - sent)")
+    }
 }
