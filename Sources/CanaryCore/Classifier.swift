@@ -333,6 +333,6 @@ public enum Classifier {
             if lhs.value.count != rhs.value.count { return lhs.value.count < rhs.value.count }
             if lhs.value.rank != rhs.value.rank { return lhs.value.rank < rhs.value.rank }
             return lhs.value.first > rhs.value.first
-        }!.key
+        }?.key ?? .notRun
     }
 }

@@ -115,7 +115,8 @@ public actor Watcher {
             while !isStopping, !pastDeadline {
                 // Longest waiting first: with more due probes than --concurrency, those
                 // late in the files still get their turn.
-                let due = probes.filter { isDue($0) }.sorted { nextDue[$0.name]! < nextDue[$1.name]! }
+                let due = probes.compactMap { probe in isDue(probe) ? nextDue[probe.name].map { (probe, $0) } : nil }
+                    .sorted { $0.1 < $1.1 }.map(\.0)
                 for probe in due.prefix(max(0, options.concurrency - running.count)) {
                     // A bounded watch starts no run whose attempt the deadline would cut
                     // short: such a probe is not due again.

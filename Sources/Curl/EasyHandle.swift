@@ -286,7 +286,7 @@ final class EasyHandle: @unchecked Sendable {
         let contentLength = getOffset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
         response.contentLength = contentLength >= 0 ? contentLength : nil
         if result != CURLE_OK {
-            let message = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            let message = errorBuffer.withUnsafeBufferPointer { $0.baseAddress.map { String(cString: $0) } ?? "" }
             response.error = CurlError(
                 code: Int(result.rawValue), message: message,
                 systemErrno: socketErrno != 0 ? socketErrno : Int32(clamping: getLong(CURLINFO_OS_ERRNO)))

@@ -45,7 +45,10 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let signals = Signals.stream()
-        let replay = ScenarioReplay(scenario: Scenario.named(scenario)!, speed: speed, seed: seed)
+        guard let chosen = Scenario.named(scenario) else {
+            throw ValidationError("--scenario '\(scenario)' is unknown")
+        }
+        let replay = ScenarioReplay(scenario: chosen, speed: speed, seed: seed)
         let server: SimulatorServer
         do {
             server = try await SimulatorServer.start(host: host, port: port, replay: replay)
