@@ -67,10 +67,21 @@ public enum JSONValue: Sendable, Equatable {
 
     private static func quote(_ text: String, into output: inout String) {
         output += "\""
+        escape(text, into: &output)
+        output += "\""
+    }
+
+    /// `text` as it stands between the quotes of a JSON string.
+    static func escaped(_ text: String) -> String {
+        var output = ""
+        escape(text, into: &output)
+        return output
+    }
+
+    private static func escape(_ text: String, into output: inout String) {
         // Most strings need no escaping: append them whole. (U+2028/2029 start with 0xE2.)
         guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) else {
             output += text
-            output += "\""
             return
         }
         for scalar in text.unicodeScalars {
@@ -85,7 +96,6 @@ public enum JSONValue: Sendable, Equatable {
             default: output.unicodeScalars.append(scalar)
             }
         }
-        output += "\""
     }
 }
 

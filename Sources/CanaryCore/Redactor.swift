@@ -34,7 +34,9 @@ public struct Redactor: Sendable {
 
     /// The secret and the encoded forms a server may echo it in.
     static func encodings(of secret: String) -> Set<String> {
-        var forms: Set<String> = [secret, jsonEscaped(secret, slash: true), jsonEscaped(secret, slash: false)]
+        // In a JSON string, `/` may also be escaped (PHP's and some Java encoders' habit).
+        let json = JSONValue.escaped(secret)
+        var forms: Set<String> = [secret, json, json.replacingOccurrences(of: "/", with: "\\/")]
         for allowed in [CharacterSet.urlQueryAllowed, .alphanumerics] {
             if let encoded = secret.addingPercentEncoding(withAllowedCharacters: allowed) {
                 forms.insert(encoded)
@@ -43,28 +45,6 @@ public struct Redactor: Sendable {
         }
         forms.formUnion(base64Cores(Array(secret.utf8)))
         return forms
-    }
-
-    /// The secret inside a JSON string: quotes, backslashes and controls escaped, and `/`
-    /// as `\/` where `slash` (PHP's and some Java encoders' habit).
-    private static func jsonEscaped(_ secret: String, slash: Bool) -> String {
-        var escaped = ""
-        for scalar in secret.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "/" where slash: escaped += "\\/"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20:
-                escaped +=
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
     }
 
     /// `%2F` as `%2f`: servers differ in the case of their escapes.
