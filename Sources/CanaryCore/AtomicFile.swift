@@ -3,10 +3,11 @@ import Foundation
 /// Writes files whole or not at all: a temporary file in the same folder, fsynced, then
 /// renamed over the target, so a reader (or a crash) never sees a torn file.
 ///
-/// Only regular files (and paths not there yet, or symbolic links, which are replaced as
-/// links) are renamed over. A character device, FIFO or socket (`/dev/null`, a pipe to a
-/// log shipper) is written in place, never replaced by a regular file; a folder or a block
-/// device is refused.
+/// Only regular files (and paths not there yet, or symbolic links to regular files, which
+/// are replaced as links) are renamed over. A character device, FIFO or socket
+/// (`/dev/null`, a pipe to a log shipper), or a symbolic link to one (`/dev/stderr`), is
+/// written in place, never replaced by a regular file; a folder or a block device is
+/// refused.
 public enum AtomicFile {
     public struct Failure: Error, CustomStringConvertible {
         public var path: String
@@ -43,7 +44,15 @@ public enum AtomicFile {
                 mode = info.st_mode & 0o7777
                 owner = (info.st_uid, info.st_gid)
             case S_IFLNK:
-                break
+                // `/dev/stderr` is a link to /proc/self/fd/2: what it leads to decides.
+                var target = stat()
+                guard stat(path, &target) == 0 else { break }
+                switch target.st_mode & S_IFMT {
+                case S_IFCHR, S_IFIFO: return try writeInPlace(contents, to: path)
+                case S_IFSOCK: return try sendToSocket(contents, at: path)
+                case S_IFDIR: throw Failure(path: path, reason: "it is a link to a folder")
+                default: break
+                }
             case S_IFCHR, S_IFIFO:
                 return try writeInPlace(contents, to: path)
             case S_IFSOCK:

@@ -95,6 +95,12 @@ struct OutputSafetyTests {
         #expect(reader.text().contains("<testsuites"))
         #expect(fileType("\(folder)/link") == S_IFREG)
         #expect(try String(contentsOfFile: "\(folder)/target", encoding: .utf8) == "target\n")
+        // A link to a device (as /dev/stderr is, to /proc/self/fd/2) is written through.
+        try FileManager.default.createSymbolicLink(atPath: "\(folder)/stderr", withDestinationPath: "\(folder)/null")
+        let throughLink = try await CanaryBinary.run(["run", file, "--junit", "\(folder)/stderr"])
+        #expect(throughLink.status == 0, "\(throughLink.stderr)")
+        #expect(fileType("\(folder)/stderr") == S_IFLNK)
+        #expect(fileType("\(folder)/null") == S_IFCHR)
         let refused = try await CanaryBinary.run(["run", file, "--output", "\(folder)/dir"])
         #expect(refused.status == 3)
         #expect(refused.stderr.contains("--output: cannot write \(folder)/dir: it is a folder"), "\(refused.stderr)")
