@@ -35,6 +35,14 @@ public enum AtomicFile {
     static func write(
         _ contents: String, to path: String, mode: mode_t = 0o644, beforeRename: () throws -> Void
     ) throws(Failure) {
+        // `/dev/stdout`, `/dev/fd/2`, `/proc/self/fd/1`: the descriptor canary was given,
+        // written as the shell would (at its offset, whatever it leads to).
+        if let descriptor = inheritedDescriptor(path) {
+            if let failure = writeAll(Array(contents.utf8), to: descriptor) {
+                throw Failure(path: path, reason: failure)
+            }
+            return
+        }
         var info = stat()
         var owner: (uid_t, gid_t)?
         var mode = mode
@@ -91,6 +99,28 @@ public enum AtomicFile {
             unlink(temporary)
             throw Failure(path: path, reason: failure)
         }
+    }
+
+    /// The number of this process's descriptor that `path` names through /proc/PID/fd
+    /// (`/dev/stdout` links there, `/dev/fd` too), following symbolic links; `nil` for any
+    /// other path.
+    static func inheritedDescriptor(_ path: String) -> Int32? {
+        let ownFolder = "/proc/\(getpid())/fd"
+        var current = path
+        for _ in 0..<8 {
+            let url = URL(fileURLWithPath: current)
+            let folder = url.deletingLastPathComponent().path
+            if let resolved = realpath(folder, nil) {
+                defer { free(resolved) }
+                if String(cString: resolved) == ownFolder, let number = Int32(url.lastPathComponent) { return number }
+            }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let length = readlink(current, &buffer, buffer.count - 1)
+            guard length > 0 else { return nil }
+            let target = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : "\(folder)/\(target)"
+        }
+        return nil
     }
 
     /// A device or FIFO: opened without waiting (a FIFO with no reader is an error, not a

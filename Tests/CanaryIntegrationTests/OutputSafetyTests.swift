@@ -101,6 +101,16 @@ struct OutputSafetyTests {
         #expect(throughLink.status == 0, "\(throughLink.stderr)")
         #expect(fileType("\(folder)/stderr") == S_IFLNK)
         #expect(fileType("\(folder)/null") == S_IFCHR)
+        // A link to this process's own descriptor (as /dev/stdout is, to /proc/self/fd/1)
+        // writes to that descriptor, here a regular file the shell opened; the link stays.
+        try FileManager.default.createSymbolicLink(atPath: "\(folder)/stdout", withDestinationPath: "/proc/self/fd/1")
+        let viaDescriptor = try await shell(
+            "\"$@\" > '\(folder)/captured.txt'",
+            ["run", file, "--output", "\(folder)/stdout", "--format", "json"])
+        #expect(viaDescriptor.status == 0, "\(viaDescriptor.stderr)")
+        #expect(fileType("\(folder)/stdout") == S_IFLNK)
+        let captured = try String(contentsOfFile: "\(folder)/captured.txt", encoding: .utf8)
+        #expect(captured.split(separator: "\n").count == 2, "\(captured)")
         let refused = try await CanaryBinary.run(["run", file, "--output", "\(folder)/dir"])
         #expect(refused.status == 3)
         #expect(refused.stderr.contains("--output: cannot write \(folder)/dir: it is a folder"), "\(refused.stderr)")
