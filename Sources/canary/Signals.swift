@@ -30,17 +30,3 @@ enum Signals {
         return stream
     }
 }
-
-/// Keeps the signal sources alive as long as the stream.
-private final class SourceBox: @unchecked Sendable {
-    // @unchecked: the sources are only cancelled, once, from the stream's termination.
-    private let sources: [any DispatchSourceSignal]
-
-    init(_ sources: [any DispatchSourceSignal]) {
-        self.sources = sources
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
-    }
-}

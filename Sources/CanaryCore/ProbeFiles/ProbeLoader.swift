@@ -1,22 +1,5 @@
 import Foundation
 
-/// The probes loaded from a set of files, with what is needed to keep their secrets out of output.
-public struct ProbeSet: Sendable {
-    public var probes: [ProbeSpec]
-    /// The probe files read, in order.
-    public var files: [String]
-    public var redactor: Redactor
-    /// Things worth a line on stderr that do not stop loading (probe files in subfolders,
-    /// which are not read).
-    public var warnings: [String] = []
-
-    public init(probes: [ProbeSpec], files: [String], redactor: Redactor) {
-        self.probes = probes
-        self.files = files
-        self.redactor = redactor
-    }
-}
-
 /// Loads probe files (DESIGN.md section 3), strictly: any problem in any file is
 /// reported with its `file:line:column`, all at once, and nothing is loaded.
 public struct ProbeLoader: Sendable {

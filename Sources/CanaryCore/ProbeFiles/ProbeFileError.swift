@@ -18,16 +18,3 @@ public struct ProbeFileError: Error, Sendable, Equatable, Hashable, CustomString
         line > 0 ? "\(file):\(line):\(column): \(message)" : "\(file): \(message)"
     }
 }
-
-/// Loading failed; every problem found is here, in file order.
-public struct ProbeLoadError: Error, Sendable, CustomStringConvertible {
-    public var errors: [ProbeFileError]
-
-    public init(errors: [ProbeFileError]) {
-        self.errors = errors
-    }
-
-    public var description: String {
-        errors.map(\.description).joined(separator: "\n")
-    }
-}

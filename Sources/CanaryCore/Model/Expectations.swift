@@ -1,0 +1,20 @@
+import Curl
+import Foundation
+
+/// What a response must look like to be `ok` (`expect:`).
+public struct Expectations: Sendable {
+    public var status = StatusSet.defaultSuccess
+    public var bodyContains: [String] = []
+    public var bodyNotContains: [String] = []
+    public var bodyMatches: [Pattern] = []
+    public var bodyNotMatches: [Pattern] = []
+    /// Header name -> a regex its value must match.
+    public var headers: [(name: String, pattern: Pattern)] = []
+    /// An explicit minimum body size; when unset only an empty body is blank.
+    public var minBodyBytes: Int?
+    public var latency = Thresholds()
+    /// Time left before the certificate's expiry that makes it WARNING/CRITICAL.
+    public var certExpiry = Thresholds(warning: .seconds(21 * 86_400), critical: .seconds(7 * 86_400))
+
+    public init() {}
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Every probe's state, as saved in the `--state` file.
+public struct RunState: Sendable, Codable {
+    /// The format this canary writes and reads; a file of another version is set aside.
+    public static let currentVersion = 1
+
+    public var version = RunState.currentVersion
+    public var probes: [String: ProbeState] = [:]
+
+    public init() {}
+
+    /// A record no run has loaded for this long is forgotten.
+    public static let forgetAfter: TimeInterval = 30 * 86_400
+
+    /// Records a run in the state (`report.results[i]` is `due[i]`'s): judges each due
+    /// probe's alerting, carries the last results of the selected probes that were not
+    /// due into `report.notDue` (with the labels of this run: the probe's and `labels`,
+    /// from `--label`), and marks the probes named in `known` (those this run loaded) as
+    /// seen. Records of probes this run did not load are kept, for other runs that share
+    /// the file, until they go unseen for ``forgetAfter``.
+    public mutating func record(
+        _ report: inout RunReport, due: [ProbeSpec], selected: [ProbeSpec], known: Set<String>,
+        labels: [String: String] = [:], now: Date = Date()
+    ) {
+        for (index, spec) in due.enumerated() {
+            report.results[index] = probes[spec.name, default: ProbeState()]
+                .record(report.results[index], policy: spec.alert)
+        }
+        for result in report.results where result.probeClass == .notRun {
+            report.lastMeasured[result.probe] = probes[result.probe]?.lastResult
+        }
+        let dueNames = Set(due.map(\.name))
+        report.notDue = selected.filter { !dueNames.contains($0.name) }.compactMap { spec in
+            guard var last = probes[spec.name]?.lastResult else { return nil }
+            last.labels = spec.labels.merging(labels) { _, run in run }
+            return last
+        }
+        for name in known where probes[name] != nil { probes[name]?.lastSeen = now }
+        prune(now: now)
+    }
+
+    /// Drops the records unseen for ``forgetAfter``.
+    public mutating func prune(now: Date = Date()) {
+        probes = probes.filter { _, record in
+            guard let seen = [record.lastSeen, record.lastRun].compactMap({ $0 }).max() else { return true }
+            return now.timeIntervalSince(seen) < Self.forgetAfter
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import CanaryCore
+import Curl
+import Foundation
+
+@main
+enum Main {
+    /// When the process started running Swift code; `--deadline` counts from here.
+    nonisolated(unsafe) static var launched = ContinuousClock.now
+
+    /// Runs the command, mapping argument errors to exit 3 (UNKNOWN) as plugins do,
+    /// instead of swift-argument-parser's 64.
+    static func main() async {
+        launched = ContinuousClock.now
+        Terminal.guardStandardDescriptors()
+        StartupTrace.mark("main")
+        // libcurl's global initialisation takes as long as probing one page on loopback:
+        // let it overlap argument parsing and probe loading.
+        CurlClient.initializeInBackground()
+        // A closed stdout or Pushgateway socket is an error to report, not a reason to
+        // die with the other outputs unwritten.
+        signal(SIGPIPE, SIG_IGN)
+        // libcurl converts IDN host names (bücher.example) from the locale's character set;
+        // canary's strings are UTF-8 whatever the user's locale, and only LC_CTYPE is set
+        // so that numbers keep their '.'.
+        setlocale(LC_CTYPE, "C.UTF-8")
+        Signals.unblock()
+        FileLimit.raise()
+        if let limit = FileLimit.tooLow {
+            Terminal.error(
+                "canary: the open-file limit is \(limit), below the \(FileLimit.minimum) canary needs "
+                    + "(raise it with ulimit -n or LimitNOFILE=)")
+            finish(Severity.unknown.exitCode)
+        }
+        do {
+            var command = try Canary.parseAsRoot()
+            StartupTrace.mark("parsed")
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            finish(0)
+        } catch let exit as ExitCode {
+            finish(exit.rawValue)
+        } catch {
+            if Canary.exitCode(for: error) == .success { Canary.exit(withError: error) }
+            let message = Canary.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            if CommandLine.arguments.dropFirst().first == "check" {
+                // A monitor shows the plugin's stdout: say it there, in the plugin form.
+                Terminal.write("CANARY UNKNOWN - \(message)\n")
+            }
+            // Usage errors point at the help; a failure while running (a state file that
+            // cannot be locked) does not.
+            Terminal.error("canary: \(message)" + (error is RunFailure ? "" : " (see 'canary --help')"))
+            finish(Severity.unknown.exitCode)
+        }
+    }
+
+    /// Ends the process without running exit handlers: by now every output is written
+    /// (files fsynced and renamed, stdout and stderr written unbuffered) and every
+    /// command has shut its client down, while the libraries' handlers (OpenSSL's,
+    /// Foundation's) would add about 4 ms to every run of a cron job.
+    /// A report lost to a stdout that could not be written makes the exit code UNKNOWN,
+    /// unless it is already CRITICAL.
+    static func finish(_ code: Int32) -> Never {
+        StartupTrace.mark("finish")
+        fflush(nil)
+        let lost = Terminal.stdoutFailed && code != Severity.critical.exitCode
+        _exit(lost ? Severity.unknown.exitCode : code)
+    }
+}

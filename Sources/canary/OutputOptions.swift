@@ -1,0 +1,96 @@
+import ArgumentParser
+import CanaryCore
+import Curl
+import Foundation
+
+/// Where results go and how they judge the exit code: shared by run, watch and check.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Report format on stdout: text, json, nagios or junit (default: text; nagios for check).")
+    var format: ReportFormat?
+
+    @Option(help: ArgumentHelp("Write the report to this file (atomically) instead of stdout.", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Also write JUnit XML to this file, atomically.", valueName: "file"))
+    var junit: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Also write Prometheus text to this file, atomically (for node_exporter's textfile collector).",
+            valueName: "file"))
+    var textfile: String?
+
+    @Option(help: ArgumentHelp("Also push Prometheus text to this Pushgateway.", valueName: "url"))
+    var push: String?
+
+    @Option(
+        name: .customLong("push-label"),
+        help: ArgumentHelp("Add a grouping label to the push, after job and instance (repeatable).", valueName: "k=v"))
+    var pushLabel: [String] = []
+
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "The lowest severity that makes the exit code non-zero: warning (default) or critical.",
+            valueName: "severity"))
+    var failOn: FailOn?
+
+    /// `--fail-on`, WARNING when not given.
+    var failOnSeverity: Severity { (failOn ?? .warning).severity }
+
+    @Option(help: ArgumentHelp("Add a label to every probe, e.g. location=eu-west (repeatable).", valueName: "k=v"))
+    var label: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Show every attempt with its phase timings.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Show only probes that are not OK, and no summary.")
+    var quiet = false
+
+    func validate() throws {
+        _ = try labels()
+        _ = try pushGrouping()
+        if let push, CurlURL(push) == nil {
+            // Not a URL, so its password cannot be told apart: show none of its userinfo.
+            let shown = push.replacingOccurrences(of: #"//[^/@]*@"#, with: "//[redacted]@", options: .regularExpression)
+            throw ValidationError("--push '\(shown)' is not a URL like http://pushgateway:9091")
+        }
+    }
+
+    /// `--label` values as a dictionary.
+    func labels() throws -> [String: String] {
+        try Dictionary(pairs(label, flag: "--label").map { ($0.name, $0.value) }) { _, last in last }
+    }
+
+    /// `--push-label` values, in order.
+    func pushGrouping() throws -> [(name: String, value: String)] {
+        try pairs(pushLabel, flag: "--push-label")
+    }
+
+    private func pairs(_ items: [String], flag: String) throws -> [(name: String, value: String)] {
+        try items.map { item in
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, LabelName.isValid(String(parts[0])) else {
+                throw ValidationError("\(flag) '\(item)' is not name=value with a valid label name (\(LabelName.rule))")
+            }
+            return (String(parts[0]), String(parts[1]))
+        }
+    }
+
+    /// The report in the chosen format, handed to `emit` in pieces: a line per probe for
+    /// JSON, so that 10,000 results never sit in memory twice over.
+    func render(_ report: RunReport, defaultFormat: ReportFormat, emit: (String) -> Void) {
+        switch format ?? defaultFormat {
+        case .json:
+            // Probes not due this time (run state) follow with their last result.
+            for result in report.results + report.notDue { emit(JSONReport.line(result)) }
+        case .nagios:
+            emit(NagiosReport.render(report))
+        case .junit:
+            emit(JUnitReport.render(report))
+        case .text:
+            let colour = output == nil && Terminal.colourStdout
+            emit(TextReport(colour: colour, verbose: verbose, quiet: quiet).render(report))
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import CanaryCore
+import Foundation
+import Synchronization
+
+/// A one-line progress indicator on stderr for runs longer than a second; only on a
+/// terminal, and erased before the report is printed. It appears at one second even
+/// while no probe has finished (all of them hanging), and is redrawn every 250 ms.
+final class ProgressLine: Sendable {
+    private struct State {
+        var done = 0
+        var total = 0
+        var failing = 0
+        var shown = false
+        var finished = false
+        var ticker: Task<Void, Never>?
+    }
+
+    private let enabled: Bool
+    private let state = Mutex(State())
+
+    init(total: Int, enabled: Bool = Terminal.stderrIsTTY) {
+        self.enabled = enabled
+        guard enabled else { return }
+        state.withLock { $0.total = total }
+        let ticker = Task { [self] in
+            try? await Task.sleep(for: .seconds(1))
+            while !Task.isCancelled {
+                draw()
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        state.withLock { $0.ticker = ticker }
+    }
+
+    /// Records progress; the ticker draws it.
+    func update(done: Int, total: Int, failing: Int) {
+        guard enabled else { return }
+        state.withLock { state in
+            state.done = done
+            state.total = total
+            state.failing = failing
+        }
+    }
+
+    private func draw() {
+        state.withLock { state in
+            guard !state.finished else { return }
+            state.shown = true
+            let line = "\r\u{1B}[Kcanary: \(state.done)/\(state.total) probes done, \(state.failing) failing"
+            _ = Terminal.writeAll(STDERR_FILENO, line)
+        }
+    }
+
+    /// Stops drawing and removes the line, before the report is printed.
+    func erase() {
+        state.withLock { state in
+            state.finished = true
+            state.ticker?.cancel()
+            if state.shown { _ = Terminal.writeAll(STDERR_FILENO, "\r\u{1B}[K") }
+            state.shown = false
+        }
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+import CanaryCore
+import Curl
+import Foundation
+
+/// An error that ends a command while it runs, not a usage error: reported UNKNOWN,
+/// without pointing at `--help`.
+protocol RunFailure: Error, CustomStringConvertible {}
