@@ -76,6 +76,6 @@ func sayUnfinished(_ report: RunReport, signal: Int32? = nil) {
     var parts: [String] = []
     if report.unrunProbes > 0 { parts.append("\(report.unrunProbes) of \(report.results.count) probes not run") }
     if cut > 0 { parts.append("\(cut) cut short") }
-    let cause = signal.map { "stopped by signal \($0)" } ?? "--deadline reached"
+    let cause = signal.map { "stopped by signal \($0)" } ?? Interruption.deadline(nil).reason
     Terminal.error("canary: \(cause): " + parts.joined(separator: ", "))
 }

@@ -69,16 +69,29 @@ public enum Classifier {
             bodyExcerpt: excerpt(response.body, redactor: redactor)
         )
         result.finalRequestTLS = response.effectiveURL.lowercased().hasPrefix("https:")
-        let (probeClass, severity, message) = judgeAttempt(response, spec: spec, now: now, redactor: redactor)
-        result.probeClass = probeClass
-        result.severity = severity
+        let verdict = judgeAttempt(response, spec: spec, now: now, redactor: redactor)
+        result.probeClass = verdict.probeClass
+        result.severity = verdict.severity
         // Messages quote the server (matched text, header values, libcurl's reading of a
         // bad reply): never its control characters.
-        result.message = message.escapingControlCharacters
+        result.message = verdict.message.escapingControlCharacters
         return result
     }
 
-    private typealias Verdict = (ProbeClass, Severity, String)
+    /// An attempt's class and message, and its severity: the class's default, unless a
+    /// threshold raised it (`slow`, `cert_expiring` past critical) or the attempt was cut
+    /// short (UNKNOWN).
+    private struct Verdict {
+        var probeClass: ProbeClass
+        var severity: Severity
+        var message: String
+
+        init(_ probeClass: ProbeClass, _ message: String, severity: Severity? = nil) {
+            self.probeClass = probeClass
+            self.severity = severity ?? probeClass.defaultSeverity
+            self.message = message
+        }
+    }
 
     private static func judgeAttempt(
         _ response: CurlResponse, spec: ProbeSpec, now: Date, redactor: Redactor
@@ -91,17 +104,18 @@ public enum Classifier {
         let total = response.timings.total
         let latency = spec.expect.latency
         if let critical = latency.critical, total >= critical.seconds {
-            return (.slow, .critical, "slow: \(Units.formatSeconds(total)) >= \(Units.format(critical))")
+            return Verdict(
+                .slow, "slow: \(Units.formatSeconds(total)) >= \(Units.format(critical))", severity: .critical)
         }
         if let warning = latency.warning, total >= warning.seconds {
-            return (.slow, .warning, "slow: \(Units.formatSeconds(total)) >= \(Units.format(warning))")
+            return Verdict(.slow, "slow: \(Units.formatSeconds(total)) >= \(Units.format(warning))", severity: .warning)
         }
-        return (.ok, .ok, "HTTP \(status) in \(Units.formatSeconds(total))")
+        return Verdict(.ok, "HTTP \(status) in \(Units.formatSeconds(total))")
     }
 
     private static func transportVerdict(_ response: CurlResponse, spec: ProbeSpec) -> Verdict? {
         if response.bodyTooLarge {
-            return (.responseTooLarge, .critical, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
+            return Verdict(.responseTooLarge, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
         }
         guard let error = response.error else { return nil }
         let detail = error.description
@@ -115,31 +129,30 @@ public enum Classifier {
             guard error.category == .timeout else {
                 // Cancelled by canary itself (a watch stopping): the portal had not run out
                 // its time, so whether it would have answered is unknown.
-                return (.timeout, .unknown, "cancelled after \(after) as canary stopped: \(stage)")
+                return Verdict(.timeout, "cancelled after \(after) as canary stopped: \(stage)", severity: .unknown)
             }
-            return (.timeout, .critical, "timeout after \(after): \(stage)")
+            return Verdict(.timeout, "timeout after \(after): \(stage)")
         case .resolve:
             if let proxy = response.proxy, error.isProxyResolveFailure {
-                return (.dnsFailure, .critical, "proxy \(proxy): its name did not resolve: \(detail)")
+                return Verdict(.dnsFailure, "proxy \(proxy): its name did not resolve: \(detail)")
             }
-            return (.dnsFailure, .critical, "DNS: \(detail)")
+            return Verdict(.dnsFailure, "DNS: \(detail)")
         case .connect:
             // Through a proxy, the connection that failed is the one to the proxy.
             if let proxy = response.proxy {
-                return (.connectFailure, .critical, "proxy \(proxy) unreachable: \(detail)")
+                return Verdict(.connectFailure, "proxy \(proxy) unreachable: \(detail)")
             }
-            return (.connectFailure, .critical, "connect: \(detail)")
-        case .tls: return (.tlsFailure, .critical, "TLS: \(detail)")
+            return Verdict(.connectFailure, "connect: \(detail)")
+        case .tls: return Verdict(.tlsFailure, "TLS: \(detail)")
         case .tooManyRedirects:
-            return (.redirectLoop, .critical, "more than \(spec.maxRedirects) redirects")
+            return Verdict(.redirectLoop, "more than \(spec.maxRedirects) redirects")
         case .tooLarge:
-            return (.responseTooLarge, .critical, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
+            return Verdict(.responseTooLarge, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
         case .protocolError, .other:
-            return (.protocolError, .critical, "protocol: \(detail)")
+            return Verdict(.protocolError, "protocol: \(detail)")
         case .outOfDescriptors:
-            return (
-                .notRun, .unknown,
-                "canary ran out of open files, so no request was sent (lower --concurrency or raise ulimit -n)"
+            return Verdict(
+                .notRun, "canary ran out of open files, so no request was sent (lower --concurrency or raise ulimit -n)"
             )
         }
     }
@@ -147,14 +160,8 @@ public enum Classifier {
     private static func statusVerdict(_ status: Int, expected: StatusSet) -> Verdict {
         let reason = HTTPStatus.reason(status)
         let text = reason.isEmpty ? "HTTP \(status)" : "HTTP \(status) \(reason)"
-        switch status {
-        case 504: return (.gatewayTimeout, .critical, text)
-        case 502: return (.badGateway, .critical, text)
-        case 503: return (.serviceUnavailable, .critical, text)
-        case 500...599: return (.serverError, .critical, text)
-        case 429: return (.rateLimited, .warning, text)
-        default: return (.unexpectedStatus, .critical, "\(text) (expected \(expected))")
-        }
+        let probeClass = ProbeClass.forRejectedStatus(status)
+        return Verdict(probeClass, probeClass == .unexpectedStatus ? "\(text) (expected \(expected))" : text)
     }
 
     /// `blank_page`, `error_page` and `content_mismatch`, in that order.
@@ -166,13 +173,13 @@ public enum Classifier {
         let html = VisibleText.isHTML(contentType: response.header("Content-Type"), body: body)
         let visible = html ? VisibleText.extract(html: body) : VisibleText.plain(body)
         if let minimum = expect.minBodyBytes, response.bodyBytes < minimum {
-            return (.blankPage, .critical, "blank page: \(response.bodyBytes) bytes, under min_body_bytes \(minimum)")
+            return Verdict(.blankPage, "blank page: \(response.bodyBytes) bytes, under min_body_bytes \(minimum)")
         }
         if carriesContent(response.status, method: spec.method) {
-            if response.bodyBytes == 0 { return (.blankPage, .critical, "blank page: empty body") }
+            if response.bodyBytes == 0 { return Verdict(.blankPage, "blank page: empty body") }
             let markerPresent = expect.bodyContains.contains { TextSearch.contains(body, Array($0.utf8)) }
             if html, visible.isEmpty, !markerPresent {
-                return (.blankPage, .critical, "blank page: HTML with no visible text (\(response.bodyBytes) bytes)")
+                return Verdict(.blankPage, "blank page: HTML with no visible text (\(response.bodyBytes) bytes)")
             }
         }
         // The built-in phrases find error pages served as successes. A 4xx or 5xx the probe
@@ -181,19 +188,19 @@ public enum Classifier {
         if response.status < 400 {
             let loweredVisible = TextSearch.asciiLowercased(visible)
             if let index = loweredPhrases.firstIndex(where: { TextSearch.contains(loweredVisible, $0) }) {
-                return (.errorPage, .critical, "error page: \"\(builtInErrorPhrases[index])\"")
+                return Verdict(.errorPage, "error page: \"\(builtInErrorPhrases[index])\"")
             }
         }
         for pattern in spec.errorPatterns where pattern.firstMatch(in: rawText) != nil {
             // Quoted from the redacted text: a match that ends inside a secret would
             // otherwise show its start.
             guard let shown = pattern.firstMatch(in: redactor.redact(rawText)) else {
-                return (.errorPage, .critical, "error page: the body matches /\(pattern)/")
+                return Verdict(.errorPage, "error page: the body matches /\(pattern)/")
             }
-            return (.errorPage, .critical, "error page: \"\(shown.prefix(80))\" matches /\(pattern)/")
+            return Verdict(.errorPage, "error page: \"\(shown.prefix(80))\" matches /\(pattern)/")
         }
         if let mismatch = firstMismatch(response, rawText: { rawText }, expect: expect, redactor: redactor) {
-            return (.contentMismatch, .critical, mismatch)
+            return Verdict(.contentMismatch, mismatch)
         }
         return nil
     }
@@ -234,10 +241,10 @@ public enum Classifier {
         let left = expiry.timeIntervalSince(now)
         let when = "certificate expires \(Timestamp.iso8601(expiry)), in \(formatDays(left))"
         if let critical = spec.expect.certExpiry.critical, left < critical.seconds {
-            return (.certExpiring, .critical, when)
+            return Verdict(.certExpiring, when, severity: .critical)
         }
         if let warning = spec.expect.certExpiry.warning, left < warning.seconds {
-            return (.certExpiring, .warning, when)
+            return Verdict(.certExpiring, when, severity: .warning)
         }
         return nil
     }

@@ -74,10 +74,7 @@ public struct Engine: Sendable {
             }
         }
         let stopped = Task.isCancelled
-        let reason =
-            stopped
-            ? "canary was stopped"
-            : "--deadline\(options.deadline.map { " \(Units.format($0))" } ?? "") reached"
+        let reason = (stopped ? Interruption.stopped : .deadline(options.deadline)).reason
         let final = zip(probes, results).map { spec, result in
             result ?? Self.notRun(spec, labels: options.labels, reason: reason)
         }
@@ -141,9 +138,9 @@ public struct Engine: Sendable {
             intermittent: verdict.intermittent,
             // Without run state a failing run alerts at once; a run that learnt nothing
             // (UNKNOWN: not run, or cut short) neither alerts nor counts as a failure.
-            alerting: verdict.severity == .warning || verdict.severity == .critical,
+            alerting: verdict.severity.isWarningOrCritical,
             message: attempts.isEmpty
-                ? "not run: \(Task.isCancelled ? "canary was stopped" : "--deadline reached") before the first attempt"
+                ? "not run: \((Task.isCancelled ? Interruption.stopped : .deadline(nil)).reason) before the first attempt"
                 : verdict.message,
             startedAt: startedAt,
             duration: (clock.now - start).seconds,

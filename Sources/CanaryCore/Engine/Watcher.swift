@@ -154,7 +154,7 @@ public actor Watcher {
             for probe in probes where latest[probe.name] == nil {
                 latest[probe.name] = Engine.notRun(
                     probe, labels: options.labels,
-                    reason: "--deadline\(options.deadline.map { " \(Units.format($0))" } ?? "") reached")
+                    reason: Interruption.deadline(options.deadline).reason)
             }
         }
         await flush(onFlush)

@@ -25,6 +25,19 @@ public enum ProbeClass: String, Sendable, CaseIterable, Codable {
     /// Never attempted: no request was sent (a `--deadline` or a stop came first).
     case notRun = "not_run"
 
+    /// The class of a response whose status `expect.status` does not accept: the 5xx
+    /// gateway statuses and 429 have their own, any other is `unexpected_status`.
+    public static func forRejectedStatus(_ status: Int) -> ProbeClass {
+        switch status {
+        case 504: .gatewayTimeout
+        case 502: .badGateway
+        case 503: .serviceUnavailable
+        case 500...599: .serverError
+        case 429: .rateLimited
+        default: .unexpectedStatus
+        }
+    }
+
     /// The severity of this class when nothing more specific applies (`slow` and
     /// `cert_expiring` rise to CRITICAL past their critical thresholds).
     public var defaultSeverity: Severity {

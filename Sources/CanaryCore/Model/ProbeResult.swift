@@ -86,7 +86,7 @@ public struct ProbeResult: Sendable, Codable {
 
     /// Attempts that were WARNING or worse; not those cut short (UNKNOWN), which tell
     /// nothing of the portal.
-    public var failedAttempts: Int { attempts.count { $0.severity == .warning || $0.severity == .critical } }
+    public var failedAttempts: Int { attempts.count(where: \.severity.isWarningOrCritical) }
 
     /// The median and the maximum total time over the attempts that got a response.
     public var latencySummary: (p50: Double, max: Double)? {

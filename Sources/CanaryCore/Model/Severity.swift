@@ -31,6 +31,9 @@ public enum Severity: String, Sendable, CaseIterable, Codable {
     /// Whether a run with this severity counts as failing (WARNING or worse).
     public var isFailing: Bool { self != .ok }
 
+    /// WARNING or CRITICAL: a finding about the portal (UNKNOWN is canary not knowing).
+    public var isWarningOrCritical: Bool { self == .warning || self == .critical }
+
     /// The worse of two severities.
     public static func worst(_ lhs: Severity, _ rhs: Severity) -> Severity {
         lhs.rank >= rhs.rank ? lhs : rhs

@@ -13,7 +13,7 @@ public enum JUnitReport {
             if byFile[result.file] == nil { files.append(result.file) }
             byFile[result.file, default: []].append(result)
         }
-        let failures = results.count { $0.alertSeverity == .warning || $0.alertSeverity == .critical }
+        let failures = results.count(where: \.alertSeverity.isWarningOrCritical)
         let errors = results.count { $0.alertSeverity == .unknown }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"canary\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"\(errors)\""
@@ -25,7 +25,7 @@ public enum JUnitReport {
     }
 
     private static func suite(_ file: String, _ results: [ProbeResult]) -> String {
-        let failures = results.count { $0.alertSeverity == .warning || $0.alertSeverity == .critical }
+        let failures = results.count(where: \.alertSeverity.isWarningOrCritical)
         let errors = results.count { $0.alertSeverity == .unknown }
         let time = results.map(\.duration).reduce(0, +)
         let started = results.map(\.startedAt).min() ?? Date()

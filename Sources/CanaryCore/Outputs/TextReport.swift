@@ -114,9 +114,8 @@ public struct TextReport: Sendable {
         if !counts.isEmpty { parts[0] += ": " + counts.joined(separator: ", ") }
         if !report.notDue.isEmpty { parts.append("\(report.notDue.count) not due") }
         if report.unrunProbes > 0 {
-            let bound = report.deadline.map { " \(Units.format($0))" } ?? ""
-            parts.append(
-                "\(report.unrunProbes) not run (\(report.stopped ? "canary stopped" : "--deadline\(bound) reached"))")
+            let cause = report.stopped ? "canary stopped" : Interruption.deadline(report.deadline).reason
+            parts.append("\(report.unrunProbes) not run (\(cause))")
         }
         return parts.joined(separator: "; ")
     }
