@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 
 /// The root command. Only wiring lives in this target; the work is in CanaryCore.
@@ -12,7 +11,7 @@ struct Canary: AsyncParsableCommand {
             Exit codes follow the monitoring-plugins convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN \
             (usage errors, invalid probe files, unwritable outputs, an exceeded --deadline).
             """,
-        version: "canary \(CanaryVersion.current) (libcurl \(CurlVersion.libcurl), \(CurlVersion.tlsBackend))",
+        version: "canary \(CanaryVersion.current) (libcurl \(Engine.libcurlVersion), \(Engine.tlsBackend))",
         subcommands: [
             RunCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, StateCommand.self,
             SimulateCommand.self, DemoCommand.self,

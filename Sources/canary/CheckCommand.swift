@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 
 struct CheckCommand: AsyncParsableCommand {
@@ -122,8 +121,8 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let stop = StopListener.start()
         let selected = try selection.select([try spec()])
-        let client = try CurlClient.starting()
-        defer { client.shutdown() }
+        let engine = try Engine.starting()
+        defer { engine.shutdown() }
         // A monitor runs one check per service, each with its own --state or all sharing
         // one, often in parallel: the state is locked only to read it now and to record
         // the result, never while probing, and a check never forgets other probes of it.
@@ -132,7 +131,7 @@ struct CheckCommand: AsyncParsableCommand {
         let engineOptions = selection.engineOptions(labels: try options.labels())
         // The URL's password is a secret here as in a probe file.
         var (report, signal) = await runStoppable(
-            Engine(client: client), selected, redactor: Redactor(urlPasswords: [url]), options: engineOptions,
+            engine, selected, redactor: Redactor(urlPasswords: [url]), options: engineOptions,
             stop: stop)
         // Recording is one more output: when it fails, the report is still written and
         // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
@@ -152,7 +151,7 @@ struct CheckCommand: AsyncParsableCommand {
             Terminal.error("canary: \(error)")
             failed = true
         }
-        let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
+        let outputs = ReportOutputs(options: options, engine: engine, deadline: selection.deadline)
         failed = !outputs.writeReport(report, defaultFormat: .nagios) || failed
         if options.textfile != nil || options.push != nil {
             let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)
@@ -187,7 +186,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     /// The probe the flags describe, checked as strictly as a probe file.
     func spec() throws -> ProbeSpec {
-        guard let parsed = CurlURL(url), parsed.scheme == "http" || parsed.scheme == "https" else {
+        guard let parsed = ParsedURL(url), parsed.scheme == "http" || parsed.scheme == "https" else {
             throw ValidationError("'\(url)' is not an http or https URL")
         }
         let probeName = name ?? parsed.host.lowercased()

@@ -1,19 +1,16 @@
-import ArgumentParser
 import CanaryCore
-import Curl
-import Foundation
 
 /// libcurl could not be started.
 struct ClientUnavailable: RunFailure {
-    var error: CurlError
-    var description: String { error.description }
+    var error: any Error
+    var description: String { "\(error)" }
 }
 
-extension CurlClient {
-    /// A client for a command; a failure to start one ends the command UNKNOWN with one line.
-    static func starting() throws(ClientUnavailable) -> CurlClient {
+extension Engine {
+    /// The engine of a command; a failure to start one ends the command UNKNOWN with one line.
+    static func starting() throws(ClientUnavailable) -> Engine {
         do {
-            return try CurlClient()
+            return try Engine.start()
         } catch {
             throw ClientUnavailable(error: error)
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CanaryCore
 import CanarySimulator
-import Curl
 import Foundation
 
 struct DemoCommand: AsyncParsableCommand {
@@ -35,8 +34,8 @@ struct DemoCommand: AsyncParsableCommand {
         let replay = ScenarioReplay(scenario: scenario, speed: speed ?? defaultSpeed(scenario), seed: seed)
         let server = try await SimulatorServer.start(replay: replay)
         let probeSet = try DemoProbes.probeSet(simulator: server.baseURL)
-        let client = try CurlClient.starting()
-        defer { client.shutdown() }
+        let engine = try Engine.starting()
+        defer { engine.shutdown() }
         let session = DemoSession(
             narrator: DemoNarrator(
                 probes: probeSet.probes.map(\.name), portal: "demo-mysignins", statusPage: "demo-status-page",
@@ -48,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
             probes: probeSet.probes.map(\.name), terminal: Terminal.stdoutIsTTY && Terminal.colourStdout)
         await session.say(introduction(replay, server: server), milestone: false)
         let watcher = Watcher(
-            engine: Engine(client: client), probeSet: probeSet, options: Engine.Options(concurrency: 8))
+            engine: engine, probeSet: probeSet, options: Engine.Options(concurrency: 8))
         let signals = Signals.stream()
         let end = ContinuousClock.now + replay.realOffset(of: Double(scenario.end))
         // Stops at the scenario's end, or earlier on SIGINT/SIGTERM.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CanaryCore
 import CanarySimulator
-import Curl
 import Foundation
 
 /// The demo's output: narration lines, and on a terminal a status line kept at the

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 
 /// `--fail-on`: the lowest severity that makes the exit code non-zero.

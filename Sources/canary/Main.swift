@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 
 @main
@@ -16,7 +15,7 @@ enum Main {
         StartupTrace.mark("main")
         // libcurl's global initialisation takes as long as probing one page on loopback:
         // let it overlap argument parsing and probe loading.
-        CurlClient.initializeInBackground()
+        Engine.initializeInBackground()
         // A closed stdout or Pushgateway socket is an error to report, not a reason to
         // die with the other outputs unwritten.
         signal(SIGPIPE, SIG_IGN)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 
 /// Where results go and how they judge the exit code: shared by run, watch and check.
@@ -50,7 +49,7 @@ struct OutputOptions: ParsableArguments {
     func validate() throws {
         _ = try labels()
         _ = try pushGrouping()
-        if let push, CurlURL(push) == nil {
+        if let push, ParsedURL(push) == nil {
             // Not a URL, so its password cannot be told apart: show none of its userinfo.
             let shown = push.replacingOccurrences(of: #"//[^/@]*@"#, with: "//[redacted]@", options: .regularExpression)
             throw ValidationError("--push '\(shown)' is not a URL like http://pushgateway:9091")

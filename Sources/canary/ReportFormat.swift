@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 
 /// Report formats on stdout (or `--output`).

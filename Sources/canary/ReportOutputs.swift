@@ -1,5 +1,4 @@
 import CanaryCore
-import Curl
 import Foundation
 import Synchronization
 
@@ -8,7 +7,7 @@ import Synchronization
 /// are still written.
 struct ReportOutputs {
     let options: OutputOptions
-    let client: CurlClient
+    let engine: Engine
     /// `--deadline`: a push never runs past it (counted from process start).
     var deadline: Duration? = nil
 
@@ -71,7 +70,7 @@ struct ReportOutputs {
         guard let push = options.push else { return true }
         do {
             let gateway = Pushgateway(baseURL: push, extraGrouping: try options.pushGrouping(), timeout: pushTimeout)
-            try await gateway.push(text, using: client)
+            try await gateway.push(text, using: engine)
             return true
         } catch {
             Terminal.error("canary: --push: \(error)")

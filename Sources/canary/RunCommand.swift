@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 
 struct RunCommand: AsyncParsableCommand {
@@ -38,9 +37,9 @@ struct RunCommand: AsyncParsableCommand {
         StartupTrace.mark("run")
         let stop = StopListener.start()
         let startedAt = Date()
-        let client = try CurlClient.starting()
-        defer { client.shutdown() }
-        let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
+        let engine = try Engine.starting()
+        defer { engine.shutdown() }
+        let outputs = ReportOutputs(options: options, engine: engine, deadline: selection.deadline)
         let store = try selection.openState(lockTimeout: lockTimeout, abandon: { stop.signal != nil })
         defer { store?.close() }
         let probeSet: ProbeSet
@@ -76,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
         let progress = ProgressLine(total: due.count)
         let engineOptions = selection.engineOptions(labels: try options.labels())
         var (report, signal) = await runStoppable(
-            Engine(client: client), due, redactor: probeSet.redactor, options: engineOptions, stop: stop,
+            engine, due, redactor: probeSet.redactor, options: engineOptions, stop: stop,
             progress: { progress.update(done: $0, total: $1, failing: $2) })
         progress.erase()
         StartupTrace.mark("probed")

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 
 /// An error that ends a command while it runs, not a usage error: reported UNKNOWN,

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 
 /// Which probes run, and how many at once: shared by run and watch.

@@ -1,5 +1,4 @@
 import CanaryCore
-import Curl
 import Foundation
 import Synchronization
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CanaryCore
-import Curl
 import Foundation
 import Synchronization
 
@@ -44,9 +43,9 @@ struct WatchCommand: AsyncParsableCommand {
             }
         }
         defer { signalTask.cancel() }
-        let client = try CurlClient.starting()
-        defer { client.shutdown() }
-        let outputs = ReportOutputs(options: options, client: client, deadline: selection.deadline)
+        let engine = try Engine.starting()
+        defer { engine.shutdown() }
+        let outputs = ReportOutputs(options: options, engine: engine, deadline: selection.deadline)
         let labels = try options.labels()
         guard let probeSet = try await load(outputs: outputs, labels: labels) else {
             throw ExitCode(Severity.unknown.exitCode)
@@ -68,7 +67,7 @@ struct WatchCommand: AsyncParsableCommand {
         // attempt runs past it, and the outputs are written once more at the end.
         let engineOptions = selection.engineOptions(labels: labels)
         let watcher = Watcher(
-            engine: Engine(client: client), probeSet: probeSet, options: engineOptions,
+            engine: engine, probeSet: probeSet, options: engineOptions,
             state: store?.state ?? RunState())
         control.attach(watcher)
         let lastFlushFailed = Mutex(false)

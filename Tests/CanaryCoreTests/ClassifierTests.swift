@@ -10,15 +10,17 @@ struct ClassifierTests {
     func response(
         status: Int = 200, body: String = "<html><body>My Sign-Ins</body></html>", total: Double = 0.1,
         error: CurlError? = nil, expiry: Date? = nil
-    ) -> CurlResponse {
-        CurlResponse(
-            error: error, status: status, httpVersion: "1.1", remoteIP: "127.0.0.1", headers: Self.html,
-            body: Array(body.utf8), bodyBytes: body.utf8.count,
-            timings: Timings(resolve: 0, connect: 0, tls: 0, processing: total, transfer: 0, total: total),
-            certificateExpiry: expiry)
+    ) -> ObservedResponse {
+        // Made as libcurl answers, so that its error codes are mapped as the engine maps them.
+        ObservedResponse(
+            CurlResponse(
+                error: error, status: status, httpVersion: "1.1", remoteIP: "127.0.0.1", headers: Self.html,
+                body: Array(body.utf8), bodyBytes: body.utf8.count,
+                timings: Timings(resolve: 0, connect: 0, tls: 0, processing: total, transfer: 0, total: total),
+                certificateExpiry: expiry))
     }
 
-    func classify(_ response: CurlResponse, _ configure: (inout ProbeSpec) -> Void = { _ in }) -> AttemptResult {
+    func classify(_ response: ObservedResponse, _ configure: (inout ProbeSpec) -> Void = { _ in }) -> AttemptResult {
         var spec = ProbeSpec(name: "p", url: "http://127.0.0.1/")
         configure(&spec)
         return Classifier.classify(response, spec: spec, startedAt: Date())
@@ -303,15 +305,13 @@ struct ClassifierTests {
         for errno in [EMFILE, ENFILE] {
             let response = CurlResponse(
                 error: CurlError(code: 7, message: "Failed to connect to 127.0.0.1 port 80", systemErrno: errno))
-            let attempt = Classifier.classify(
-                response, spec: ProbeSpec(name: "a", url: "http://127.0.0.1/"), startedAt: Date())
+            let attempt = classify(ObservedResponse(response))
             #expect(attempt.probeClass == .notRun)
             #expect(attempt.severity == .unknown)
             #expect(attempt.message.contains("canary ran out of open files"))
         }
         let refused = CurlResponse(error: CurlError(code: 7, message: "Couldn't connect", systemErrno: ECONNREFUSED))
-        let attempt = Classifier.classify(
-            refused, spec: ProbeSpec(name: "a", url: "http://127.0.0.1/"), startedAt: Date())
+        let attempt = classify(ObservedResponse(refused))
         #expect(attempt.probeClass == .connectFailure)
     }
 }

@@ -14,7 +14,8 @@ struct PrometheusReportTests {
         let gateway = AttemptResult(
             probeClass: .gatewayTimeout, severity: .critical, message: "HTTP 504 Gateway Timeout", startedAt: start,
             httpStatus: 504, httpVersion: "1.1", remoteIP: "10.0.0.1", bodyBytes: 160, contentLength: 160,
-            timings: Timings(resolve: 0.001, connect: 0.002, tls: 0, processing: 0.5, transfer: 0.25, total: 0.753))
+            timings: PhaseTimings(resolve: 0.001, connect: 0.002, tls: 0, processing: 0.5, transfer: 0.25, total: 0.753)
+        )
         var passed = gateway
         passed.probeClass = .ok
         passed.severity = .ok
@@ -22,7 +23,8 @@ struct PrometheusReportTests {
         let tls = AttemptResult(
             probeClass: .ok, severity: .ok, message: "HTTP 200", startedAt: start, httpStatus: 200, httpVersion: "2",
             redirects: 1, bodyBytes: 2048, certificateExpiry: Date(timeIntervalSince1970: 1_790_000_000),
-            timings: Timings(resolve: 0.004, connect: 0.01, tls: 0.03, processing: 0.1, transfer: 0.006, total: 0.15))
+            timings: PhaseTimings(
+                resolve: 0.004, connect: 0.01, tls: 0.03, processing: 0.1, transfer: 0.006, total: 0.15))
         let results = [
             ProbeResult(
                 probe: "mysignins", file: "p.yaml", url: "https://x/", labels: ["service": "entra \"id\"\n"],

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// Turns what libcurl measured into canary's classes (DESIGN.md section 4): one class
@@ -45,7 +44,7 @@ public enum Classifier {
     ///     secret survives in part.
     /// - Returns: The attempt's class, severity, message and evidence.
     public static func classify(
-        _ response: CurlResponse, spec: ProbeSpec, startedAt: Date, now: Date = Date(), redactor: Redactor = .none
+        _ response: ObservedResponse, spec: ProbeSpec, startedAt: Date, now: Date = Date(), redactor: Redactor = .none
     ) -> AttemptResult {
         var result = AttemptResult(
             probeClass: .ok,
@@ -65,7 +64,7 @@ public enum Classifier {
                     HeaderField(name: name.lowercased(), value: redacted($0, redactor).escapingControlCharacters)
                 }
             },
-            error: response.error?.description.escapingControlCharacters,
+            error: response.failure?.description.escapingControlCharacters,
             bodyExcerpt: excerpt(response.body, redactor: redactor)
         )
         result.finalRequestTLS = response.effectiveURL.lowercased().hasPrefix("https:")
@@ -94,7 +93,7 @@ public enum Classifier {
     }
 
     private static func judgeAttempt(
-        _ response: CurlResponse, spec: ProbeSpec, now: Date, redactor: Redactor
+        _ response: ObservedResponse, spec: ProbeSpec, now: Date, redactor: Redactor
     ) -> Verdict {
         if let verdict = transportVerdict(response, spec: spec) { return verdict }
         let status = response.status
@@ -113,11 +112,11 @@ public enum Classifier {
         return Verdict(.ok, "HTTP \(status) in \(Units.formatSeconds(total))")
     }
 
-    private static func transportVerdict(_ response: CurlResponse, spec: ProbeSpec) -> Verdict? {
+    private static func transportVerdict(_ response: ObservedResponse, spec: ProbeSpec) -> Verdict? {
         if response.bodyTooLarge {
             return Verdict(.responseTooLarge, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
         }
-        guard let error = response.error else { return nil }
+        guard let error = response.failure else { return nil }
         let detail = error.description
         switch error.category {
         case .timeout, .cancelled:
@@ -165,7 +164,7 @@ public enum Classifier {
     }
 
     /// `blank_page`, `error_page` and `content_mismatch`, in that order.
-    private static func contentVerdict(_ response: CurlResponse, spec: ProbeSpec, redactor: Redactor) -> Verdict? {
+    private static func contentVerdict(_ response: ObservedResponse, spec: ProbeSpec, redactor: Redactor) -> Verdict? {
         let expect = spec.expect
         let body = response.body
         // Only regexes need the body as a String; most probes have none.
@@ -206,7 +205,7 @@ public enum Classifier {
     }
 
     private static func firstMismatch(
-        _ response: CurlResponse, rawText: () -> String, expect: Expectations, redactor: Redactor
+        _ response: ObservedResponse, rawText: () -> String, expect: Expectations, redactor: Redactor
     ) -> String? {
         let body = response.body
         if let missing = expect.bodyContains.first(where: { !TextSearch.contains(body, Array($0.utf8)) }) {
@@ -236,7 +235,7 @@ public enum Classifier {
         method.uppercased() != "HEAD" && (200...299).contains(status) && status != 204 && status != 205
     }
 
-    private static func certificateVerdict(_ response: CurlResponse, spec: ProbeSpec, now: Date) -> Verdict? {
+    private static func certificateVerdict(_ response: ObservedResponse, spec: ProbeSpec, now: Date) -> Verdict? {
         guard let expiry = response.certificateExpiry else { return nil }
         let left = expiry.timeIntervalSince(now)
         let when = "certificate expires \(Timestamp.iso8601(expiry)), in \(formatDays(left))"
@@ -259,10 +258,11 @@ public enum Classifier {
     /// left in part.
     private static func redacted(_ value: String, _ redactor: Redactor) -> String {
         guard !redactor.isEmpty else { return value }
-        guard value.utf8.count > CurlResponse.maxHeaderValueBytes, value.hasSuffix(CurlResponse.truncationMark) else {
+        guard value.utf8.count > ObservedResponse.maxHeaderValueBytes, value.hasSuffix(ObservedResponse.truncationMark)
+        else {
             return redactor.redact(value)
         }
-        return redactor.redactCut(String(value.dropLast())) + CurlResponse.truncationMark
+        return redactor.redactCut(String(value.dropLast())) + ObservedResponse.truncationMark
     }
 
     /// Redacted first, then cleaned and cut: a secret that straddles the cut, or holds a
@@ -271,10 +271,10 @@ public enum Classifier {
     static func excerpt(_ body: [UInt8], redactor: Redactor = .none) -> String {
         let wanted = excerptLength + redactor.longestSecretBytes
         var size = wanted * 4
-        var text = String(decoding: CurlResponse.utf8Prefix(body, size), as: UTF8.self)
+        var text = String(decoding: ObservedResponse.utf8Prefix(body, size), as: UTF8.self)
         while size < body.count, text.count < wanted, size < wanted * 64 {
             size *= 2
-            text = String(decoding: CurlResponse.utf8Prefix(body, size), as: UTF8.self)
+            text = String(decoding: ObservedResponse.utf8Prefix(body, size), as: UTF8.self)
         }
         // A window that still ends inside the body may end inside a secret.
         text = size < body.count ? redactor.redactCut(text) : redactor.redact(text)

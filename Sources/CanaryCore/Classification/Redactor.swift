@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// Replaces secret values (everything that came from `${env:...}` or `${file:...}`, and
@@ -28,8 +27,7 @@ public struct Redactor: Sendable {
     /// Redacts the passwords of these URLs' userinfo (and nothing else), for a URL given on
     /// the command line.
     public init(urlPasswords urls: [String], secrets: [String] = []) {
-        let passwords = urls.compactMap { CurlURL($0, anyScheme: true) }.flatMap { [$0.password, $0.decodedPassword] }
-        self.init(secrets: secrets + passwords.compactMap { $0 })
+        self.init(secrets: secrets + urls.compactMap { ParsedURL($0, anyScheme: true) }.flatMap(\.passwords))
     }
 
     /// The secret and the encoded forms a server may echo it in.

@@ -29,7 +29,7 @@ public struct Engine: Sendable {
     /// Called after each probe finishes with (finished, total, failing so far).
     public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ failing: Int) -> Void
 
-    private let client: CurlClient
+    let client: CurlClient
 
     public init(client: CurlClient) {
         self.client = client
@@ -116,9 +116,9 @@ public struct Engine: Sendable {
             if let left, left <= .zero || (wholeAttempts && left < spec.timeout) { break }
             let timeout = left.map { min($0, spec.timeout) } ?? spec.timeout
             let attemptStart = Date()
-            let response = await client.perform(spec.request(timeout: timeout))
+            let response = ObservedResponse(await client.perform(spec.request(timeout: timeout)))
             var attempt = Classifier.classify(response, spec: spec, startedAt: attemptStart, redactor: redactor)
-            if timeout < spec.timeout, response.error?.category == .timeout {
+            if timeout < spec.timeout, response.failure?.category == .timeout {
                 // It did not run out its own timeout: whether the portal would have
                 // answered is unknown, not CRITICAL.
                 attempt.message += " (cut short by --deadline)"

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 import Synchronization
 

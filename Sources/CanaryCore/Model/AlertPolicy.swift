@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// When a probe starts and stops alerting across runs (`alert:`). DESIGN.md section 6.

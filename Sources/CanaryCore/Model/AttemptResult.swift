@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// One classified attempt of a probe, with the evidence behind its class.
@@ -21,7 +20,7 @@ public struct AttemptResult: Sendable, Codable {
     /// Whether the final request (after any redirects) used TLS; `nil` in results saved by
     /// an older canary.
     public var finalRequestTLS: Bool?
-    public var timings: Timings
+    public var timings: PhaseTimings
     /// The response headers the probe's `capture_headers` asked for, as evidence.
     public var capturedHeaders: [HeaderField]
     /// libcurl's error message, when the transfer failed.
@@ -41,7 +40,7 @@ public struct AttemptResult: Sendable, Codable {
         bodyBytes: Int = 0,
         contentLength: Int? = nil,
         certificateExpiry: Date? = nil,
-        timings: Timings = Timings(),
+        timings: PhaseTimings = PhaseTimings(),
         capturedHeaders: [HeaderField] = [],
         error: String? = nil,
         bodyExcerpt: String = ""

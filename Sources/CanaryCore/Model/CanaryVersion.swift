@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// canary's own version, printed by `--version` and sent in the User-Agent.

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// What a response must look like to be `ok` (`expect:`).

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// One response header kept as evidence.

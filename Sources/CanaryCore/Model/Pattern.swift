@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// A compiled regular expression and its source text.

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// One probe, fully resolved from its file and the file's `defaults:`. DESIGN.md section 3.
@@ -25,7 +24,7 @@ public struct ProbeSpec: Sendable {
     public var maxBodyBytes = 10 << 20
     public var tls = TLSOptions()
     public var proxy: String?
-    public var ipVersion: CurlRequest.IPVersion = .any
+    public var ipVersion: IPVersion = .any
     public var expect = Expectations()
     public var errorPatterns: [Pattern] = []
     public var captureHeaders: [String] = []
@@ -38,28 +37,5 @@ public struct ProbeSpec: Sendable {
         self.name = name
         self.url = url
         self.file = file
-    }
-
-    /// The libcurl request for one attempt, bounded by `timeout`.
-    public func request(timeout: Duration) -> CurlRequest {
-        CurlRequest(
-            url: url,
-            method: method,
-            headers: headers,
-            body: body.map { Array($0.utf8) },
-            timeout: timeout,
-            followRedirects: followRedirects,
-            sameOriginRedirects: sameOriginRedirects,
-            originBoundHeaders: secretHeaders,
-            maxRedirects: maxRedirects,
-            maxBodyBytes: maxBodyBytes,
-            caFile: tls.caFile,
-            insecure: tls.insecure,
-            clientCertificate: tls.clientCertificate,
-            clientKey: tls.clientKey,
-            proxy: proxy,
-            ipVersion: ipVersion,
-            userAgent: "canary/\(CanaryVersion.current) (libcurl/\(CurlVersion.libcurl))"
-        )
     }
 }

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// The accepted HTTP statuses, as ranges.

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// TLS settings of a probe (`tls:`).

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// A WARNING and a CRITICAL bound.

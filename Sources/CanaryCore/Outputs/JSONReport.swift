@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// The JSON report (DESIGN.md section 8): one object per probe run, one per line.
@@ -47,14 +46,7 @@ public enum JSONReport {
             ("cert_expiry", .optional(attempt.certificateExpiry) { .string(timestamp($0)) }),
             (
                 "timings",
-                .object([
-                    ("resolve", .double(timings.resolve)),
-                    ("connect", .double(timings.connect)),
-                    ("tls", .double(timings.tls)),
-                    ("processing", .double(timings.processing)),
-                    ("transfer", .double(timings.transfer)),
-                    ("total", .double(timings.total)),
-                ])
+                .object(timings.phases.map { ($0.name, .double($0.seconds)) } + [("total", .double(timings.total))])
             ),
             ("headers", .object(attempt.capturedHeaders.map { ($0.name, .string($0.value)) })),
             ("error", .optional(attempt.error, JSONValue.string)),

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// JUnit XML as GitLab, Jenkins and Bitbucket read it (DESIGN.md section 9): a

@@ -69,11 +69,7 @@ public struct TextReport: Sendable {
     public static func attemptLines(_ result: ProbeResult) -> String {
         result.attempts.enumerated().map { number, attempt in
             let t = attempt.timings
-            let phases = [
-                ("resolve", t.resolve), ("connect", t.connect), ("tls", t.tls),
-                ("processing", t.processing), ("transfer", t.transfer),
-            ]
-            .map { "\($0.0) \(Units.formatSeconds($0.1))" }.joined(separator: " ")
+            let phases = t.phases.map { "\($0.name) \(Units.formatSeconds($0.seconds))" }.joined(separator: " ")
             return "    #\(number + 1) \(attempt.probeClass.rawValue): \(attempt.message) "
                 + "[total \(Units.formatSeconds(t.total)): \(phases)]"
                 + (attempt.error.map { " error: \($0)" } ?? "") + "\n"

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// Expands `${env:NAME}` and `${file:PATH}` in probe-file values, remembering every
@@ -21,8 +20,8 @@ final class Interpolator {
 
     /// Remembers the password of `url`'s userinfo, if it has one, as a secret: written
     /// literally or not, it never appears in any output.
-    func rememberPassword(of url: CurlURL) {
-        for form in [url.password, url.decodedPassword].compactMap({ $0 }) where !form.isEmpty {
+    func rememberPassword(of url: ParsedURL) {
+        for form in url.passwords where !form.isEmpty {
             secrets.append(form)
         }
     }

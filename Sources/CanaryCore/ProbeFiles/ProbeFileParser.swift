@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 import Yams
 
@@ -143,7 +142,7 @@ final class ProbeFileParser {
 
     private func parseURL(_ node: Node) -> String? {
         guard let text = interpolated(node, "url") else { return nil }
-        guard let url = CurlURL(text, anyScheme: true) else {
+        guard let url = ParsedURL(text, anyScheme: true) else {
             error(at: node, "url: '\(node.string ?? text)' is not a valid absolute URL")
             return nil
         }
@@ -222,7 +221,7 @@ final class ProbeFileParser {
 
     private func parseProxy(_ node: Node) -> String? {
         guard let proxy = interpolated(node, "proxy") else { return nil }
-        guard let url = CurlURL(proxy, anyScheme: true) else {
+        guard let url = ParsedURL(proxy, anyScheme: true) else {
             error(at: node, "proxy: '\(node.string ?? proxy)' is not a valid proxy URL")
             return nil
         }
@@ -230,9 +229,9 @@ final class ProbeFileParser {
         return proxy
     }
 
-    private func parseIPVersion(_ node: Node) -> CurlRequest.IPVersion? {
+    private func parseIPVersion(_ node: Node) -> IPVersion? {
         guard let text = string(node, "ip_version") else { return nil }
-        guard let version = CurlRequest.IPVersion(rawValue: text) else {
+        guard let version = IPVersion(rawValue: text) else {
             error(at: node, "ip_version: '\(text)' is not one of any, 4, 6")
             return nil
         }

@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// The Prometheus text of a run (DESIGN.md section 7): blackbox_exporter-compatible
@@ -77,7 +76,7 @@ public enum PrometheusReport {
         writer.family("canary_build_info", help: "canary's version and the libcurl it runs on; always 1.")
         writer.sample(
             "canary_build_info",
-            labels + [("version", CanaryVersion.current), ("libcurl", CurlVersion.libcurl)], 1)
+            labels + [("version", CanaryVersion.current), ("libcurl", Engine.libcurlVersion)], 1)
     }
 
     // MARK: Families
@@ -115,12 +114,7 @@ public enum PrometheusReport {
             Double(last($0)?.httpStatus ?? 0)
         },
         Family(name: "probe_http_duration_seconds", help: "Duration of each phase of the last attempt.") { result in
-            let t = last(result)?.timings ?? Timings()
-            return [
-                ("resolve", t.resolve), ("connect", t.connect), ("tls", t.tls), ("processing", t.processing),
-                ("transfer", t.transfer),
-            ]
-            .map { ([("phase", $0.0)], $0.1) }
+            (last(result)?.timings ?? PhaseTimings()).phases.map { ([("phase", $0.name)], $0.seconds) }
         },
         single("probe_http_content_length", "Announced Content-Length of the last response, -1 if unknown.") {
             Double(last($0)?.contentLength ?? -1)

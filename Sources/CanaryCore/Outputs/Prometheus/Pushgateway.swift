@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 
 /// Pushes exposition text to a Prometheus Pushgateway, replacing the group
@@ -43,21 +42,19 @@ public struct Pushgateway: Sendable {
     /// PUTs `text`, replacing every metric of the group.
     /// - Throws: ``Failure`` with the transport error or the Pushgateway's status and answer,
     ///   the URL's password redacted.
-    public func push(_ text: String, using client: CurlClient) async throws(Failure) {
+    public func push(_ text: String, using engine: Engine) async throws(Failure) {
         do {
-            try await put(text, using: client)
+            try await put(text, using: engine)
         } catch {
             throw Failure(description: Redactor(urlPasswords: [baseURL]).redact(error.description))
         }
     }
 
-    private func put(_ text: String, using client: CurlClient) async throws(Failure) {
-        let request = CurlRequest(
-            url: url, method: "PUT", headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
-            body: Array(text.utf8), timeout: timeout, followRedirects: false, maxBodyBytes: 64 << 10,
-            userAgent: "canary/\(CanaryVersion.current)")
-        let response = await client.perform(request)
-        if let error = response.error {
+    private func put(_ text: String, using engine: Engine) async throws(Failure) {
+        let response = await engine.send(
+            url, method: "PUT", headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+            body: Array(text.utf8), timeout: timeout, maxBodyBytes: 64 << 10)
+        if let error = response.failure {
             throw Failure(description: "push to \(baseURL) failed: \(error)")
         }
         guard (200...299).contains(response.status) else {

@@ -1,0 +1,22 @@
+import Curl
+
+/// A URL as libcurl's own parser reads it (the parser that later makes the request), for
+/// the parts of canary that check URLs without sending anything: probe files, flags, the
+/// redactor.
+public struct ParsedURL: Sendable, Equatable {
+    private let url: CurlURL
+
+    /// Parses `text` as an absolute URL; `nil` when libcurl refuses it or it has no host.
+    /// - Parameter anyScheme: accept schemes this libcurl cannot fetch (a proxy's `socks5`).
+    public init?(_ text: String, anyScheme: Bool = false) {
+        guard let url = CurlURL(text, anyScheme: anyScheme) else { return nil }
+        self.url = url
+    }
+
+    /// The scheme, lowercased.
+    public var scheme: String { url.scheme }
+    /// The host name or address, as written.
+    public var host: String { url.host }
+    /// The userinfo's password as written (percent-encoded), and decoded as it is sent.
+    public var passwords: [String] { [url.password, url.decodedPassword].compactMap { $0 } }
+}
