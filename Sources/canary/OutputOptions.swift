@@ -79,17 +79,7 @@ struct OutputOptions: ParsableArguments {
     /// The report in the chosen format, handed to `emit` in pieces: a line per probe for
     /// JSON, so that 10,000 results never sit in memory twice over.
     func render(_ report: RunReport, defaultFormat: ReportFormat, emit: (String) -> Void) {
-        switch format ?? defaultFormat {
-        case .json:
-            // Probes not due this time (run state) follow with their last result.
-            for result in report.results + report.notDue { emit(JSONReport.line(result)) }
-        case .nagios:
-            emit(NagiosReport.render(report))
-        case .junit:
-            emit(JUnitReport.render(report))
-        case .text:
-            let colour = output == nil && Terminal.colourStdout
-            emit(TextReport(colour: colour, verbose: verbose, quiet: quiet).render(report))
-        }
+        let style = ReportStyle(colour: output == nil && Terminal.colourStdout, verbose: verbose, quiet: quiet)
+        (format ?? defaultFormat).renderer(style).render(report, emit: emit)
     }
 }

@@ -72,20 +72,14 @@ struct WatchCommand: AsyncParsableCommand {
         control.attach(watcher)
         let lastFlushFailed = Mutex(false)
         let pushing = PushSlot()
-        let format = options.format ?? .text
+        // A line per result; JUnit goes to --junit as a whole, so its stdout lines are text.
+        let renderer = (options.format ?? .text).renderer(ReportStyle(verbose: options.verbose))
         let quiet = options.quiet
-        let verbose = options.verbose
         await watcher.run(
             grace: grace,
             onResult: { result in
                 guard !quiet || result.severity != .ok || result.alertSeverity != .ok else { return }
-                switch format {
-                case .json: Terminal.write(JSONReport.line(result))
-                case .nagios: Terminal.write(NagiosReport.line(result) + "\n")
-                case .text, .junit:
-                    // JUnit goes to --junit as a whole; stdout keeps the text lines.
-                    Terminal.write(WatchLine.text(result) + (verbose ? TextReport.attemptLines(result) : ""))
-                }
+                Terminal.write(renderer.line(result))
             },
             onFlush: { snapshot in
                 let written = await flush(

@@ -1,7 +1,18 @@
 import Foundation
 
 /// The JSON report (DESIGN.md section 8): one object per probe run, one per line.
-public enum JSONReport {
+public struct JSONReport: ReportRenderer {
+    public init() {}
+
+    /// A line per result, those not due (run state) following with their last result.
+    public func render(_ report: RunReport, emit: (String) -> Void) {
+        for result in report.results + report.notDue { emit(Self.line(result)) }
+    }
+
+    public func line(_ result: ProbeResult) -> String {
+        Self.line(result)
+    }
+
     /// Every probe's object, each on its own line, in load order.
     public static func render(_ report: RunReport) -> String {
         report.results.map { line($0) }.joined()

@@ -3,7 +3,22 @@ import Foundation
 /// JUnit XML as GitLab, Jenkins and Bitbucket read it (DESIGN.md section 9): a
 /// `<testsuite>` per probe file, a `<testcase>` per probe, `<failure>` for WARNING and
 /// CRITICAL, `<error>` for UNKNOWN, every attempt in `<system-out>`.
-public enum JUnitReport {
+public struct JUnitReport: ReportRenderer {
+    /// The style of `watch`'s lines, which are text: JUnit is a whole run's document.
+    public var style = ReportStyle()
+
+    public init(style: ReportStyle = ReportStyle()) {
+        self.style = style
+    }
+
+    public func render(_ report: RunReport, emit: (String) -> Void) {
+        emit(Self.render(report))
+    }
+
+    public func line(_ result: ProbeResult) -> String {
+        TextReport(style: style).line(result)
+    }
+
     public static func render(_ report: RunReport) -> String {
         let results = report.results + report.notDue
         var files: [String] = []

@@ -1,7 +1,17 @@
 /// The monitoring-plugins output (DESIGN.md section 9): a line per probe, worst first,
 /// `CANARY <STATE> - <probe>: <class>, <detail> | <perfdata>`, so that the first line is
 /// the summary a monitor shows.
-public enum NagiosReport {
+public struct NagiosReport: ReportRenderer {
+    public init() {}
+
+    public func render(_ report: RunReport, emit: (String) -> Void) {
+        emit(Self.render(report))
+    }
+
+    public func line(_ result: ProbeResult) -> String {
+        Self.line(result) + "\n"
+    }
+
     public static func render(_ report: RunReport) -> String {
         report.resultsWorstFirst.map(line).joined(separator: "\n") + "\n"
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The human report: an aligned table, a probe a row, and a summary line.
-public struct TextReport: Sendable {
+public struct TextReport: ReportRenderer {
     /// Colour the severities (only on a terminal, never with `NO_COLOR`).
     public var colour: Bool
     /// Also show every attempt with its phase timings.
@@ -13,6 +13,23 @@ public struct TextReport: Sendable {
         self.colour = colour
         self.verbose = verbose
         self.quiet = quiet
+    }
+
+    public init(style: ReportStyle) {
+        self.init(colour: style.colour, verbose: style.verbose, quiet: style.quiet)
+    }
+
+    public func render(_ report: RunReport, emit: (String) -> Void) {
+        emit(render(report))
+    }
+
+    /// `watch`'s line: when, which probe, its class and severity, and what happened; with
+    /// `verbose`, every attempt after it.
+    public func line(_ result: ProbeResult) -> String {
+        let alerting = result.alerting ? " ALERTING" : ""
+        return "\(Timestamp.iso8601(result.startedAt)) \(result.probe) \(result.probeClass.rawValue) "
+            + "\(result.severity.label)\(alerting): \(result.message)\n"
+            + (verbose ? Self.attemptLines(result) : "")
     }
 
     public func render(_ report: RunReport) -> String {

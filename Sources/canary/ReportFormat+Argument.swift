@@ -1,0 +1,4 @@
+import ArgumentParser
+import CanaryCore
+
+extension ReportFormat: ExpressibleByArgument {}
