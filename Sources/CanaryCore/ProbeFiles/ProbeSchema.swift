@@ -1,0 +1,133 @@
+import Yams
+
+/// What each key of a probe file holds and how it is read: one table per mapping, from
+/// which the parser takes both the allowed keys (and so its "unknown key, did you mean"
+/// errors) and the reading. A new key is one line here.
+enum ProbeSchema {
+    /// Reads one key's value into its target.
+    typealias Field<Target> = @Sendable (inout Target, Node, NodeReader) -> Void
+
+    static let topKeys: Set = ["defaults", "probes"]
+
+    /// A probe's keys (and `defaults:`, less `name`).
+    static let probe: [String: Field<ProbeSpec>] = [
+        "name": { spec, node, reader in
+            guard let name = reader.string(node, "name") else { return }
+            if !TextSearch.isProbeName(name) {
+                reader.error(at: node, "name: '\(name)' is not a valid probe name (use [a-z0-9][a-z0-9_.-]*)")
+            }
+            spec.name = name
+        },
+        "url": { spec, node, reader in spec.url = reader.url(node) ?? spec.url },
+        "method": { spec, node, reader in spec.method = reader.method(node) ?? spec.method },
+        "headers": { spec, node, reader in
+            let headers = reader.headers(node)
+            spec.headers = headers.map { ($0.name, $0.value) }
+            spec.secretHeaders = Set(headers.filter(\.secret).map { $0.name.lowercased() })
+        },
+        "body": { spec, node, reader in spec.body = reader.interpolated(node, "body") },
+        "interval": { spec, node, reader in spec.interval = reader.positiveDuration(node, "interval") ?? spec.interval
+        },
+        "timeout": { spec, node, reader in spec.timeout = reader.positiveDuration(node, "timeout") ?? spec.timeout },
+        "attempts": { spec, node, reader in spec.attempts = reader.int(node, "attempts", in: 1...100) ?? spec.attempts
+        },
+        "attempt_spacing": { spec, node, reader in
+            spec.attemptSpacing = reader.duration(node, "attempt_spacing") ?? spec.attemptSpacing
+        },
+        "follow_redirects": { spec, node, reader in
+            if let policy = reader.followRedirects(node) { (spec.followRedirects, spec.sameOriginRedirects) = policy }
+        },
+        "max_redirects": { spec, node, reader in
+            spec.maxRedirects = reader.int(node, "max_redirects", in: 0...100) ?? spec.maxRedirects
+        },
+        "max_body_bytes": { spec, node, reader in
+            spec.maxBodyBytes = reader.size(node, "max_body_bytes", minimum: 1) ?? spec.maxBodyBytes
+        },
+        "tls": { spec, node, reader in spec.tls = reader.record(node, "tls", fields: tls, into: TLSOptions()) },
+        "proxy": { spec, node, reader in spec.proxy = reader.proxy(node) },
+        "ip_version": { spec, node, reader in spec.ipVersion = reader.ipVersion(node) ?? spec.ipVersion },
+        "expect": { spec, node, reader in
+            spec.expect = reader.record(node, "expect", fields: expect, into: Expectations())
+        },
+        "error_patterns": { spec, node, reader in spec.errorPatterns = reader.patterns(node, "error_patterns") },
+        "capture_headers": { spec, node, reader in spec.captureHeaders = reader.stringList(node, "capture_headers") },
+        "intermittent": { spec, node, reader in spec.intermittent = reader.intermittent(node) ?? spec.intermittent },
+        "alert": { spec, node, reader in spec.alert = reader.record(node, "alert", fields: alert, into: AlertPolicy())
+        },
+        "labels": { spec, node, reader in spec.labels = reader.labels(node) },
+    ]
+
+    static let tls: [String: Field<TLSOptions>] = [
+        "insecure": { tls, node, reader in tls.insecure = reader.bool(node, "tls.insecure") ?? false },
+        "ca_file": { tls, node, reader in tls.caFile = reader.readableFile(node, "tls.ca_file") },
+        "client_cert": { tls, node, reader in tls.clientCertificate = reader.readableFile(node, "tls.client_cert") },
+        "client_key": { tls, node, reader in tls.clientKey = reader.readableFile(node, "tls.client_key") },
+    ]
+
+    static let expect: [String: Field<Expectations>] = [
+        "status": { expect, node, reader in expect.status = reader.status(node) ?? expect.status },
+        "body_contains": { expect, node, reader in
+            expect.bodyContains = reader.stringList(node, "expect.body_contains")
+        },
+        "body_not_contains": { expect, node, reader in
+            expect.bodyNotContains = reader.stringList(node, "expect.body_not_contains")
+        },
+        "body_matches": { expect, node, reader in expect.bodyMatches = reader.patterns(node, "expect.body_matches") },
+        "body_not_matches": { expect, node, reader in
+            expect.bodyNotMatches = reader.patterns(node, "expect.body_not_matches")
+        },
+        "headers": { expect, node, reader in
+            expect.headers = reader.stringMap(node, "expect.headers", interpolate: false).compactMap {
+                name, source, _, valueNode in
+                reader.compile(source, at: valueNode, "expect.headers.\(name)").map { (name: name, pattern: $0) }
+            }
+        },
+        "min_body_bytes": { expect, node, reader in
+            expect.minBodyBytes = reader.size(node, "expect.min_body_bytes", minimum: 0)
+        },
+        "latency": { expect, node, reader in
+            expect.latency =
+                reader.thresholds(node, "expect.latency", rising: true, over: expect.latency) ?? expect.latency
+        },
+        "cert_expiry": { expect, node, reader in
+            expect.certExpiry =
+                reader.thresholds(node, "expect.cert_expiry", rising: false, over: expect.certExpiry)
+                ?? expect.certExpiry
+        },
+    ]
+
+    static let thresholdKeys: Set = ["warning", "critical"]
+
+    static let alert: [String: Field<AlertPolicy>] = [
+        "after": { alert, node, reader in alert.after = reader.int(node, "alert.after", in: 1...1000) ?? alert.after },
+        "window": { alert, node, reader in
+            alert.window = reader.int(node, "alert.window", in: 1...1000) ?? alert.window
+        },
+        "recover_after": { alert, node, reader in
+            alert.recoverAfter = reader.int(node, "alert.recover_after", in: 1...1000) ?? alert.recoverAfter
+        },
+        "ratio": { alert, node, reader in
+            guard let ratio = reader.double(node, "alert.ratio"), ratio > 0, ratio <= 1 else {
+                reader.error(at: node, "alert.ratio: must be a number above 0 and at most 1")
+                return
+            }
+            alert.ratio = ratio
+        },
+    ]
+}
+
+extension NodeReader {
+    /// A mapping read key by key through `fields` into `initial`; unknown keys are errors
+    /// naming the closest known one.
+    func record<Target>(
+        _ node: Node, _ what: String, fields: [String: ProbeSchema.Field<Target>], into initial: Target
+    )
+        -> Target
+    {
+        var target = initial
+        guard let pairs = mapping(node, what) else { return target }
+        checkKeys(pairs, allowed: Set(fields.keys), in: what)
+        for (key, _, value) in pairs { fields[key]?(&target, value, self) }
+        return target
+    }
+}
