@@ -28,10 +28,10 @@ final class EasyHandle: @unchecked Sendable {
     /// Redirects followed by hand (``CurlRequest/followsRedirectsByHand``): how many so
     /// far, the first URL's origin and credentials, the method now, and the timing marks of
     /// the hops already made, summed as libcurl sums them across the redirects it follows.
-    private var hops = 0
-    private let first: CurlURL?
-    private var method: String
-    private var earlierMarks = Marks()
+    var hops = 0
+    let first: CurlURL?
+    var method: String
+    var earlierMarks = Marks()
 
     init(request: CurlRequest) throws(CurlError) {
         guard let handle = curl_easy_init() else {
@@ -112,7 +112,7 @@ final class EasyHandle: @unchecked Sendable {
 
     /// Sets the header list; without `originBound`, leaves out the headers that may be
     /// sent only to the first URL's origin, and the credentials libcurl itself keeps to it.
-    private func configureHeaders(originBound: Bool = true) throws(CurlError) {
+    func configureHeaders(originBound: Bool = true) throws(CurlError) {
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
         for header in request.headers {
@@ -136,18 +136,6 @@ final class EasyHandle: @unchecked Sendable {
         }
         if let cert = request.clientCertificate { try set(CURLOPT_SSLCERT, cert) }
         if let key = request.clientKey { try set(CURLOPT_SSLKEY, key) }
-    }
-
-    /// Points the body and header callbacks at this object; `context` must stay
-    /// retained until the transfer is done.
-    func installCallbacks(context: UnsafeMutableRawPointer) throws(CurlError) {
-        try check(ccurl_easy_setopt_ptr(handle, CURLOPT_PRIVATE, context))
-        try check(ccurl_easy_setopt_data_cb(handle, CURLOPT_WRITEFUNCTION, easyHandleWriteBody))
-        try check(ccurl_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, context))
-        try check(ccurl_easy_setopt_data_cb(handle, CURLOPT_HEADERFUNCTION, easyHandleWriteHeader))
-        try check(ccurl_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, context))
-        try check(ccurl_easy_setopt_opensocket_cb(handle, easyHandleOpenSocket))
-        try check(ccurl_easy_setopt_ptr(handle, CURLOPT_OPENSOCKETDATA, context))
     }
 
     /// Takes `count` decoded body bytes; returns false to make curl abort the transfer.
@@ -187,84 +175,6 @@ final class EasyHandle: @unchecked Sendable {
         while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
         while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
         return slice
-    }
-
-    /// What a finished hop leads to when redirects are followed by hand.
-    enum Hop {
-        /// The response is final.
-        case done
-        /// The handle is set up for the next hop: add it to the multi handle again.
-        case follow
-        /// The chain ends in this error (too many redirects, another protocol, no time).
-        case fail(CurlError)
-    }
-
-    /// After a hop ends: when it is a redirect to follow by hand, sets the handle up for
-    /// the next hop (its URL, method, headers and the time left) and says `.follow`.
-    func nextHop(result: CURLcode) -> Hop {
-        guard let first, result == CURLE_OK else { return .done }
-        let status = getLong(CURLINFO_RESPONSE_CODE)
-        guard [301, 302, 303, 307, 308].contains(status), let location = getString(CURLINFO_REDIRECT_URL) else {
-            return .done
-        }
-        guard let next = CurlURL(location, anyScheme: true), next.scheme == "http" || next.scheme == "https" else {
-            return .fail(
-                CurlError(
-                    code: Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue),
-                    message: "redirect to '\(location.prefix(200))' not followed: http and https only"))
-        }
-        let sameOrigin = next.origin == first.origin
-        if request.sameOriginRedirects, !sameOrigin { return .done }
-        guard hops < request.maxRedirects else {
-            return .fail(
-                CurlError(
-                    code: Int(CURLE_TOO_MANY_REDIRECTS.rawValue),
-                    message: "Maximum (\(request.maxRedirects)) redirects followed"))
-        }
-        earlierMarks = earlierMarks + currentMarks()
-        let left = Int(request.timeout.milliseconds) - earlierMarks.total / 1000
-        guard left > 0 else {
-            return .fail(
-                CurlError(
-                    code: Int(CURLE_OPERATION_TIMEDOUT.rawValue),
-                    message: "Operation timed out after \(earlierMarks.total / 1000) milliseconds in redirects"))
-        }
-        hops += 1
-        do throws(CurlError) {
-            try prepare(next: location, sameOrigin: sameOrigin, status: status, timeLeftMs: left)
-        } catch {
-            return .fail(error)
-        }
-        body.removeAll(keepingCapacity: true)
-        bodyBytes = 0
-        headers.removeAll(keepingCapacity: true)
-        return .follow
-    }
-
-    /// Points the handle at the next hop, as libcurl would: 303 (and 301 or 302 after a
-    /// POST) turn into a GET without a body; the first URL's credentials and origin-bound
-    /// headers go only to that origin.
-    private func prepare(next location: String, sameOrigin: Bool, status: Int, timeLeftMs: Int) throws(CurlError) {
-        try set(CURLOPT_URL, location)
-        if (status == 303 && method != "HEAD") || ([301, 302].contains(status) && method == "POST") {
-            method = "GET"
-            try set(CURLOPT_HTTPGET, 1)
-            try check(ccurl_easy_setopt_ptr(handle, CURLOPT_CUSTOMREQUEST, nil))
-        }
-        try configureHeaders(originBound: sameOrigin)
-        let credentials = sameOrigin && CurlURL(location)?.user == nil ? first : nil
-        try setOptional(CURLOPT_USERNAME, credentials?.user?.removingPercentEncodingOrSelf())
-        try setOptional(CURLOPT_PASSWORD, credentials?.decodedPassword)
-        try set(CURLOPT_TIMEOUT_MS, timeLeftMs)
-        try set(CURLOPT_CONNECTTIMEOUT_MS, timeLeftMs)
-    }
-
-    /// libcurl's cumulative timing marks of the hop just ended, in microseconds.
-    private func currentMarks() -> Marks {
-        Marks(
-            nameLookup: getOffset(CURLINFO_NAMELOOKUP_TIME_T), connect: getOffset(CURLINFO_CONNECT_TIME_T),
-            appConnect: getOffset(CURLINFO_APPCONNECT_TIME_T), startTransfer: getOffset(CURLINFO_STARTTRANSFER_TIME_T),
-            total: getOffset(CURLINFO_TOTAL_TIME_T))
     }
 
     /// Reads everything the finished transfer measured.
@@ -311,101 +221,39 @@ final class EasyHandle: @unchecked Sendable {
 
     // MARK: setopt / getinfo
 
-    private func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
+    func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
         try check(ccurl_easy_setopt_long(handle, option, value))
     }
 
-    private func set(_ option: CURLoption, _ value: String) throws(CurlError) {
+    func set(_ option: CURLoption, _ value: String) throws(CurlError) {
         // libcurl copies string options (since 7.17), so a temporary C string suffices.
         try check(ccurl_easy_setopt_string(handle, option, value))
     }
 
-    private func setOptional(_ option: CURLoption, _ value: String?) throws(CurlError) {
+    func setOptional(_ option: CURLoption, _ value: String?) throws(CurlError) {
         guard let value else { return try check(ccurl_easy_setopt_ptr(handle, option, nil)) }
         try set(option, value)
     }
 
-    private func check(_ code: CURLcode) throws(CurlError) {
+    func check(_ code: CURLcode) throws(CurlError) {
         guard code == CURLE_OK else {
             throw CurlError(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)))
         }
     }
 
-    private func getLong(_ info: CURLINFO) -> Int {
+    func getLong(_ info: CURLINFO) -> Int {
         var value = 0
         return ccurl_easy_getinfo_long(handle, info, &value) == CURLE_OK ? value : 0
     }
 
-    private func getOffset(_ info: CURLINFO) -> Int {
+    func getOffset(_ info: CURLINFO) -> Int {
         var value: curl_off_t = 0
         return ccurl_easy_getinfo_off_t(handle, info, &value) == CURLE_OK ? Int(value) : 0
     }
 
-    private func getString(_ info: CURLINFO) -> String? {
+    func getString(_ info: CURLINFO) -> String? {
         var value: UnsafeMutablePointer<CChar>?
         guard ccurl_easy_getinfo_string(handle, info, &value) == CURLE_OK, let value else { return nil }
         return String(cString: value)
-    }
-}
-
-private func easyHandleWriteBody(
-    _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
-) -> Int {
-    guard let context else { return 0 }
-    let easy = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue()
-    let length = size * count
-    return easy.receiveBody(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
-}
-
-/// Opens the transfer's socket as libcurl would, remembering why when it cannot.
-private func easyHandleOpenSocket(
-    _ context: UnsafeMutableRawPointer?, _ purpose: curlsocktype, _ address: UnsafeMutablePointer<curl_sockaddr>?
-) -> curl_socket_t {
-    guard let address else { return CURL_SOCKET_BAD }
-    let descriptor = socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
-    if descriptor < 0, let context {
-        Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue().socketErrno = errno
-    }
-    return descriptor
-}
-
-private func easyHandleWriteHeader(
-    _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
-) -> Int {
-    guard let context else { return 0 }
-    let easy = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue()
-    let length = size * count
-    easy.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
-    return length
-}
-
-/// libcurl's timing marks of a transfer, microseconds from its start.
-struct Marks {
-    var nameLookup = 0
-    var connect = 0
-    var appConnect = 0
-    var startTransfer = 0
-    var total = 0
-
-    /// Marks summed mark by mark, as libcurl sums them over the redirects it follows.
-    static func + (lhs: Marks, rhs: Marks) -> Marks {
-        Marks(
-            nameLookup: lhs.nameLookup + rhs.nameLookup, connect: lhs.connect + rhs.connect,
-            appConnect: lhs.appConnect + rhs.appConnect, startTransfer: lhs.startTransfer + rhs.startTransfer,
-            total: lhs.total + rhs.total)
-    }
-
-    var timings: Timings {
-        Timings(
-            nameLookup: nameLookup, connect: connect, appConnect: appConnect, startTransfer: startTransfer,
-            total: total)
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds, rounded up so that a bound is never shortened.
-    public var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
     }
 }
