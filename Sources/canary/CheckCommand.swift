@@ -119,7 +119,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let stop = StopListener.start()
+        let stop = StopSwitch.trippedBySignals()
         let selected = try selection.select([try spec()])
         let engine = try Engine.starting()
         defer { engine.shutdown() }
@@ -130,14 +130,13 @@ struct CheckCommand: AsyncParsableCommand {
         let started = Date()
         let engineOptions = selection.engineOptions(labels: try options.labels())
         // The URL's password is a secret here as in a probe file.
-        var (report, signal) = await runStoppable(
-            engine, selected, redactor: Redactor(urlPasswords: [url]), options: engineOptions,
-            stop: stop)
+        var report = await engine.run(
+            selected, redactor: Redactor(urlPasswords: [url]), options: engineOptions, stop: stop)
         // Recording is one more output: when it fails, the report is still written and
         // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
         var failed = false
         do {
-            if let store = try selection.openState(lockTimeout: .seconds(30), abandon: { stop.signal != nil }) {
+            if let store = try selection.openState(lockTimeout: .seconds(30), abandon: { stop.cause != nil }) {
                 defer { store.close() }
                 try refuseOtherURL(selected, in: store)
                 let known = Set(store.state.probes.keys).union(selected.map(\.name))
@@ -151,21 +150,21 @@ struct CheckCommand: AsyncParsableCommand {
             Terminal.error("canary: \(error)")
             failed = true
         }
-        let outputs = ReportOutputs(options: options, engine: engine, deadline: selection.deadline)
-        failed = !outputs.writeReport(report, defaultFormat: .nagios) || failed
+        let outputs = options.files(engine: engine, deadline: selection.deadline)
+        failed = !options.writeReport(report, defaultFormat: .nagios, files: outputs) || failed
         if options.textfile != nil || options.push != nil {
             let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)
             failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         }
-        sayUnfinished(report, signal: signal)
-        throw ExitCode(finalExitCode(report, failOn: options.failOnSeverity, outputsFailed: failed))
+        if let line = report.unfinishedLine(signal: stop.cause) { Terminal.error("canary: \(line)") }
+        throw ExitCode(report.exitCode(failOn: options.failOnSeverity, outputsFailed: failed))
     }
 
     /// Refuses a `--name` the `--state` file knows for another URL: two services named
     /// alike (by default, after their host) would share one record.
     /// Before probing, so that a clash ends UNKNOWN at once.
-    private func checkStateName(_ selected: [ProbeSpec], stop: StopListener) throws {
-        guard let store = try selection.openState(lockTimeout: .seconds(30), abandon: { stop.signal != nil }) else {
+    private func checkStateName(_ selected: [ProbeSpec], stop: StopSwitch) throws {
+        guard let store = try selection.openState(lockTimeout: .seconds(30), abandon: { stop.cause != nil }) else {
             return
         }
         defer { store.close() }

@@ -35,12 +35,12 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         StartupTrace.mark("run")
-        let stop = StopListener.start()
+        let stop = StopSwitch.trippedBySignals()
         let startedAt = Date()
         let engine = try Engine.starting()
         defer { engine.shutdown() }
-        let outputs = ReportOutputs(options: options, engine: engine, deadline: selection.deadline)
-        let store = try selection.openState(lockTimeout: lockTimeout, abandon: { stop.signal != nil })
+        let outputs = options.files(engine: engine, deadline: selection.deadline)
+        let store = try selection.openState(lockTimeout: lockTimeout, abandon: { stop.cause != nil })
         defer { store?.close() }
         let probeSet: ProbeSet
         do {
@@ -74,8 +74,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let progress = ProgressLine(total: due.count)
         let engineOptions = selection.engineOptions(labels: try options.labels())
-        var (report, signal) = await runStoppable(
-            engine, due, redactor: probeSet.redactor, options: engineOptions, stop: stop,
+        var report = await engine.run(
+            due, redactor: probeSet.redactor, options: engineOptions, stop: stop,
             progress: { progress.update(done: $0, total: $1, failing: $2) })
         progress.erase()
         StartupTrace.mark("probed")
@@ -86,14 +86,14 @@ struct RunCommand: AsyncParsableCommand {
                 labels: try options.labels())
             failed = !store.saveReporting()
         }
-        failed = !outputs.writeReport(report, defaultFormat: .text) || failed
+        failed = !options.writeReport(report, defaultFormat: .text, files: outputs) || failed
         if options.textfile != nil || options.push != nil {
             let run = PrometheusReport.Run(
                 labels: try options.labels(), timestamp: startedAt, duration: report.duration)
             failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
         }
-        sayUnfinished(report, signal: signal)
-        throw ExitCode(finalExitCode(report, failOn: options.failOnSeverity, outputsFailed: failed))
+        if let line = report.unfinishedLine(signal: stop.cause) { Terminal.error("canary: \(line)") }
+        throw ExitCode(report.exitCode(failOn: options.failOnSeverity, outputsFailed: failed))
     }
 }
 

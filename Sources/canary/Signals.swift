@@ -1,3 +1,4 @@
+import CanaryCore
 import Dispatch
 import Foundation
 
@@ -28,5 +29,19 @@ enum Signals {
         let box = SourceBox(sources)
         continuation.onTermination = { _ in box.cancel() }
         return stream
+    }
+}
+
+extension StopSwitch {
+    /// A switch that SIGTERM, SIGINT or SIGHUP trips, from now on: for `run` and `check`,
+    /// whose first signal stops the probes (the outputs are still written); later ones
+    /// change nothing.
+    static func trippedBySignals() -> StopSwitch {
+        let stop = StopSwitch()
+        let signals = Signals.stream()
+        Task {
+            for await number in signals { stop.trip(number) }
+        }
+        return stop
     }
 }

@@ -45,7 +45,7 @@ struct WatchCommand: AsyncParsableCommand {
         defer { signalTask.cancel() }
         let engine = try Engine.starting()
         defer { engine.shutdown() }
-        let outputs = ReportOutputs(options: options, engine: engine, deadline: selection.deadline)
+        let outputs = options.files(engine: engine, deadline: selection.deadline)
         let labels = try options.labels()
         guard let probeSet = try await load(outputs: outputs, labels: labels) else {
             throw ExitCode(Severity.unknown.exitCode)
@@ -71,7 +71,7 @@ struct WatchCommand: AsyncParsableCommand {
             state: store?.state ?? RunState())
         control.attach(watcher)
         let lastFlushFailed = Mutex(false)
-        let pushing = PushSlot()
+        let pushing = PushQueue(outputs: outputs)
         // A line per result; JUnit goes to --junit as a whole, so its stdout lines are text.
         let renderer = (options.format ?? .text).renderer(ReportStyle(verbose: options.verbose))
         let quiet = options.quiet
@@ -104,7 +104,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     /// The first load: problems are printed and written as metrics, and watch exits 3;
     /// so does an `--only` that names no probe, as for `run`.
-    private func load(outputs: ReportOutputs, labels: [String: String]) async throws -> ProbeSet? {
+    private func load(outputs: OutputFiles, labels: [String: String]) async throws -> ProbeSet? {
         let loaded: ProbeSet
         do {
             loaded = try ProbeLoader().load(paths: paths)
@@ -146,15 +146,15 @@ struct WatchCommand: AsyncParsableCommand {
     /// push is in flight leaves the push to a later one, and the final flush waits for it
     /// and pushes last.
     private func flush(
-        _ snapshot: Watcher.Snapshot, store: StateStore?, outputs: ReportOutputs, labels: [String: String],
-        pushing: PushSlot
+        _ snapshot: Watcher.Snapshot, store: StateStore?, outputs: OutputFiles, labels: [String: String],
+        pushing: PushQueue
     ) async -> Bool {
         var written = true
         if let store {
             store.state = snapshot.state
             written = store.saveReporting()
         }
-        written = outputs.writeFiles(snapshot.report, defaultFormat: .text) && written
+        written = options.writeFiles(snapshot.report, defaultFormat: .text, files: outputs) && written
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
         let text = PrometheusReport.render(snapshot.report, run: run)
@@ -164,7 +164,7 @@ struct WatchCommand: AsyncParsableCommand {
             await pushing.settle()
             return await outputs.push(text) && written
         }
-        pushing.schedule(text, with: outputs)
+        pushing.schedule(text)
         return written
     }
 }

@@ -47,6 +47,26 @@ public struct RunReport: Sendable {
         return worst.rank < failOn.rank ? 0 : worst.exitCode
     }
 
+    /// The exit code once the outputs are written: an output that could not be written
+    /// makes it UNKNOWN, unless the probes already made it CRITICAL.
+    public func exitCode(failOn: Severity, outputsFailed: Bool) -> Int32 {
+        let code = exitCode(failOn: failOn)
+        return outputsFailed && code != Severity.critical.exitCode ? Severity.unknown.exitCode : code
+    }
+
+    /// The one line that comes with an UNKNOWN from a run that did not finish (`--deadline`,
+    /// or a signal, numbered `signal`): how many probes it left unrun or cut short; `nil`
+    /// when it finished.
+    public func unfinishedLine(signal: Int32? = nil) -> String? {
+        let cut = results.count { $0.severity == .unknown && !$0.attempts.isEmpty }
+        guard unrunProbes + cut > 0 else { return nil }
+        var parts: [String] = []
+        if unrunProbes > 0 { parts.append("\(unrunProbes) of \(results.count) probes not run") }
+        if cut > 0 { parts.append("\(cut) cut short") }
+        let cause = signal.map { "stopped by signal \($0)" } ?? Interruption.deadline(nil).reason
+        return "\(cause): " + parts.joined(separator: ", ")
+    }
+
     /// Every result, those not due included, worst first by what each contributes to
     /// the exit code, in load order within a severity: for outputs whose first line is
     /// the summary.

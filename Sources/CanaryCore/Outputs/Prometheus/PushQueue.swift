@@ -1,30 +1,32 @@
-import ArgumentParser
-import CanaryCore
-import Foundation
 import Synchronization
 
 /// Watch's pushes, one at a time: a text that comes while one is in flight waits and
 /// goes next (only the latest waits), so a slow Pushgateway gets every change, late.
-final class PushSlot: Sendable {
+public final class PushQueue: Sendable {
     private struct State {
         var task: Task<Void, Never>?
         var pending: String?
     }
 
     private let state = Mutex(State())
+    private let outputs: OutputFiles
+
+    public init(outputs: OutputFiles) {
+        self.outputs = outputs
+    }
 
     /// Pushes `text` now, or as soon as the push in flight ends.
-    func schedule(_ text: String, with outputs: ReportOutputs) {
+    public func schedule(_ text: String) {
         state.withLock { state in
             guard state.task == nil else {
                 state.pending = text
                 return
             }
-            state.task = Task { await self.drain(text, with: outputs) }
+            state.task = Task { await self.drain(text) }
         }
     }
 
-    private func drain(_ first: String, with outputs: ReportOutputs) async {
+    private func drain(_ first: String) async {
         var text = first
         while true {
             _ = await outputs.push(text)
@@ -40,7 +42,7 @@ final class PushSlot: Sendable {
 
     /// Waits for the push in flight and drops the text waiting: the final flush pushes
     /// the latest itself.
-    func settle() async {
+    public func settle() async {
         let task = state.withLock { state -> Task<Void, Never>? in
             state.pending = nil
             return state.task

@@ -1,0 +1,73 @@
+/// Where a run's results go besides stdout: `--output`, `--junit`, `--textfile` and
+/// `--push`. Each failure is one message to ``onFailure``; the other outputs are still
+/// written.
+public struct OutputFiles: Sendable {
+    /// `--output`: the report, instead of stdout.
+    public var output: String?
+    /// `--junit`: JUnit XML besides the report.
+    public var junit: String?
+    /// `--textfile`: the Prometheus text.
+    public var textfile: String?
+    /// `--push`: the Pushgateway and the grouping labels after `job` and `instance`.
+    public var push: (url: String, grouping: [(name: String, value: String)])?
+    /// Sends the pushes.
+    public var engine: Engine
+    /// `--deadline` as an instant: a push never runs past it (though it gets at least
+    /// 200 ms, so that a run already at its deadline still tries).
+    public var deadline: ContinuousClock.Instant?
+    /// Told of each output that could not be written, as `--flag: why`.
+    public var onFailure: @Sendable (String) -> Void
+
+    public init(engine: Engine, onFailure: @escaping @Sendable (String) -> Void) {
+        self.engine = engine
+        self.onFailure = onFailure
+    }
+
+    /// Writes the report's files, `--output` (rendered by `render`) and `--junit`; false
+    /// when either could not be written.
+    public func writeFiles(_ report: RunReport, render: (RunReport) -> String) -> Bool {
+        var ok = true
+        if let output { ok = write(render(report), to: output, flag: "--output") }
+        if let junit { ok = write(JUnitReport.render(report), to: junit, flag: "--junit") && ok }
+        return ok
+    }
+
+    /// Writes the Prometheus text to `--textfile` and pushes it to `--push`; false when
+    /// either failed.
+    public func writeMetrics(_ text: String) async -> Bool {
+        let written = writeTextfile(text)
+        return await push(text) && written
+    }
+
+    /// Writes the Prometheus text to `--textfile`, if given; false when it failed.
+    public func writeTextfile(_ text: String) -> Bool {
+        guard let textfile else { return true }
+        return write(text, to: textfile, flag: "--textfile")
+    }
+
+    /// Pushes the Prometheus text to `--push`, if given, within 10 s and the deadline;
+    /// false when it failed.
+    public func push(_ text: String) async -> Bool {
+        guard let push else { return true }
+        let left = deadline.map { $0 - ContinuousClock.now }
+        let timeout = min(.seconds(10), left.map { max($0, .milliseconds(200)) } ?? .seconds(10))
+        do {
+            let gateway = Pushgateway(baseURL: push.url, extraGrouping: push.grouping, timeout: timeout)
+            try await gateway.push(text, using: engine)
+            return true
+        } catch {
+            onFailure("--push: \(error)")
+            return false
+        }
+    }
+
+    private func write(_ text: String, to path: String, flag: String) -> Bool {
+        do {
+            try AtomicFile.write(text, to: path)
+            return true
+        } catch {
+            onFailure("\(flag): \(error)")
+            return false
+        }
+    }
+}
