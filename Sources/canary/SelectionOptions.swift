@@ -44,8 +44,9 @@ struct SelectionOptions: ParsableArguments {
     /// `--deadline` counted from process start, less the time kept for reporting, and the
     /// `--label` labels.
     func engineOptions(labels: [String: String]) -> Engine.Options {
-        var options = Engine.Options(
-            concurrency: FileLimit.usableConcurrency(concurrency), deadline: deadline, labels: labels)
+        let usable = FileLimit.usableConcurrency(concurrency)
+        if let note = usable.note { Terminal.error("canary: \(note)") }
+        var options = Engine.Options(concurrency: usable.concurrency, deadline: deadline, labels: labels)
         options.deadlineStart = Main.launched
         options.deadlineReserve = RunCommand.reportingReserve
         return options

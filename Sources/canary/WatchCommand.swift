@@ -31,7 +31,10 @@ struct WatchCommand: AsyncParsableCommand {
         // Signals are heard from the start: a SIGTERM while the files load or the state
         // lock is awaited stops the watch at once, and a burst of SIGHUPs never queues
         // in front of it.
-        let control = WatchControl(quiet: options.quiet)
+        let quiet = options.quiet
+        let control = WatchControl { number in
+            if !quiet { Terminal.error("canary: stopping (signal \(number))") }
+        }
         let signals = Signals.stream()
         let signalTask = Task {
             for await number in signals {
@@ -50,14 +53,8 @@ struct WatchCommand: AsyncParsableCommand {
         guard let probeSet = try await load(outputs: outputs, labels: labels) else {
             throw ExitCode(Severity.unknown.exitCode)
         }
-        if let deadline = selection.deadline {
-            let tooLong = probeSet.probes.filter { $0.timeout > deadline }
-            if let first = tooLong.first {
-                Terminal.error(
-                    "canary: warning: \(tooLong.count) probe\(tooLong.count == 1 ? "" : "s") (\(first.name) first) "
-                        + "cannot finish an attempt within --deadline \(Units.format(deadline)) "
-                        + "(timeout \(Units.format(first.timeout))) and will not run")
-            }
+        if let deadline = selection.deadline, let warning = Watcher.unrunnable(probeSet.probes, within: deadline) {
+            Terminal.error("canary: warning: \(warning)")
         }
         let store = try selection.openState(lockTimeout: .seconds(30), abandon: { control.isStopped })
         defer { store?.close() }
@@ -71,10 +68,14 @@ struct WatchCommand: AsyncParsableCommand {
             state: store?.state ?? RunState())
         control.attach(watcher)
         let lastFlushFailed = Mutex(false)
-        let pushing = PushQueue(outputs: outputs)
+        let options = self.options
+        let watchOutputs = WatchOutputs(store: store, files: outputs, labels: labels) { report in
+            var text = ""
+            options.render(report, defaultFormat: .text) { text += $0 }
+            return text
+        }
         // A line per result; JUnit goes to --junit as a whole, so its stdout lines are text.
         let renderer = (options.format ?? .text).renderer(ReportStyle(verbose: options.verbose))
-        let quiet = options.quiet
         await watcher.run(
             grace: grace,
             onResult: { result in
@@ -82,8 +83,7 @@ struct WatchCommand: AsyncParsableCommand {
                 Terminal.write(renderer.line(result))
             },
             onFlush: { snapshot in
-                let written = await flush(
-                    snapshot, store: store, outputs: outputs, labels: labels, pushing: pushing)
+                let written = await watchOutputs.flush(snapshot)
                 lastFlushFailed.withLock { $0 = !written }
             })
         // The outputs as the watch ends are what a monitor reads next: when they could not
@@ -138,33 +138,5 @@ struct WatchCommand: AsyncParsableCommand {
             Terminal.error("canary: reload failed: \(error); the old probes keep running")
             await watcher.reloadFailed()
         }
-    }
-
-    /// Writes every output from `snapshot`; false when any could not be written (each
-    /// failure is a line on stderr). The push runs on its own, one at a time, so that a
-    /// slow Pushgateway holds back neither the files nor the next flush; a flush while a
-    /// push is in flight leaves the push to a later one, and the final flush waits for it
-    /// and pushes last.
-    private func flush(
-        _ snapshot: Watcher.Snapshot, store: StateStore?, outputs: OutputFiles, labels: [String: String],
-        pushing: PushQueue
-    ) async -> Bool {
-        var written = true
-        if let store {
-            store.state = snapshot.state
-            written = store.saveReporting()
-        }
-        written = options.writeFiles(snapshot.report, defaultFormat: .text, files: outputs) && written
-        let run = PrometheusReport.Run(
-            labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
-        let text = PrometheusReport.render(snapshot.report, run: run)
-        written = outputs.writeTextfile(text) && written
-        guard options.push != nil else { return written }
-        if snapshot.isFinal {
-            await pushing.settle()
-            return await outputs.push(text) && written
-        }
-        pushing.schedule(text)
-        return written
     }
 }

@@ -159,6 +159,16 @@ public actor Watcher {
         await flush(onFlush)
     }
 
+    /// A bounded watch starts no attempt it would cut short: the warning for probes whose
+    /// timeout is longer than the whole `deadline`, which will never run; `nil` for none.
+    public static func unrunnable(_ probes: [ProbeSpec], within deadline: Duration) -> String? {
+        let tooLong = probes.filter { $0.timeout > deadline }
+        guard let first = tooLong.first else { return nil }
+        return "\(tooLong.count) probe\(tooLong.count == 1 ? "" : "s") (\(first.name) first) cannot finish an "
+            + "attempt within --deadline \(Units.format(deadline)) (timeout \(Units.format(first.timeout))) "
+            + "and will not run"
+    }
+
     private func isDue(_ probe: ProbeSpec) -> Bool {
         guard !running.contains(probe.name), running.count < options.concurrency,
             let due = nextDue[probe.name]

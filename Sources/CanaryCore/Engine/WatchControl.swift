@@ -1,12 +1,9 @@
-import ArgumentParser
-import CanaryCore
-import Foundation
 import Synchronization
 
 /// What watch's signals act on: SIGTERM and SIGINT stop the watcher (or, before it
 /// exists, the wait for the state lock); SIGHUP reloads, one reload at a time, with any
 /// number of SIGHUPs during one folded into a single reload after it.
-final class WatchControl: Sendable {
+public final class WatchControl: Sendable {
     private struct State {
         var signal: Int32?
         var watcher: Watcher?
@@ -15,16 +12,17 @@ final class WatchControl: Sendable {
     }
 
     private let state = Mutex(State())
-    private let quiet: Bool
+    private let onStop: @Sendable (Int32) -> Void
 
-    init(quiet: Bool) {
-        self.quiet = quiet
+    /// - Parameter onStop: Told of the signal that stops the watch, once.
+    public init(onStop: @escaping @Sendable (Int32) -> Void) {
+        self.onStop = onStop
     }
 
-    var isStopped: Bool { state.withLock { $0.signal != nil } }
+    public var isStopped: Bool { state.withLock { $0.signal != nil } }
 
     /// Hands the signals the watcher to act on; one that stopped the watch already stops it.
-    func attach(_ watcher: Watcher) {
+    public func attach(_ watcher: Watcher) {
         let stopped = state.withLock { state in
             state.watcher = watcher
             return state.signal != nil
@@ -32,19 +30,19 @@ final class WatchControl: Sendable {
         if stopped { watcher.stop() }
     }
 
-    func stop(_ number: Int32) {
+    public func stop(_ number: Int32) {
         let (first, watcher) = state.withLock { state in
             defer { state.signal = state.signal ?? number }
             return (state.signal == nil, state.watcher)
         }
         guard first else { return }
-        if !quiet { Terminal.error("canary: stopping (signal \(number))") }
+        onStop(number)
         watcher?.stop()
     }
 
     /// Runs `reload` now, or once more after the reload in flight; not before the
     /// watcher exists (the files are being loaded then anyway), nor after a stop.
-    func hangUp(_ reload: @escaping @Sendable (Watcher) async -> Void) {
+    public func hangUp(_ reload: @escaping @Sendable (Watcher) async -> Void) {
         let start = state.withLock { state -> Watcher? in
             guard state.signal == nil, let watcher = state.watcher else { return nil }
             guard !state.reloading else {

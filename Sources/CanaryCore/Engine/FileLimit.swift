@@ -2,7 +2,7 @@ import Foundation
 
 /// The process's limit on open files, which bounds how many probes can be in flight: a
 /// transfer holds its socket and, while it resolves, the resolver thread's socket pair.
-enum FileLimit {
+public enum FileLimit {
     /// Descriptors one transfer may hold at once.
     static let perTransfer = 3
     /// Descriptors kept for everything else: the standard three, libcurl's wake-up pair,
@@ -11,12 +11,12 @@ enum FileLimit {
 
     /// Below this many open files canary does not start: the runtime's own threads and
     /// event sources (libdispatch traps when it cannot get a descriptor) need some.
-    static let minimum = 64
+    public static let minimum = 64
 
     private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
 
     /// The soft limit, when it is below ``minimum``.
-    static var tooLow: Int? {
+    public static var tooLow: Int? {
         var limit = rlimit()
         guard getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(minimum) else { return nil }
         return Int(limit.rlim_cur)
@@ -24,7 +24,7 @@ enum FileLimit {
 
     /// Lifts the soft limit to the hard one: the usual soft limit of 1024 is below
     /// `--concurrency 1000`.
-    static func raise() {
+    public static func raise() {
         var limit = rlimit()
         guard getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
         limit.rlim_cur = limit.rlim_max
@@ -38,16 +38,17 @@ enum FileLimit {
         return max(1, (Int(clamping: limit.rlim_cur) - reserve) / perTransfer)
     }
 
-    /// `requested`, lowered to what the limit allows, with one line on stderr when it is:
-    /// a probe that cannot get a socket would otherwise be blamed on its portal.
-    static func usableConcurrency(_ requested: Int) -> Int {
+    /// `requested`, lowered to what the limit allows, and a note saying so when it is: a
+    /// probe that cannot get a socket would otherwise be blamed on its portal.
+    public static func usableConcurrency(_ requested: Int) -> (concurrency: Int, note: String?) {
         let allowed = maxTransfers
-        guard requested > allowed else { return requested }
+        guard requested > allowed else { return (requested, nil) }
         var limit = rlimit()
         getrlimit(resource, &limit)
-        Terminal.error(
-            "canary: --concurrency \(requested) lowered to \(allowed): the open-file limit is \(limit.rlim_cur) "
-                + "(raise it with ulimit -n or LimitNOFILE=)")
-        return allowed
+        return (
+            allowed,
+            "--concurrency \(requested) lowered to \(allowed): the open-file limit is \(limit.rlim_cur) "
+                + "(raise it with ulimit -n or LimitNOFILE=)"
+        )
     }
 }

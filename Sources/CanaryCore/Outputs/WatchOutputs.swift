@@ -1,0 +1,53 @@
+import Foundation
+
+/// Everything a watch rewrites as results arrive: the state, `--output` and `--junit`, the
+/// textfile and the push. The push runs on its own, one at a time, so that a slow
+/// Pushgateway holds back neither the files nor the next flush; a flush while a push is in
+/// flight leaves the push to a later one, and the final flush waits for it and pushes last.
+public struct WatchOutputs: Sendable {
+    public var store: StateStore?
+    public var files: OutputFiles
+    /// `--label` labels, for the run-level samples.
+    public var labels: [String: String]
+    /// The report as `--output` holds it.
+    public var render: @Sendable (RunReport) -> String
+    private let pushes: PushQueue
+
+    public init(
+        store: StateStore?, files: OutputFiles, labels: [String: String],
+        render: @escaping @Sendable (RunReport) -> String
+    ) {
+        self.store = store
+        self.files = files
+        self.labels = labels
+        self.render = render
+        self.pushes = PushQueue(outputs: files)
+    }
+
+    /// Writes every output from `snapshot`; false when any could not be written (each
+    /// failure told to the files' `onFailure`).
+    public func flush(_ snapshot: Watcher.Snapshot) async -> Bool {
+        var written = true
+        if let store {
+            store.state = snapshot.state
+            do {
+                try store.save()
+            } catch {
+                files.onFailure("--state: \(error)")
+                written = false
+            }
+        }
+        written = files.writeFiles(snapshot.report, render: render) && written
+        let run = PrometheusReport.Run(
+            labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
+        let text = PrometheusReport.render(snapshot.report, run: run)
+        written = files.writeTextfile(text) && written
+        guard files.push != nil else { return written }
+        if snapshot.isFinal {
+            await pushes.settle()
+            return await files.push(text) && written
+        }
+        pushes.schedule(text)
+        return written
+    }
+}
