@@ -49,10 +49,11 @@ extension HTTPResponse {
         return response
     }
 
-    /// A `302 Found` to `location`, with the small body servers traditionally send.
-    static func redirect(to location: String) -> HTTPResponse {
+    /// A redirect (`302 Found` unless told) to `location`, with the small body servers
+    /// traditionally send.
+    static func redirect(to location: String, status: Int = 302) -> HTTPResponse {
         let target = location.filter { !$0.isNewline }  // keep the head well-formed
-        var response = html(Pages.redirect(to: target), status: 302)
+        var response = html(Pages.redirect(to: target), status: status)
         response.headers.append(("Location", target))
         return response
     }

@@ -36,7 +36,9 @@ struct Router: Sendable {
         case .hang: return .hang
         case .reset: return .reset
         case .redirectLoop: return redirectLoop(query)
-        case .redirect: return .respond(.redirect(to: query["to"] ?? "/ok"))
+        case .redirect:
+            let status = query.int("status", default: 302, in: 300...399)
+            return .respond(.redirect(to: query["to"] ?? "/ok", status: status))
         case .flaky: return flaky(query)
         case .huge: return huge(query)
         case .gzipBomb: return bomb(.gzip, query)

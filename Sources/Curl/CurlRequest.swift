@@ -26,6 +26,9 @@ public struct CurlRequest: Sendable {
     /// Lowercased names of headers sent only to the URL's origin: a redirect elsewhere
     /// drops them, as libcurl does for `Authorization` and `Cookie`.
     public var originBoundHeaders: Set<String>
+    /// Whether the body may be sent only to the URL's origin: a redirect elsewhere that
+    /// would send it again (307, 308) is not followed.
+    public var originBoundBody: Bool
     public var maxRedirects: Int
     /// The most decoded body bytes to accept; one more aborts the transfer.
     public var maxBodyBytes: Int
@@ -75,7 +78,7 @@ public struct CurlRequest: Sendable {
     /// Whether canary follows this request's redirects itself, hop by hop, rather than
     /// leaving it to libcurl: libcurl would send every custom header to any host.
     var followsRedirectsByHand: Bool {
-        followRedirects && (sameOriginRedirects || !originBoundHeaders.isEmpty)
+        followRedirects && (sameOriginRedirects || !originBoundHeaders.isEmpty || (originBoundBody && body != nil))
     }
 
     public init(
@@ -87,6 +90,7 @@ public struct CurlRequest: Sendable {
         followRedirects: Bool = true,
         sameOriginRedirects: Bool = false,
         originBoundHeaders: Set<String> = [],
+        originBoundBody: Bool = false,
         maxRedirects: Int = 10,
         maxBodyBytes: Int = 10 << 20,
         caFile: String? = nil,
@@ -105,6 +109,7 @@ public struct CurlRequest: Sendable {
         self.followRedirects = followRedirects
         self.sameOriginRedirects = sameOriginRedirects
         self.originBoundHeaders = originBoundHeaders
+        self.originBoundBody = originBoundBody
         self.maxRedirects = maxRedirects
         self.maxBodyBytes = maxBodyBytes
         self.caFile = caFile

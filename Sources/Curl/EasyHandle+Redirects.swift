@@ -25,10 +25,16 @@ extension EasyHandle {
             return .fail(
                 CurlError(
                     code: Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue),
-                    message: "redirect to '\(location.prefix(200))' not followed: http and https only"))
+                    message: "redirect to \(Self.schemeName(location)) not followed: http and https only"))
         }
         let sameOrigin = next.origin == first.origin
         if request.sameOriginRedirects, !sameOrigin { return .done }
+        if !sameOrigin, request.originBoundBody, sendsBody, keepsBody(after: status) {
+            return .fail(
+                CurlError(
+                    code: Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue),
+                    message: "redirect (\(status)) to another origin not followed: it would send the secret body there"))
+        }
         guard hops < request.maxRedirects else {
             return .fail(
                 CurlError(
@@ -55,6 +61,12 @@ extension EasyHandle {
         return .follow
     }
 
+    /// Whether the next hop sends the body again: a 303 (but for HEAD) and a 301 or 302
+    /// after a POST turn into a GET without one.
+    private func keepsBody(after status: Int) -> Bool {
+        !((status == 303 && method != "HEAD") || ([301, 302].contains(status) && method == "POST"))
+    }
+
     /// Points the handle at the next hop, as libcurl would: 303 (and 301 or 302 after a
     /// POST) turn into a GET without a body; the first URL's credentials and origin-bound
     /// headers go only to that origin.
@@ -62,6 +74,7 @@ extension EasyHandle {
         try set(CURLOPT_URL, location)
         if (status == 303 && method != "HEAD") || ([301, 302].contains(status) && method == "POST") {
             method = "GET"
+            sendsBody = false
             try set(CURLOPT_HTTPGET, 1)
             try check(ccurl_easy_setopt_ptr(handle, CURLOPT_CUSTOMREQUEST, nil))
         }
@@ -79,5 +92,15 @@ extension EasyHandle {
             nameLookup: getOffset(CURLINFO_NAMELOOKUP_TIME_T), connect: getOffset(CURLINFO_CONNECT_TIME_T),
             appConnect: getOffset(CURLINFO_APPCONNECT_TIME_T), startTransfer: getOffset(CURLINFO_STARTTRANSFER_TIME_T),
             total: getOffset(CURLINFO_TOTAL_TIME_T))
+    }
+
+    /// "a gopher: URL", or "an unreadable URL": never the Location itself, which may hold
+    /// a secret the server echoed.
+    private static func schemeName(_ location: String) -> String {
+        let scheme = location.prefix { $0 != ":" }
+        guard scheme.count < location.count, (1...32).contains(scheme.count),
+            scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
+        else { return "an unreadable URL" }
+        return "a \(scheme.lowercased()): URL"
     }
 }

@@ -32,6 +32,8 @@ final class EasyHandle: @unchecked Sendable {
     let first: CurlURL?
     var method: String
     var earlierMarks = Marks()
+    /// Whether the next hop would send the request body (a 303 turns it into a GET).
+    var sendsBody: Bool
 
     init(request: CurlRequest) throws(CurlError) {
         guard let handle = curl_easy_init() else {
@@ -40,6 +42,7 @@ final class EasyHandle: @unchecked Sendable {
         self.handle = handle
         self.request = request
         self.requestBody = request.body.map { $0.map { CChar(bitPattern: $0) } }
+        self.sendsBody = request.body != nil
         self.first = request.followsRedirectsByHand ? CurlURL(request.url) : nil
         self.method = request.method.uppercased()
         do {

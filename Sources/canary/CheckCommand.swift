@@ -186,7 +186,7 @@ struct CheckCommand: AsyncParsableCommand {
     /// The probe the flags describe, checked as strictly as a probe file.
     func spec() throws -> ProbeSpec {
         guard let parsed = ParsedURL(url), parsed.scheme == "http" || parsed.scheme == "https" else {
-            throw ValidationError("'\(url)' is not an http or https URL")
+            throw ValidationError("'\(ParsedURL.maskingUserinfo(url))' is not an http or https URL")
         }
         let probeName = name ?? parsed.host.lowercased()
         guard !probeName.isEmpty, !probeName.contains(where: { $0.isNewline || $0 == "|" }) else {

@@ -25,10 +25,8 @@ enum Main {
         setlocale(LC_CTYPE, "C.UTF-8")
         Signals.unblock()
         FileLimit.raise()
-        if let limit = FileLimit.tooLow {
-            Terminal.error(
-                "canary: the open-file limit is \(limit), below the \(FileLimit.minimum) canary needs "
-                    + "(raise it with ulimit -n or LimitNOFILE=)")
+        if let shortage = FileLimit.shortage {
+            Terminal.error("canary: \(shortage)")
             finish(Severity.unknown.exitCode)
         }
         do {

@@ -51,8 +51,8 @@ struct OutputOptions: ParsableArguments {
         _ = try pushGrouping()
         if let push, ParsedURL(push) == nil {
             // Not a URL, so its password cannot be told apart: show none of its userinfo.
-            let shown = push.replacingOccurrences(of: #"//[^/@]*@"#, with: "//[redacted]@", options: .regularExpression)
-            throw ValidationError("--push '\(shown)' is not a URL like http://pushgateway:9091")
+            throw ValidationError(
+                "--push '\(ParsedURL.maskingUserinfo(push))' is not a URL like http://pushgateway:9091")
         }
     }
 

@@ -49,6 +49,8 @@ struct SelectionOptions: ParsableArguments {
         var options = Engine.Options(concurrency: usable.concurrency, deadline: deadline, labels: labels)
         options.deadlineStart = Main.launched
         options.deadlineReserve = RunCommand.reportingReserve
+        // Past the deadline, an output whose reader stalls is given up on.
+        BoundedWrite.setDeadline(deadline.map { Main.launched + $0 })
         return options
     }
 

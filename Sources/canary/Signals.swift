@@ -40,7 +40,10 @@ extension StopSwitch {
         let stop = StopSwitch()
         let signals = Signals.stream()
         Task {
-            for await number in signals { stop.trip(number) }
+            for await number in signals {
+                BoundedWrite.noteStop()
+                stop.trip(number)
+            }
         }
         return stop
     }

@@ -16,7 +16,7 @@ enum Terminal {
     /// lost, so the command ends UNKNOWN (unless CRITICAL); said once on stderr.
     static var stdoutFailed: Bool { stdoutFailure.withLock { $0 != nil } }
 
-    private static let stdoutFailure = Mutex<Int32?>(nil)
+    private static let stdoutFailure = Mutex<String?>(nil)
     private static let reported = Atomic(false)
 
     /// Holds the standard descriptors open: one that the caller closed (`>&-`) is put on
@@ -29,7 +29,7 @@ enum Terminal {
                 dup2(null, descriptor)
                 close(null)
             }
-            if descriptor == STDOUT_FILENO { stdoutFailure.withLock { $0 = EBADF } }
+            if descriptor == STDOUT_FILENO { stdoutFailure.withLock { $0 = "it is closed" } }
         }
     }
 
@@ -47,27 +47,16 @@ enum Terminal {
         guard let failure = stdoutFailure.withLock({ $0 }) ?? writeAll(STDOUT_FILENO, text) else { return true }
         stdoutFailure.withLock { $0 = $0 ?? failure }
         if !reported.exchange(true, ordering: .relaxed) {
-            error("canary: cannot write to stdout: \(String(cString: strerror(failure)))")
+            error("canary: cannot write to stdout: \(failure)")
         }
         return false
     }
 
     /// Writes all of `text` to `descriptor`, unbuffered; the `errno` of a failure, if any.
     /// SIGPIPE is ignored (``Main``), so a closed pipe is `EPIPE` here, not a kill.
-    static func writeAll(_ descriptor: Int32, _ text: String) -> Int32? {
+    /// A reader that stalls past the deadline or a stop is given up on (``BoundedWrite``).
+    static func writeAll(_ descriptor: Int32, _ text: String) -> String? {
         var text = text
-        return text.withUTF8 { bytes -> Int32? in
-            guard let base = bytes.baseAddress else { return nil }
-            var written = 0
-            while written < bytes.count {
-                let result = Glibc.write(descriptor, base + written, bytes.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += result
-            }
-            return nil
-        }
+        return text.withUTF8 { BoundedWrite.writeAll(descriptor, UnsafeRawBufferPointer($0)) }
     }
 }

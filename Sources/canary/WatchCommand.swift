@@ -33,6 +33,7 @@ struct WatchCommand: AsyncParsableCommand {
         // in front of it.
         let quiet = options.quiet
         let control = WatchControl { number in
+            BoundedWrite.noteStop()
             if !quiet { Terminal.error("canary: stopping (signal \(number))") }
         }
         let signals = Signals.stream()

@@ -4,14 +4,22 @@ import Foundation
 /// the passwords of URLs) with `[redacted]` in any text canary shows.
 ///
 /// A server may echo a secret back encoded, so each secret is also looked for in the
-/// forms it takes on the way: percent-encoded (upper- or lowercase hex), JSON-escaped,
-/// and base64, at each of the three alignments it can have inside a longer base64 text
-/// (so that `Authorization: Basic base64(user:password)` is caught whatever the user).
+/// forms it takes on the way: percent-encoded as the common encoders do it (RFC 3986,
+/// JavaScript's `encodeURIComponent`, PHP, Java and form encoding with `+` for a space,
+/// Foundation's query encoding), with escapes in either case; JSON-escaped (`\/`, and
+/// `\uXXXX` for non-ASCII characters or HTML's `<>&`, as Python and Go write them); HTML
+/// entities; and base64, at each of the three alignments it can have inside a longer
+/// base64 text (so that `Authorization: Basic base64(user:password)` is caught whatever
+/// the user).
 public struct Redactor: Sendable {
     public static let placeholder = "[redacted]"
 
-    /// Longest first, so a secret that contains another is replaced whole.
+    /// Every form of every secret, longest first, so a secret that contains another is
+    /// replaced whole.
     private let secrets: [String]
+    /// The forms holding hex escapes (`%2F`, `\u00e4`), matched whatever the case of their
+    /// hex digits, longest first.
+    private let escapedForms: [EscapedForm]
 
     public init(secrets: some Sequence<String>) {
         var variants = Set<String>()
@@ -22,6 +30,7 @@ public struct Redactor: Sendable {
             }
         }
         self.secrets = variants.sorted { $0.count > $1.count }
+        self.escapedForms = self.secrets.compactMap(EscapedForm.init)
     }
 
     /// Redacts the passwords of these URLs' userinfo (and nothing else), for a URL given on
@@ -32,30 +41,75 @@ public struct Redactor: Sendable {
 
     /// The secret and the encoded forms a server may echo it in.
     static func encodings(of secret: String) -> Set<String> {
-        // In a JSON string, `/` may also be escaped (PHP's and some Java encoders' habit).
-        let json = JSONValue.escaped(secret)
-        var forms: Set<String> = [secret, json, json.replacingOccurrences(of: "/", with: "\\/")]
-        for allowed in [CharacterSet.urlQueryAllowed, .alphanumerics] {
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: allowed) {
-                forms.insert(encoded)
-                forms.insert(lowercasedEscapes(encoded))
-            }
-        }
+        var forms: Set<String> = [secret]
+        forms.formUnion(jsonForms(secret))
+        forms.formUnion(percentForms(secret))
+        forms.insert(htmlEscaped(secret, apostrophe: "&#39;"))
+        forms.insert(htmlEscaped(secret, apostrophe: "&#x27;"))
         forms.formUnion(base64Cores(Array(secret.utf8)))
         return forms
     }
 
-    /// `%2F` as `%2f`: servers differ in the case of their escapes.
-    private static func lowercasedEscapes(_ text: String) -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let percent = rest.firstIndex(of: "%") {
-            result += rest[..<percent]
-            let escape = rest[percent...].prefix(3)
-            result += escape.lowercased()
-            rest = rest[escape.endIndex...]
+    /// The characters each common URL encoder leaves as they are.
+    private static let urlEncoders: [CharacterSet] = {
+        let alphanumerics = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        return [
+            alphanumerics,
+            alphanumerics.union(CharacterSet(charactersIn: "-._~")),  // RFC 3986, Python's quote
+            alphanumerics.union(CharacterSet(charactersIn: "-_.!~*'()")),  // JavaScript
+            alphanumerics.union(CharacterSet(charactersIn: "-_.")),  // PHP's urlencode
+            alphanumerics.union(CharacterSet(charactersIn: ".-*_")),  // Java's URLEncoder
+            .urlQueryAllowed, .urlPathAllowed,
+        ]
+    }()
+
+    /// Percent-encoded as each common encoder writes it, and as a form value (`+` for a
+    /// space); escapes in uppercase (their case is matched loosely by ``EscapedForm``).
+    private static func percentForms(_ secret: String) -> Set<String> {
+        var forms = Set<String>()
+        for allowed in urlEncoders {
+            guard let encoded = secret.addingPercentEncoding(withAllowedCharacters: allowed) else { continue }
+            forms.insert(encoded)
+            if secret.contains(" ") {
+                var formAllowed = allowed
+                formAllowed.insert(" ")
+                if let form = secret.addingPercentEncoding(withAllowedCharacters: formAllowed) {
+                    forms.insert(form.replacingOccurrences(of: " ", with: "+"))
+                }
+            }
         }
-        return result + rest
+        return forms
+    }
+
+    /// Inside a JSON string: as canary writes it, with `/` escaped too (PHP's habit), with
+    /// non-ASCII characters as `\uXXXX` (Python's default), with `<`, `>` and `&` as
+    /// `\u003c`... (Go's default), and their combinations.
+    private static func jsonForms(_ secret: String) -> Set<String> {
+        var forms = Set<String>()
+        for asciiOnly in [false, true] {
+            for htmlSafe in [false, true] {
+                var escaped = ""
+                for scalar in JSONValue.escaped(secret).unicodeScalars {
+                    if asciiOnly, scalar.value > 0x7F {
+                        for unit in String(scalar).utf16 { escaped += String(format: "\\u%04X", unit) }
+                    } else if htmlSafe, "<>&".unicodeScalars.contains(scalar) {
+                        escaped += String(format: "\\u%04X", scalar.value)
+                    } else {
+                        escaped.unicodeScalars.append(scalar)
+                    }
+                }
+                forms.insert(escaped)
+                forms.insert(escaped.replacingOccurrences(of: "/", with: "\\/"))
+            }
+        }
+        return forms
+    }
+
+    /// As HTML text or an attribute value: `&`, `<`, `>`, `"` and `'` as entities.
+    private static func htmlEscaped(_ secret: String, apostrophe: String) -> String {
+        secret.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: apostrophe)
     }
 
     /// The base64 characters that depend on the secret's bytes alone, for each of the
@@ -92,6 +146,7 @@ public struct Redactor: Sendable {
         for secret in secrets where text.contains(secret) {
             text = text.replacingOccurrences(of: secret, with: Self.placeholder)
         }
+        for form in escapedForms { text = form.redact(text) }
         return text
     }
 
@@ -144,5 +199,51 @@ extension ProbeResult {
             return attempt
         }
         return copy
+    }
+}
+
+/// A form of a secret that holds hex escapes (`%2F`, `\u00E4`): servers write their hex
+/// digits in either case, so it is matched as a pattern that takes both.
+private struct EscapedForm: @unchecked Sendable {
+    // @unchecked: NSRegularExpression is immutable and documented as safe across threads.
+    private let pattern: NSRegularExpression
+
+    /// `nil` for a form without hex escapes holding letters (plain matching finds it).
+    init?(_ form: String) {
+        let characters = Array(form)
+        var source = ""
+        var index = 0
+        var loose = false
+        func hexRun(at start: Int, length: Int) -> Bool {
+            start + length <= characters.count && characters[start..<(start + length)].allSatisfy(\.isHexDigit)
+        }
+        while index < characters.count {
+            let character = characters[index]
+            let run = character == "%" ? 2 : (character == "\\" && index + 1 < characters.count && characters[index + 1] == "u" ? 4 : 0)
+            let digits = index + (run == 4 ? 2 : 1)
+            if run > 0, hexRun(at: digits, length: run) {
+                source += NSRegularExpression.escapedPattern(for: String(characters[index..<digits]))
+                for digit in characters[digits..<(digits + run)] {
+                    if digit.isLetter {
+                        source += "[\(digit.lowercased())\(digit.uppercased())]"
+                        loose = true
+                    } else {
+                        source.append(digit)
+                    }
+                }
+                index = digits + run
+            } else {
+                source += NSRegularExpression.escapedPattern(for: String(character))
+                index += 1
+            }
+        }
+        guard loose, let pattern = try? NSRegularExpression(pattern: source) else { return nil }
+        self.pattern = pattern
+    }
+
+    func redact(_ text: String) -> String {
+        let range = NSRange(text.startIndex..., in: text)
+        guard pattern.firstMatch(in: text, range: range) != nil else { return text }
+        return pattern.stringByReplacingMatches(in: text, range: range, withTemplate: Redactor.placeholder)
     }
 }

@@ -15,11 +15,21 @@ public enum FileLimit {
 
     private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
 
-    /// The soft limit, when it is below ``minimum``.
-    public static var tooLow: Int? {
+    /// Why canary cannot start with the descriptors it has: a soft limit below
+    /// ``minimum``, or fewer than half of that free (a parent that left many open);
+    /// `nil` when it can.
+    public static var shortage: String? {
         var limit = rlimit()
-        guard getrlimit(resource, &limit) == 0, limit.rlim_cur < rlim_t(minimum) else { return nil }
-        return Int(limit.rlim_cur)
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        let soft = Int(clamping: limit.rlim_cur)
+        if soft < minimum {
+            return "the open-file limit is \(soft), below the \(minimum) canary needs (raise it with ulimit -n or "
+                + "LimitNOFILE=)"
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        guard soft - open < minimum / 2 else { return nil }
+        return "only \(max(0, soft - open)) of the \(soft) open files this process may have are free, "
+            + "below the \(minimum / 2) canary needs (the parent left them open; close them or raise ulimit -n)"
     }
 
     /// Lifts the soft limit to the hard one: the usual soft limit of 1024 is below

@@ -1,4 +1,5 @@
 import Curl
+import Foundation
 
 /// A URL as libcurl's own parser reads it (the parser that later makes the request), for
 /// the parts of canary that check URLs without sending anything: probe files, flags, the
@@ -17,6 +18,12 @@ public struct ParsedURL: Sendable, Equatable {
     public var scheme: String { url.scheme }
     /// The host name or address, as written.
     public var host: String { url.host }
+    /// `text` with anything that could be a userinfo (up to an `@`) masked: for showing a
+    /// URL that did not parse, whose password cannot be told apart.
+    public static func maskingUserinfo(_ text: String) -> String {
+        text.replacingOccurrences(of: "[^/]*@", with: "[redacted]@", options: .regularExpression)
+    }
+
     /// The userinfo's password as written (percent-encoded), and decoded as it is sent.
     public var passwords: [String] { [url.password, url.decodedPassword].compactMap { $0 } }
 }

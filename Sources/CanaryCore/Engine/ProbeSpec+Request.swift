@@ -12,6 +12,7 @@ extension ProbeSpec {
             followRedirects: followRedirects,
             sameOriginRedirects: sameOriginRedirects,
             originBoundHeaders: secretHeaders,
+            originBoundBody: secretBody,
             maxRedirects: maxRedirects,
             maxBodyBytes: maxBodyBytes,
             caFile: tls.caFile,

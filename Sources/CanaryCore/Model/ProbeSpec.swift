@@ -12,6 +12,9 @@ public struct ProbeSpec: Sendable {
     /// `${file:}`): never sent to another origin than the probe's URL's.
     public var secretHeaders: Set<String> = []
     public var body: String?
+    /// Whether the body holds a secret (from `${env:}` or `${file:}`): never sent to
+    /// another origin than the probe's URL's.
+    public var secretBody = false
     public var interval: Duration = .seconds(60)
     public var timeout: Duration = .seconds(10)
     public var attempts: Int = 3

@@ -132,7 +132,6 @@ public enum AtomicFile {
             throw Failure(path: path, reason: reason)
         }
         defer { close(fd) }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         if let failure = writeAll(Array(contents.utf8), to: fd) { throw Failure(path: path, reason: failure) }
     }
 
@@ -158,16 +157,7 @@ public enum AtomicFile {
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
-        var written = 0
-        while written < bytes.count {
-            let result = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                return String(cString: strerror(errno))
-            }
-            written += result
-        }
-        return nil
+        bytes.withUnsafeBytes { BoundedWrite.writeAll(fd, $0) }
     }
 
     /// Removes `PREFIX<pid>-<n>` files whose writing process no longer exists.

@@ -25,7 +25,10 @@ enum ProbeSchema {
             spec.headers = headers.map { ($0.name, $0.value) }
             spec.secretHeaders = Set(headers.filter(\.secret).map { $0.name.lowercased() })
         },
-        "body": { spec, node, reader in spec.body = reader.interpolated(node, "body") },
+        "body": { spec, node, reader in
+            spec.body = reader.interpolated(node, "body")
+            spec.secretBody = node.string?.contains("${") ?? false
+        },
         "interval": { spec, node, reader in spec.interval = reader.positiveDuration(node, "interval") ?? spec.interval
         },
         "timeout": { spec, node, reader in spec.timeout = reader.positiveDuration(node, "timeout") ?? spec.timeout },

@@ -1,0 +1,36 @@
+import CanaryCore
+import Foundation
+import Testing
+
+/// The redactor finds a secret in the encodings servers and libraries echo it in.
+@Suite("Redactor")
+struct RedactorTests {
+    @Test(
+        "percent (RFC 3986, JavaScript, PHP, Java, form, mixed-case), JSON (\\/, \\u), HTML and base64 echoes",
+        arguments: [
+            ("p@ss-w0rd!/x", "p%40ss-w0rd%21%2Fx"),  // RFC 3986 / Python quote: -._~ unescaped
+            ("p@ss-w0rd!/x", "p%40ss-w0rd!%2Fx"),  // JavaScript encodeURIComponent
+            ("Tok_abc-def.ghi~jkl/mno+pq=", "Tok_abc-def.ghi~jkl%2Fmno%2Bpq%3D"),
+            ("Tok_abc-def.ghi~jkl/mno+pq=", "Tok_abc-def.ghi~jkl%2fmno%2Bpq%3d"),  // mixed case
+            ("plain secret value", "plain+secret+value"),  // form encoding
+            ("pässwort1", "p\\u00e4sswort1"),  // Python json.dumps
+            ("pässwort1", "p%C3%A4sswort1"),
+            ("abc<def&ghi", "abc\\u003cdef\\u0026ghi"),  // Go encoding/json
+            ("abc<def&ghi", "abc&lt;def&amp;ghi"),  // HTML
+            ("a/b\"c", "a\\/b\\\"c"),  // PHP json_encode
+            ("hunter2-long", Data("alice:hunter2-long".utf8).base64EncodedString()),  // Basic auth
+        ])
+    func encodings(_ secret: String, _ echo: String) {
+        let redactor = Redactor(secrets: [secret])
+        let shown = redactor.redact("echo: \(echo) end")
+        #expect(shown.contains(Redactor.placeholder), "\(echo) -> \(shown)")
+        #expect(!shown.contains(echo), "\(echo) -> \(shown)")
+    }
+
+    @Test("text without the secret is left alone")
+    func untouched() {
+        let redactor = Redactor(secrets: ["p@ss-w0rd!/x"])
+        let text = "HTTP 200 in 3ms, from 127.0.0.1, content-type: text/html; charset=utf-8 %2F %41"
+        #expect(redactor.redact(text) == text)
+    }
+}
