@@ -33,7 +33,8 @@ extension EasyHandle {
             return .fail(
                 CurlError(
                     code: Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue),
-                    message: "redirect (\(status)) to another origin not followed: it would send the secret body there"))
+                    message: "redirect (\(status)) to another origin not followed: it would send the secret body there")
+            )
         }
         guard hops < request.maxRedirects else {
             return .fail(

@@ -28,11 +28,11 @@ struct CommandLineTests {
         let lines = output.stdout.split(separator: "\n")
         #expect(lines.count == 200)
         let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        // The 32 in flight were cut (timeout, UNKNOWN); the rest never sent a request.
+        // The 32 in flight were cut short, the rest never sent a request: none learnt
+        // anything of the portal, so none claims it timed out.
         let unrun = objects.filter { ($0?["attempts"] as? [Any])?.isEmpty == true }
         #expect(unrun.count == 200 - 32)
-        #expect(unrun.allSatisfy { $0?["class"] as? String == "not_run" && $0?["severity"] as? String == "unknown" })
-        #expect(objects.count { $0?["class"] as? String == "timeout" } == 32)
+        #expect(objects.allSatisfy { $0?["class"] as? String == "not_run" && $0?["severity"] as? String == "unknown" })
         #expect(output.stderr.contains("--deadline reached"))
     }
 

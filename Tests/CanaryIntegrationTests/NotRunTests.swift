@@ -34,14 +34,17 @@ struct NotRunTests {
             #expect(text.contains(#"canary_probe_result{probe="p1",class="not_run"} 1"#))
             #expect(text.contains(#"canary_probe_result{probe="p1",class="timeout"} 0"#))
             #expect(text.contains(#"canary_probe_severity{probe="p1"} 3"#))
-            // p0 was sent and cut short: its samples describe that request.
-            #expect(text.contains(#"probe_success{probe="p0"} 0"#))
+            // p0 was sent but cut short: it learnt nothing either, so it is not_run too.
+            #expect(text.contains(#"canary_probe_result{probe="p0",class="not_run"} 1"#))
+            #expect(text.contains(#"canary_probe_result{probe="p0",class="timeout"} 0"#))
             if withState {
+                #expect(text.contains(#"probe_success{probe="p0"} 1"#), "\(text)")
                 // The last request really sent, from the state: p1 passed then.
                 #expect(text.contains(#"probe_success{probe="p1"} 1"#), "\(text)")
                 #expect(text.contains(#"probe_http_status_code{probe="p1"} 200"#))
             } else {
                 #expect(!text.contains(#"probe_success{probe="p1"}"#), "\(text)")
+                #expect(!text.contains(#"probe_success{probe="p0"}"#))
                 #expect(!text.contains(#"probe_http_status_code{probe="p1"}"#))
             }
         }

@@ -7,15 +7,18 @@ extension Classifier {
     /// its most frequent failing class, at the probe's `intermittent` severity.
     ///
     /// An attempt cut short (UNKNOWN: by `--deadline`, or cancelled as canary stopped)
-    /// tells nothing of the portal: the
-    /// run is judged on the attempts that ran their course, and is UNKNOWN when none did.
+    /// tells nothing of the portal: the run is judged on the attempts that ran their
+    /// course, and is `not_run` (UNKNOWN) when none did, so that no class claims the
+    /// portal timed out.
     public static func judgeRun(
         _ attempts: [AttemptResult], intermittentSeverity: Severity
     ) -> (probeClass: ProbeClass, severity: Severity, intermittent: Bool, message: String) {
         let cut = attempts.count { $0.severity == .unknown }
         let complete = attempts.filter { $0.severity != .unknown }
         guard cut > 0, !complete.isEmpty else {
-            return judgeComplete(attempts, intermittentSeverity: intermittentSeverity)
+            var verdict = judgeComplete(attempts, intermittentSeverity: intermittentSeverity)
+            if cut > 0 { verdict.probeClass = .notRun }
+            return verdict
         }
         var verdict = judgeComplete(complete, intermittentSeverity: intermittentSeverity)
         verdict.message += "; \(cut) more cut short"

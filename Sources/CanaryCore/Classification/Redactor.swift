@@ -219,7 +219,9 @@ private struct EscapedForm: @unchecked Sendable {
         }
         while index < characters.count {
             let character = characters[index]
-            let run = character == "%" ? 2 : (character == "\\" && index + 1 < characters.count && characters[index + 1] == "u" ? 4 : 0)
+            let run =
+                character == "%"
+                ? 2 : (character == "\\" && index + 1 < characters.count && characters[index + 1] == "u" ? 4 : 0)
             let digits = index + (run == 4 ? 2 : 1)
             if run > 0, hexRun(at: digits, length: run) {
                 source += NSRegularExpression.escapedPattern(for: String(characters[index..<digits]))

@@ -79,9 +79,10 @@ public struct ProbeResult: Sendable, Codable {
     }
 
     /// The attempt the blackbox-style metrics and the perfdata describe: the last one that
-    /// ran its course, or else the last one.
+    /// ran its course; `nil` when none did (an attempt canary cut short measured nothing
+    /// of the portal).
     public var reportedAttempt: AttemptResult? {
-        attempts.last { $0.severity != .unknown } ?? attempts.last
+        attempts.last { $0.severity != .unknown }
     }
 
     /// Attempts that were WARNING or worse; not those cut short (UNKNOWN), which tell

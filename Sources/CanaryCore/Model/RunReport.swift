@@ -63,7 +63,9 @@ public struct RunReport: Sendable {
         var parts: [String] = []
         if unrunProbes > 0 { parts.append("\(unrunProbes) of \(results.count) probes not run") }
         if cut > 0 { parts.append("\(cut) cut short") }
-        let cause = signal.map { "stopped by signal \($0)" } ?? Interruption.deadline(nil).reason
+        let cause =
+            signal.map { "stopped by signal \($0)" }
+            ?? (deadline != nil || stopped ? Interruption.deadline(nil).reason : "canary ran out of open files")
         return "\(cause): " + parts.joined(separator: ", ")
     }
 
