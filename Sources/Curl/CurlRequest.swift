@@ -46,13 +46,15 @@ public struct CurlRequest: Sendable {
     /// http URLs, `https_proxy`/`HTTPS_PROXY` for https, then `all_proxy`/`ALL_PROXY`,
     /// unless `no_proxy`/`NO_PROXY` names the host. Shown as `scheme://host:port`, never
     /// with its credentials; `nil` without a proxy.
+    /// - Parameters:
+    ///   - target: The URL the request went to last (after redirects); the request's own by
+    ///     default.
+    ///   - environment: Where the proxy variables are read.
     public func effectiveProxy(
-        environment: (String) -> String? = { getenv($0).map { String(cString: $0) } }
-    )
-        -> String?
-    {
+        for target: String? = nil, environment: (String) -> String? = { getenv($0).map { String(cString: $0) } }
+    ) -> String? {
         if let proxy { return proxy.isEmpty ? nil : Self.shown(proxy) }
-        guard let target = CurlURL(url) else { return nil }
+        guard let target = CurlURL(target ?? url) else { return nil }
         let names =
             target.scheme == "https"
             ? ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]

@@ -195,7 +195,10 @@ final class EasyHandle: @unchecked Sendable {
             certificateExpiry: CertificateInfo.earliestExpiry(handle),
             effectiveURL: getString(CURLINFO_EFFECTIVE_URL) ?? request.url
         )
-        response.proxy = request.effectiveProxy()
+        response.proxy = request.effectiveProxy(for: response.effectiveURL)
+        // After a redirect from https to http, libcurl still reports the first hop's
+        // certificates: the final request had none.
+        if !response.effectiveURL.lowercased().hasPrefix("https:") { response.certificateExpiry = nil }
         let contentLength = getOffset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
         response.contentLength = contentLength >= 0 ? contentLength : nil
         if result != CURLE_OK {

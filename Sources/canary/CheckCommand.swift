@@ -93,7 +93,15 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Do not verify the TLS certificate.")
     var insecure = false
 
-    @Option(name: .customLong("min-body-bytes"), help: "A smaller body is blank_page.")
+    @Option(
+        name: .customLong("min-body-bytes"), help: "A smaller body is blank_page (a size: 512, 64KiB).",
+        transform: { text in
+            do {
+                return try Units.parseSize(text)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        })
     var minBodyBytes: Int?
 
     @Option(
@@ -143,8 +151,12 @@ struct CheckCommand: AsyncParsableCommand {
                 store.state.record(&report, due: selected, selected: selected, known: known)
                 failed = !store.saveReporting()
             } else if selection.state != nil {
-                // A signal ended the wait for the lock: this check went unrecorded.
-                throw StateUnavailable(reason: "stopped while waiting for the lock; this check was not recorded")
+                // A signal ended the wait for the lock: this check went unrecorded. When it
+                // also left the probe unrun, the one line on stderr says that instead.
+                failed = true
+                if report.unfinishedLine(signal: stop.cause) == nil {
+                    throw StateUnavailable(reason: "stopped while waiting for the lock; this check was not recorded")
+                }
             }
         } catch {
             Terminal.error("canary: \(error)")

@@ -41,7 +41,12 @@ enum Main {
         } catch let exit as ExitCode {
             finish(exit.rawValue)
         } catch {
-            if Canary.exitCode(for: error) == .success { Canary.exit(withError: error) }
+            if Canary.exitCode(for: error) == .success {
+                // --help and --version: written as any report is, so that a closed or full
+                // stdout is an error (exit 3), not a silent 0.
+                Terminal.write(Canary.fullMessage(for: error) + "\n")
+                finish(0)
+            }
             let message = Canary.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             if CommandLine.arguments.dropFirst().first == "check" {
                 // A monitor shows the plugin's stdout: say it there, in the plugin form.

@@ -68,15 +68,16 @@ struct StateCommand: ParsableCommand {
         }
     }
 
-    /// Locks and reads `file`; a missing file is an error here, not an empty state.
+    /// Locks and reads `file`; a missing or unusable file is an error here (left where it
+    /// is), not an empty state. A signal ends the wait for the lock.
     static func open(_ file: String) throws -> StateStore {
         guard FileManager.default.fileExists(atPath: file) else {
             throw StateUnavailable(reason: "\(file) does not exist")
         }
+        let stop = StopSwitch.trippedBySignals()
         do {
-            let store = try StateStore(path: file, lockTimeout: .seconds(30))
-            for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
-            return store
+            return try StateStore(
+                path: file, lockTimeout: .seconds(30), abandon: { stop.cause != nil }, setAside: false)
         } catch {
             throw StateUnavailable(reason: "\(error)")
         }

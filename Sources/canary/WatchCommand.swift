@@ -59,8 +59,11 @@ struct WatchCommand: AsyncParsableCommand {
         }
         let store = try selection.openState(lockTimeout: .seconds(30), abandon: { control.isStopped })
         defer { store?.close() }
-        // Stopped while waiting for the state lock: nothing ran, nothing to write.
-        if selection.state != nil, store == nil { return }
+        // Stopped while waiting for the state lock: nothing ran, nothing was written.
+        if selection.state != nil, store == nil {
+            Terminal.error("canary: stopped while waiting for the state lock; nothing was probed or written")
+            throw ExitCode(Severity.unknown.exitCode)
+        }
         // --deadline: how long to watch, counted from process start like run's; no
         // attempt runs past it, and the outputs are written once more at the end.
         let engineOptions = selection.engineOptions(labels: labels)

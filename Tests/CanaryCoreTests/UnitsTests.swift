@@ -33,4 +33,12 @@ struct UnitsTests {
     func formatting(_ text: String, _ expected: String) throws {
         #expect(Units.format(try #require(Units.duration(text))) == expected)
     }
+
+    @Test("sizes up to 1 TiB, TiB and TB included; larger ones are refused with the limit named")
+    func sizeLimit() throws {
+        #expect(Units.size("1TiB") == 1 << 40)
+        #expect(Units.size("1TB") == 1_000_000_000_000)
+        #expect(Units.size("1025GiB") == nil)
+        #expect(throws: Units.Problem.self) { try Units.parseSize("2TiB") }
+    }
 }

@@ -85,4 +85,19 @@ struct LimitsTests {
                     + "(raise it with ulimit -n or LimitNOFILE=)\n")
         }
     }
+
+    @Test("a parent that leaves too few descriptors free gets one clear line and exit 3, never a crash")
+    func fewFree() async throws {
+        for _ in 0..<3 {
+            let output = try await ChildProcess.run(
+                "/bin/bash",
+                [
+                    "-c", "ulimit -n 100; for i in $(seq 3 97); do eval \"exec $i</dev/null\"; done; exec \"$@\"",
+                    "bash", CanaryBinary.path, "run", "/nonexistent",
+                ])
+            #expect(output.status == 3, "\(output.stderr)")
+            #expect(output.stderr.hasPrefix("canary: only "), "\(output.stderr)")
+            #expect(output.stderr.split(separator: "\n").count == 1)
+        }
+    }
 }

@@ -141,6 +141,42 @@ struct OutputSafetyTests {
         #expect(!names.contains { $0.contains("corrupt") })
     }
 
+    @Test("a FIFO whose reader never reads holds canary neither past --deadline nor past a SIGTERM")
+    func stalledReader() async throws {
+        let server = try await SimulatorServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let folder = try Fixtures.temporaryFolder()
+        // Enough probes that the textfile overfills the FIFO's 64 KiB buffer.
+        let file = try Fixtures.write(
+            "defaults: {attempts: 1, timeout: 1s}\nprobes:\n"
+                + Fixtures.probeEntries(Fixtures.names("p", 300), url: server.baseURL + "/ok"),
+            to: "p.yaml", in: folder)
+        #expect(mkfifo("\(folder)/fifo", 0o600) == 0)
+        // A reader that opens the FIFO and never reads from it.
+        let reader = open("\(folder)/fifo", O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        let bounded = try await CanaryBinary.run(
+            ["run", file, "--textfile", "\(folder)/fifo", "--deadline", "2s"], timeout: 30)
+        #expect(bounded.status == 3)
+        #expect(bounded.seconds < 6, "\(bounded.seconds)")
+        #expect(bounded.stderr.contains("--textfile: cannot write \(folder)/fifo: the reader stopped reading"))
+        let stopped = try CanaryBinary.start(["run", file, "--textfile", "\(folder)/fifo"])
+        defer { stopped.stop() }
+        try await Task.sleep(for: .seconds(2))
+        let sent = ContinuousClock.now
+        stopped.send(SIGTERM)
+        let status = await stopped.waitForExit(timeout: .seconds(20))
+        #expect(status == 3)
+        #expect(ContinuousClock.now - sent < .seconds(5))
+    }
+
+    @Test("--version into a closed stdout is exit 3, not a silent 0")
+    func versionIntoClosedStdout() async throws {
+        let output = try await shell("\"$@\" >&-", ["--version"])
+        #expect(output.status == 3)
+        #expect(output.stderr.contains("cannot write to stdout"))
+    }
+
     func fileType(_ path: String) -> mode_t {
         var info = stat()
         return lstat(path, &info) == 0 ? info.st_mode & S_IFMT : 0

@@ -245,4 +245,62 @@ struct SecretsTests {
             #expect(!output.stderr.contains(password))
         }
     }
+
+    @Test(
+        "a secret body is not re-sent to another origin by a 307 or 308; a redirect message never quotes its Location")
+    func secretBodyAcrossOrigins() async throws {
+        let portal = try await SimulatorServer.start()
+        let elsewhere = try await SimulatorServer.start(host: "127.0.0.2")
+        defer {
+            Task {
+                try? await portal.shutdown()
+                try? await elsewhere.shutdown()
+            }
+        }
+        let folder = try Fixtures.temporaryFolder()
+        let token = "tok-\(UUID().uuidString)"
+        let away = "\(elsewhere.baseURL)/echo"
+        let entries = ["307", "308"].map { status in
+            """
+              - name: post\(status)
+                url: "\(portal.baseURL)/redirect?status=\(status)&to=\(away)"
+                method: POST
+                body: "pw=${env:TOK}"
+
+            """
+        }.joined()
+        let gopher = String(repeating: "a", count: 181)
+        let file = try Fixtures.write(
+            "defaults: {attempts: 1}\nprobes:\n" + entries + """
+                  - name: gopher
+                    url: "\(portal.baseURL)/redirect?to=gopher://x/\(gopher)${env:TOK}"
+                    headers: {X-Key: "${env:TOK}"}
+
+                """, to: "p.yaml", in: folder)
+        let output = try await CanaryBinary.run(["run", file, "--format", "json"], environment: ["TOK": token])
+        #expect(output.status == 2)
+        #expect(elsewhere.receivedRequests.isEmpty, "\(elsewhere.receivedRequests)")
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        for status in ["307", "308"] {
+            let line = try #require(lines.first { $0.contains(#""probe":"post\#(status)""#) })
+            #expect(line.contains(#""class":"protocol_error""#))
+            #expect(line.contains("it would send the secret body there"))
+        }
+        let gopherLine = try #require(lines.first { $0.contains(#""probe":"gopher""#) })
+        #expect(gopherLine.contains("redirect to a gopher: URL not followed"), "\(gopherLine)")
+        #expect(!gopherLine.contains(String(token.prefix(6))))
+    }
+
+    @Test("usage errors about a URL never show its userinfo")
+    func usageErrors() async throws {
+        for arguments in [
+            ["check", "ftp://bob:Hunter2pass@127.0.0.1:1/ok"], ["check", "http://bob:Hunter 2pass@127.0.0.1:1/"],
+            ["run", "/nonexistent", "--push", "htp:/pu:Hunter2pass@x"],
+        ] {
+            let output = try await CanaryBinary.run(arguments)
+            #expect(output.status == 3)
+            #expect(!(output.stdout + output.stderr).contains("Hunter"), "\(arguments): \(output.stderr)")
+            #expect(output.stderr.contains("[redacted]@"))
+        }
+    }
 }

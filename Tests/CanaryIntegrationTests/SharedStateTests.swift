@@ -68,4 +68,27 @@ struct SharedStateTests {
         let again = try await CanaryBinary.run(["run", file, "--state", path, "--all"])
         #expect(!again.stderr.contains("future"))
     }
+
+    @Test("state show and forget never move a file that is not a state; --state refuses a folder or FIFO")
+    func notAStateFile() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let victim = try Fixtures.write("probes: []\n", to: "victim.yaml", in: folder)
+        for arguments in [["state", "show", victim], ["state", "forget", victim, "p"]] {
+            let output = try await CanaryBinary.run(arguments)
+            #expect(output.status == 3)
+            #expect(output.stderr.contains("is not a canary state file"), "\(output.stderr)")
+            #expect(try String(contentsOfFile: victim, encoding: .utf8) == "probes: []\n")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.contains("corrupt") })
+        #expect(mkfifo("\(folder)/fifo", 0o600) == 0)
+        let server = try await SimulatorServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let file = try write("p", route: "/ok", server: server, in: folder)
+        for state in ["\(folder)/fifo", folder] {
+            let output = try await CanaryBinary.run(["run", file, "--state", state])
+            #expect(output.status == 3)
+            #expect(output.stderr.contains("is not a regular file"))
+            #expect(!FileManager.default.fileExists(atPath: state + ".lock"))
+        }
+    }
 }

@@ -50,6 +50,13 @@ struct SmallerResultsTests {
             ["run", file, "--only", "environment"],
             environment: ["http_proxy": "http://127.0.0.1:1", "no_proxy": "127.0.0.1"])
         #expect(exempt.status == 0, "\(exempt.stdout)")
+        // The proxy of the hop that failed is named: here the redirect's, to another host.
+        let redirected = try probeFile(
+            "  - name: hop\n    url: \(server.baseURL)/redirect?to=http://localhost:\(server.port)/ok\n", in: folder)
+        let hop = try await CanaryBinary.run(
+            ["run", redirected], environment: ["http_proxy": "http://127.0.0.1:1", "no_proxy": "127.0.0.1"])
+        #expect(hop.status == 2)
+        #expect(hop.stdout.contains("proxy http://127.0.0.1:1 unreachable"), "\(hop.stdout)")
     }
 
     @Test("control characters a server sends (ESC, BEL, C1) are escaped in text, Nagios, JSON and watch output")
@@ -75,6 +82,20 @@ struct SmallerResultsTests {
         seen += watch.stdout
         #expect(seen.contains("\\x1b[2J\\x07bell\\u009bcsi"), "\(seen)")
         #expect(!seen.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B })
+    }
+
+    @Test("a Pushgateway's error answer reaches stderr on one line, its control characters escaped")
+    func pushAnswer() async throws {
+        let server = try await SimulatorServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let folder = try Fixtures.temporaryFolder()
+        let file = try probeFile("  - name: a\n    url: \(server.baseURL)/ok\n", in: folder)
+        let output = try await CanaryBinary.run([
+            "run", file, "--push", "\(server.baseURL)/redirect?to=x%1B%5B31mRED%07%0D%0Aline",
+        ])
+        #expect(output.status == 3)
+        #expect(output.stderr.split(separator: "\n").count == 1, "\(output.stderr)")
+        #expect(!output.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
     }
 
     @Test("check refuses --fail-on: its status line and exit code always agree")

@@ -83,5 +83,8 @@ struct TLSTests {
         #expect(text.contains(#"probe_http_ssl{probe="away"} 0"#), "\(text)")
         #expect(text.contains(#"probe_http_redirects{probe="away"} 1"#))
         #expect(text.contains(#"probe_http_ssl{probe="secure"} 1"#))
+        // The final request had no certificate: the first hop's is not reported.
+        #expect(!text.contains(#"probe_ssl_earliest_cert_expiry{probe="away"}"#))
+        #expect(text.contains(#"probe_ssl_earliest_cert_expiry{probe="secure"}"#))
     }
 }

@@ -13,6 +13,11 @@ public final class StateStore: Sendable {
         case cannotLock(path: String, reason: String)
         /// Canary was stopped while it waited.
         case abandoned(path: String)
+        /// The path is not a regular file (a folder, a device, a FIFO): a state is read
+        /// back, and its lock sits beside it.
+        case notAFile(path: String)
+        /// The file is not a state canary can read, and was left where it is.
+        case unusable(path: String, reason: String)
 
         public var description: String {
             switch self {
@@ -22,6 +27,10 @@ public final class StateStore: Sendable {
                 "cannot lock \(path): \(reason)"
             case .abandoned(let path):
                 "stopped while waiting for the lock on \(path)"
+            case .notAFile(let path):
+                "\(path) is not a regular file; a state file is read back and locked beside it"
+            case .unusable(let path, let reason):
+                "\(path) is \(reason); left as it is"
             }
         }
     }
@@ -45,13 +54,26 @@ public final class StateStore: Sendable {
     ///   - path: The state file.
     ///   - lockTimeout: How long to wait for another run to release the lock.
     ///   - abandon: Asked while waiting; true gives up the wait at once (canary stopping).
-    /// - Throws: ``Failure`` when the lock cannot be had.
-    public init(path: String, lockTimeout: Duration, abandon: @Sendable () -> Bool = { false }) throws(Failure) {
+    ///   - setAside: Whether an unusable file is moved aside (a run starting fresh) or
+    ///     refused where it is (`canary state show`, which only reads).
+    /// - Throws: ``Failure`` when the path is not a regular file, the lock cannot be had,
+    ///   or (without `setAside`) the file is unusable.
+    public init(
+        path: String, lockTimeout: Duration, abandon: @Sendable () -> Bool = { false }, setAside: Bool = true
+    ) throws(Failure) {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG { throw .notAFile(path: path) }
         self.path = path
-        self.lockDescriptor = Mutex(try Self.lock("\(path).lock", timeout: lockTimeout, abandon: abandon))
-        let (state, warnings) = Self.load(path)
+        let lock = try Self.lock("\(path).lock", timeout: lockTimeout, abandon: abandon)
+        let (state, problem) = Self.load(path)
+        if let problem, !setAside {
+            flock(lock, LOCK_UN)
+            Foundation.close(lock)
+            throw .unusable(path: path, reason: problem)
+        }
+        self.lockDescriptor = Mutex(lock)
         self.contents = Mutex(state)
-        self.warnings = warnings
+        self.warnings = problem.map { [Self.setAside(path, because: $0)] } ?? []
     }
 
     deinit {
@@ -80,23 +102,23 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// The state at `path`: empty when there is none, and empty with a warning (the
-    /// file moved aside) when it is unusable.
-    private static func load(_ path: String) -> (RunState, [String]) {
-        guard let data = FileManager.default.contents(atPath: path) else { return (RunState(), []) }
+    /// The state at `path`: empty when there is none, and empty with the reason when it is
+    /// unusable.
+    private static func load(_ path: String) -> (RunState, String?) {
+        guard let data = FileManager.default.contents(atPath: path) else { return (RunState(), nil) }
         // A file made ready beforehand (`touch`, a configuration tool) is a fresh state.
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return (RunState(), []) }
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return (RunState(), nil) }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         let reason: String
         do {
             let loaded = try decoder.decode(RunState.self, from: data)
-            if loaded.version == RunState.currentVersion { return (loaded, []) }
+            if loaded.version == RunState.currentVersion { return (loaded, nil) }
             reason = "version \(loaded.version), this canary reads \(RunState.currentVersion)"
         } catch {
             reason = "not a canary state file (\(brief(error)))"
         }
-        return (RunState(), [setAside(path, because: reason)])
+        return (RunState(), reason)
     }
 
     private static func setAside(_ path: String, because reason: String) -> String {

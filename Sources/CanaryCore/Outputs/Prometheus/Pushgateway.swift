@@ -58,7 +58,9 @@ public struct Pushgateway: Sendable {
             throw Failure(description: "push to \(baseURL) failed: \(error)")
         }
         guard (200...299).contains(response.status) else {
+            // One line, whatever the server sent.
             let answer = String(decoding: response.body.prefix(200), as: UTF8.self).trimmingWhitespace()
+                .escapingControlCharacters
             throw Failure(description: "push to \(baseURL) failed: HTTP \(response.status) \(answer)")
         }
     }
