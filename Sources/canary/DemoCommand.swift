@@ -44,7 +44,8 @@ struct DemoCommand: AsyncParsableCommand {
                     recovered: scenario.recovered.map(Double.init)),
                 // A line per 15 scenario minutes at the default speed, fewer when faster.
                 period: 900 * max(1, (replay.speed / defaultSpeed(scenario)).rounded())),
-            probes: probeSet.probes.map(\.name), terminal: Terminal.stdoutIsTTY && Terminal.colourStdout)
+            probes: probeSet.probes.map(\.name), terminal: Terminal.stdoutIsTTY && Terminal.colourStdout,
+            write: { Terminal.write($0) })
         await session.say(introduction(replay, server: server), milestone: false)
         let watcher = Watcher(
             engine: engine, probeSet: probeSet, options: Engine.Options(concurrency: 8))

@@ -34,9 +34,9 @@ struct StateCommand: ParsableCommand {
             let records = store.state.probes.sorted { $0.key < $1.key }
             switch format {
             case .json:
-                for (name, record) in records { Terminal.write(StateCommand.json(name, record) + "\n") }
+                for (name, record) in records { Terminal.write(StateReport.json(name, record) + "\n") }
             case .text:
-                Terminal.write(StateCommand.table(records))
+                Terminal.write(StateReport.table(records))
             }
         }
     }
@@ -81,37 +81,5 @@ struct StateCommand: ParsableCommand {
         } catch {
             throw StateUnavailable(reason: "\(error)")
         }
-    }
-
-    static func table(_ records: [(key: String, value: ProbeState)]) -> String {
-        let header = ["PROBE", "ALERTING", "LAST RUN", "CLASS", "SEVERITY", "FAILING", "URL"]
-        let rows = records.map { name, record in
-            [
-                name, record.alerting ? "yes" : "no", record.lastRun.map(Timestamp.iso8601) ?? "-",
-                record.lastResult?.probeClass.rawValue ?? "-", record.lastResult?.severity.label ?? "-",
-                "\(record.consecutiveFailures)", record.lastResult?.url ?? "-",
-            ]
-        }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        let lines = ([header] + rows).map { row in
-            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingWhitespace()
-        }
-        return lines.joined(separator: "\n") + "\n\(records.count) probe\(records.count == 1 ? "" : "s")\n"
-    }
-
-    static func json(_ name: String, _ record: ProbeState) -> String {
-        var object: [String: Any] = [
-            "probe": name, "alerting": record.alerting, "consecutive_failures": record.consecutiveFailures,
-        ]
-        object["last_run"] = record.lastRun.map(Timestamp.iso8601)
-        object["last_seen"] = record.lastSeen.map(Timestamp.iso8601)
-        object["failing_since"] = record.failingSince.map(Timestamp.iso8601)
-        object["last_success"] = record.lastSuccess.map(Timestamp.iso8601)
-        object["class"] = record.lastResult?.probeClass.rawValue
-        object["severity"] = record.lastResult?.severity.rawValue
-        object["url"] = record.lastResult?.url
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 }
