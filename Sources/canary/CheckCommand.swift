@@ -195,107 +195,33 @@ struct CheckCommand: AsyncParsableCommand {
         }
     }
 
-    /// The probe the flags describe, checked as strictly as a probe file.
+    /// The probe the flags describe, checked by the rules of a probe file.
     func spec() throws -> ProbeSpec {
-        guard let parsed = ParsedURL(url), parsed.scheme == "http" || parsed.scheme == "https" else {
-            throw ValidationError("'\(ParsedURL.maskingUserinfo(url))' is not an http or https URL")
-        }
-        let probeName = name ?? parsed.host.lowercased()
-        guard !probeName.isEmpty, !probeName.contains(where: { $0.isNewline || $0 == "|" }) else {
-            throw ValidationError("--name must be one line without '|'")
-        }
-        var spec = ProbeSpec(name: probeName, url: url, file: "canary check")
-        spec.method = method.uppercased()
-        spec.body = body
-        spec.headers = try header.map(Self.header)
-        spec.timeout = timeout
-        guard (1...100).contains(attempts) else { throw ValidationError("--attempts must be 1 to 100") }
-        spec.attempts = attempts
-        spec.attemptSpacing = attemptSpacing
-        spec.followRedirects = !noFollow
-        guard (0...100).contains(maxRedirects) else { throw ValidationError("--max-redirects must be 0 to 100") }
-        spec.maxRedirects = maxRedirects
-        spec.tls.caFile = caFile
-        spec.tls.insecure = insecure
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw ValidationError("--ca-file: cannot read '\(caFile)'")
-        }
-        try expectations(&spec)
-        spec.errorPatterns = try errorPattern.map { try Self.pattern($0, flag: "--error-pattern") }
-        spec.captureHeaders = captureHeader
-        return spec
-    }
-
-    private func expectations(_ spec: inout ProbeSpec) throws {
-        if let expectStatus {
-            let ranges = try expectStatus.split(separator: ",").map { item in
-                switch StatusSet.range(String(item)) {
-                case .success(let range): return range
-                case .failure(let problem): throw ValidationError("--expect-status: \(problem)")
-                }
-            }
-            guard !ranges.isEmpty else { throw ValidationError("--expect-status: the list is empty") }
-            spec.expect.status = StatusSet(ranges: ranges)
-        }
-        spec.expect.bodyContains = contains
-        spec.expect.bodyNotContains = notContains
-        spec.expect.bodyMatches = try matches.map { try Self.pattern($0, flag: "--matches") }
-        spec.expect.bodyNotMatches = try notMatches.map { try Self.pattern($0, flag: "--not-matches") }
-        if let minBodyBytes {
-            guard minBodyBytes >= 0 else { throw ValidationError("--min-body-bytes must be 0 or more") }
-            spec.expect.minBodyBytes = minBodyBytes
-        }
-        if let warning, let critical, warning > critical {
-            throw ValidationError(
-                "--warning (\(Units.format(warning))) is above --critical (\(Units.format(critical)))")
-        }
-        spec.expect.latency = Thresholds(warning: warning, critical: critical)
-        if let certExpiry { spec.expect.certExpiry = try Self.certThresholds(certExpiry) }
-    }
-
-    /// `21` or `21,7` days (or durations like `21d,7d`).
-    static func certThresholds(_ text: String) throws -> Thresholds {
-        let parts = try text.split(separator: ",").map { part -> Duration in
-            if let days = Double(part) {
-                // Range-checked before the product, which could overflow (1e20, inf).
-                guard days >= 0, days <= Units.maxDuration.seconds / 86_400 else {
-                    throw ValidationError("--cert-expiry '\(text)': days must be from 0 to 36500")
-                }
-                return .seconds(days * 86_400)
-            }
-            do {
-                return try Units.parseDuration(String(part))
-            } catch {
-                throw ValidationError("--cert-expiry '\(text)' is not WARN[,CRIT] in days: \(error)")
-            }
-        }
-        guard (1...2).contains(parts.count) else { throw ValidationError("--cert-expiry '\(text)' is not WARN[,CRIT]") }
-        // One value is the warning; the critical bound keeps its default, as in a probe file.
-        let critical = parts.count == 2 ? parts[1] : Expectations().certExpiry.critical
-        if let critical, parts[0] < critical {
-            let which = parts.count == 2 ? "" : " (\(Units.format(critical)) by default; give WARN,CRIT)"
-            throw ValidationError("--cert-expiry: warning (\(text)) must be at least critical\(which)")
-        }
-        return Thresholds(warning: parts[0], critical: critical)
-    }
-
-    static func header(_ text: String) throws -> (name: String, value: String) {
-        guard let colon = text.firstIndex(of: ":") else {
-            throw ValidationError("--header '\(text)' is not 'Name: value'")
-        }
-        let name = text[..<colon].trimmingBlanks()
-        let value = text[text.index(after: colon)...].trimmingBlanks()
-        guard !name.isEmpty, !name.contains(where: { $0.isWhitespace }),
-            !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" })
-        else { throw ValidationError("--header '\(text)' is not 'Name: value'") }
-        return (name, value)
-    }
-
-    static func pattern(_ source: String, flag: String) throws -> Pattern {
+        var flags = CheckFlags(url: url)
+        flags.name = name
+        flags.method = method
+        flags.body = body
+        flags.headers = header
+        flags.timeout = timeout
+        flags.attempts = attempts
+        flags.attemptSpacing = attemptSpacing
+        flags.followRedirects = !noFollow
+        flags.maxRedirects = maxRedirects
+        flags.caFile = caFile
+        flags.insecure = insecure
+        flags.expectStatus = expectStatus
+        (flags.contains, flags.notContains, flags.matches, flags.notMatches) = (
+            contains, notContains, matches, notMatches
+        )
+        flags.errorPatterns = errorPattern
+        flags.minBodyBytes = minBodyBytes
+        (flags.warning, flags.critical) = (warning, critical)
+        flags.certExpiry = certExpiry
+        flags.captureHeaders = captureHeader
         do {
-            return try Pattern(source)
+            return try flags.spec()
         } catch {
-            throw ValidationError("\(flag): '\(source)' is not a valid regular expression")
+            throw ValidationError(error.description)
         }
     }
 }

@@ -43,11 +43,11 @@ extension NodeReader {
     /// The headers, each marked `secret` when its value came from `${env:}`/`${file:}`.
     func headers(_ node: Node) -> [(name: String, value: String, secret: Bool)] {
         stringMap(node, "headers", interpolate: true).compactMap { name, value, keyNode, valueNode in
-            guard TextSearch.isToken(name) else {
+            guard ProbeRules.isHeaderName(name) else {
                 error(at: keyNode, "headers: '\(name)' is not a valid header name")
                 return nil
             }
-            guard !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+            guard ProbeRules.isHeaderValue(value) else {
                 error(at: valueNode, "headers.\(name): a header value cannot contain a line break")
                 return nil
             }

@@ -13,8 +13,8 @@ enum ProbeSchema {
     static let probe: [String: Field<ProbeSpec>] = [
         "name": { spec, node, reader in
             guard let name = reader.string(node, "name") else { return }
-            if !TextSearch.isProbeName(name) {
-                reader.error(at: node, "name: '\(name)' is not a valid probe name (use [a-z0-9][a-z0-9_.-]*)")
+            if !ProbeRules.isName(name) {
+                reader.error(at: node, "name: '\(name)' is not a valid probe name (use \(ProbeRules.nameRule))")
             }
             spec.name = name
         },
@@ -32,7 +32,8 @@ enum ProbeSchema {
         "interval": { spec, node, reader in spec.interval = reader.positiveDuration(node, "interval") ?? spec.interval
         },
         "timeout": { spec, node, reader in spec.timeout = reader.positiveDuration(node, "timeout") ?? spec.timeout },
-        "attempts": { spec, node, reader in spec.attempts = reader.int(node, "attempts", in: 1...100) ?? spec.attempts
+        "attempts": { spec, node, reader in
+            spec.attempts = reader.int(node, "attempts", in: ProbeRules.attempts) ?? spec.attempts
         },
         "attempt_spacing": { spec, node, reader in
             spec.attemptSpacing = reader.duration(node, "attempt_spacing") ?? spec.attemptSpacing
@@ -41,7 +42,7 @@ enum ProbeSchema {
             if let policy = reader.followRedirects(node) { (spec.followRedirects, spec.sameOriginRedirects) = policy }
         },
         "max_redirects": { spec, node, reader in
-            spec.maxRedirects = reader.int(node, "max_redirects", in: 0...100) ?? spec.maxRedirects
+            spec.maxRedirects = reader.int(node, "max_redirects", in: ProbeRules.maxRedirects) ?? spec.maxRedirects
         },
         "max_body_bytes": { spec, node, reader in
             spec.maxBodyBytes = reader.size(node, "max_body_bytes", minimum: 1) ?? spec.maxBodyBytes

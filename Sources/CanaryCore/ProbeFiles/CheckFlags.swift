@@ -1,0 +1,160 @@
+import Foundation
+
+/// The probe `canary check`'s flags describe, checked by the rules a probe file follows
+/// (``ProbeRules``), with messages that name the flags.
+public struct CheckFlags: Sendable {
+    /// A flag's value that breaks a rule: the message names the flag.
+    public struct Problem: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public var url: String
+    public var name: String?
+    public var method = "GET"
+    public var body: String?
+    /// `Name: value` lines.
+    public var headers: [String] = []
+    public var timeout: Duration = .seconds(10)
+    public var attempts = 1
+    public var attemptSpacing: Duration = .seconds(1)
+    public var followRedirects = true
+    public var maxRedirects = 10
+    public var caFile: String?
+    public var insecure = false
+    /// `200,302` or ranges.
+    public var expectStatus: String?
+    public var contains: [String] = []
+    public var notContains: [String] = []
+    public var matches: [String] = []
+    public var notMatches: [String] = []
+    public var errorPatterns: [String] = []
+    public var minBodyBytes: Int?
+    public var warning: Duration?
+    public var critical: Duration?
+    /// `WARN[,CRIT]` in days.
+    public var certExpiry: String?
+    public var captureHeaders: [String] = []
+
+    public init(url: String) {
+        self.url = url
+    }
+
+    /// The probe, checked as strictly as a probe file.
+    /// - Throws: ``Problem`` naming the flag whose value breaks a rule.
+    public func spec() throws(Problem) -> ProbeSpec {
+        guard let parsed = ParsedURL(url), parsed.scheme == "http" || parsed.scheme == "https" else {
+            throw Problem(description: "'\(ParsedURL.maskingUserinfo(url))' is not an http or https URL")
+        }
+        let probeName = name ?? parsed.host.lowercased()
+        guard ProbeRules.isCheckName(probeName) else {
+            throw Problem(description: "--name must be one line without '|'")
+        }
+        var spec = ProbeSpec(name: probeName, url: url, file: "canary check")
+        spec.method = method.uppercased()
+        spec.body = body
+        spec.headers = try headers.map(Self.header)
+        spec.timeout = timeout
+        guard ProbeRules.attempts.contains(attempts) else { throw Problem(description: "--attempts must be 1 to 100") }
+        spec.attempts = attempts
+        spec.attemptSpacing = attemptSpacing
+        spec.followRedirects = followRedirects
+        guard ProbeRules.maxRedirects.contains(maxRedirects) else {
+            throw Problem(description: "--max-redirects must be 0 to 100")
+        }
+        spec.maxRedirects = maxRedirects
+        spec.tls.caFile = caFile
+        spec.tls.insecure = insecure
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw Problem(description: "--ca-file: cannot read '\(caFile)'")
+        }
+        try expectations(&spec)
+        spec.errorPatterns = try errorPatterns.map { source throws(Problem) in
+            try Self.pattern(source, flag: "--error-pattern")
+        }
+        spec.captureHeaders = captureHeaders
+        return spec
+    }
+
+    private func expectations(_ spec: inout ProbeSpec) throws(Problem) {
+        if let expectStatus {
+            var ranges: [ClosedRange<Int>] = []
+            for item in expectStatus.split(separator: ",") {
+                switch StatusSet.range(String(item)) {
+                case .success(let range): ranges.append(range)
+                case .failure(let problem): throw Problem(description: "--expect-status: \(problem)")
+                }
+            }
+            guard !ranges.isEmpty else { throw Problem(description: "--expect-status: the list is empty") }
+            spec.expect.status = StatusSet(ranges: ranges)
+        }
+        spec.expect.bodyContains = contains
+        spec.expect.bodyNotContains = notContains
+        spec.expect.bodyMatches = try matches.map { source throws(Problem) in
+            try Self.pattern(source, flag: "--matches")
+        }
+        spec.expect.bodyNotMatches = try notMatches.map { source throws(Problem) in
+            try Self.pattern(source, flag: "--not-matches")
+        }
+        if let minBodyBytes {
+            guard minBodyBytes >= 0 else { throw Problem(description: "--min-body-bytes must be 0 or more") }
+            spec.expect.minBodyBytes = minBodyBytes
+        }
+        if let warning, let critical, warning > critical {
+            throw Problem(
+                description: "--warning (\(Units.format(warning))) is above --critical (\(Units.format(critical)))")
+        }
+        spec.expect.latency = Thresholds(warning: warning, critical: critical)
+        if let certExpiry { spec.expect.certExpiry = try Self.certThresholds(certExpiry) }
+    }
+
+    /// `21` or `21,7` days (or durations like `21d,7d`).
+    public static func certThresholds(_ text: String) throws(Problem) -> Thresholds {
+        var parts: [Duration] = []
+        for part in text.split(separator: ",") {
+            if let days = Double(part) {
+                // Range-checked before the product, which could overflow (1e20, inf).
+                guard days >= 0, days <= Units.maxDuration.seconds / 86_400 else {
+                    throw Problem(description: "--cert-expiry '\(text)': days must be from 0 to 36500")
+                }
+                parts.append(.seconds(days * 86_400))
+                continue
+            }
+            do {
+                parts.append(try Units.parseDuration(String(part)))
+            } catch {
+                throw Problem(description: "--cert-expiry '\(text)' is not WARN[,CRIT] in days: \(error)")
+            }
+        }
+        guard (1...2).contains(parts.count) else {
+            throw Problem(description: "--cert-expiry '\(text)' is not WARN[,CRIT]")
+        }
+        // One value is the warning; the critical bound keeps its default, as in a probe file.
+        let critical = parts.count == 2 ? parts[1] : Expectations().certExpiry.critical
+        if let critical, parts[0] < critical {
+            let which = parts.count == 2 ? "" : " (\(Units.format(critical)) by default; give WARN,CRIT)"
+            throw Problem(description: "--cert-expiry: warning (\(text)) must be at least critical\(which)")
+        }
+        return Thresholds(warning: parts[0], critical: critical)
+    }
+
+    /// `Name: value`, by the header rules of a probe file.
+    static func header(_ text: String) throws(Problem) -> (name: String, value: String) {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw Problem(description: "--header '\(text)' is not 'Name: value'")
+        }
+        let name = text[..<colon].trimmingBlanks()
+        let value = text[text.index(after: colon)...].trimmingBlanks()
+        guard ProbeRules.isHeaderName(name), ProbeRules.isHeaderValue(value) else {
+            throw Problem(description: "--header '\(text)' is not 'Name: value'")
+        }
+        return (name, value)
+    }
+
+    static func pattern(_ source: String, flag: String) throws(Problem) -> Pattern {
+        do {
+            return try Pattern(source)
+        } catch {
+            throw Problem(description: "\(flag): '\(source)' is not a valid regular expression")
+        }
+    }
+}

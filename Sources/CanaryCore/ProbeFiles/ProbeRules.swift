@@ -1,0 +1,31 @@
+/// The rules a probe's values follow wherever they come from: a probe file (through
+/// ``ProbeSchema``) or `canary check`'s flags (through ``CheckFlags``).
+public enum ProbeRules {
+    /// Tries per run.
+    public static let attempts = 1...100
+    /// Redirects followed before `redirect_loop`.
+    public static let maxRedirects = 0...100
+    /// How a probe name is written, for messages.
+    public static let nameRule = "[a-z0-9][a-z0-9_.-]*"
+
+    /// Whether `name` is a probe name: it becomes a label value, a state key and a JUnit name.
+    public static func isName(_ name: String) -> Bool {
+        TextSearch.isProbeName(name)
+    }
+
+    /// Whether `name` can name a `check`: a monitor's service names are free text, so any
+    /// one line without `|` (which would end the plugin line's text) will do.
+    public static func isCheckName(_ name: String) -> Bool {
+        !name.isEmpty && !name.contains { $0.isNewline || $0 == "|" }
+    }
+
+    /// Whether `name` can name a request header (an RFC 9110 token).
+    public static func isHeaderName(_ name: String) -> Bool {
+        TextSearch.isToken(name)
+    }
+
+    /// Whether `value` can be sent as a header value: no line break, no NUL.
+    public static func isHeaderValue(_ value: String) -> Bool {
+        !value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+    }
+}
