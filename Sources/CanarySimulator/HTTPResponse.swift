@@ -13,6 +13,7 @@ struct HTTPResponse: Sendable {
     ///
     /// - Parameter contentLength: The body length to announce; `Content-Length`
     ///   is left out for statuses that cannot have a body.
+    /// - Returns: The head's bytes.
     func head(contentLength: Int) -> ByteBuffer {
         var text = "HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n"
         for header in headers {

@@ -41,7 +41,6 @@ public final class ScenarioReplay: Sendable {
     }
 
     /// Whether the clock has passed the scenario's end.
-    public var isOver: Bool { now >= Double(scenario.end) }
 
     /// Real time from the replay's start until scenario time `time`.
     public func realOffset(of time: Double) -> Duration {

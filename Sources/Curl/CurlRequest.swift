@@ -50,6 +50,7 @@ public struct CurlRequest: Sendable {
     ///   - target: The URL the request went to last (after redirects); the request's own by
     ///     default.
     ///   - environment: Where the proxy variables are read.
+    /// - Returns: The proxy as `scheme://host:port`, or `nil`.
     public func effectiveProxy(
         for target: String? = nil, environment: (String) -> String? = { getenv($0).map { String(cString: $0) } }
     ) -> String? {

@@ -21,8 +21,9 @@ public struct CurlURL: Sendable, Equatable {
     public var origin: String { "\(scheme)://\(host.lowercased()):\(port)" }
 
     /// Parses `text` as an absolute URL; `nil` when libcurl refuses it or it has no host.
-    /// - Parameter anyScheme: accept schemes this libcurl cannot fetch, such as a
-    ///   proxy's `socks5`.
+    /// - Parameters:
+    ///   - text: The URL.
+    ///   - anyScheme: Accept schemes this libcurl cannot fetch, such as a proxy's `socks5`.
     public init?(_ text: String, anyScheme: Bool = false) {
         // libcurl forgives a missing or extra slash ("http:/host", "http:///host");
         // a probe file should say what it means.

@@ -22,6 +22,8 @@ public enum ChildProcess {
     ///   - environment: Added to (and overriding) this process's environment.
     ///   - stdin: Text for the child's standard input.
     ///   - timeout: Seconds before the child is killed with SIGKILL.
+    /// - Returns: Its exit status (the signal's number if one ended it), stdout and stderr.
+    /// - Throws: When the child cannot be started.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
         timeout: Double = 60

@@ -73,9 +73,13 @@ public final class TLSServer: Sendable {
     private let process: ChildProcess.Background
 
     /// Starts the server and waits (suspended, not blocking) until it reports its port.
-    /// - Parameter responses: A folder of whole HTTP responses to serve by path
-    ///   (`openssl s_server -HTTP`: `/x` is the file `x`, sent as it is), instead of the
-    ///   `-www` status page.
+    /// - Parameters:
+    ///   - cert: The server certificate.
+    ///   - key: Its private key.
+    ///   - responses: A folder of whole HTTP responses to serve by path (`openssl s_server
+    ///     -HTTP`: `/x` is the file `x`, sent as it is), instead of the `-www` status page.
+    /// - Returns: The running server.
+    /// - Throws: When `openssl` does not start or report its port.
     public static func start(cert: String, key: String, responses: String? = nil) async throws -> TLSServer {
         let process =
             if let responses {

@@ -35,7 +35,7 @@ public actor DemoSession {
         if terminal, milestone {
             write("\u{1B}[1;36m\(line)\u{1B}[0m\n")
         } else if terminal, let severity, severity != .ok {
-            write("\u{1B}[\(severity == .warning ? "33" : "31")m\(line)\u{1B}[0m\n")
+            write(severity.painted(line) + "\n")
         } else {
             write(line + "\n")
         }

@@ -41,6 +41,8 @@ public struct Engine: Sendable {
     ///   - redactor: Removes secret values from every text of the report.
     ///   - options: Concurrency, deadline and extra labels.
     ///   - progress: Told after each probe finishes.
+    /// - Returns: A result per probe, in the order given; those a deadline or a stop left
+    ///   unrun are `not_run`.
     public func run(
         _ probes: [ProbeSpec], redactor: Redactor = .none, options: Options = Options(), progress: Progress? = nil
     ) async -> RunReport {
@@ -93,10 +95,12 @@ public struct Engine: Sendable {
     ///   - spec: The probe.
     ///   - deadline: Attempts end by then; none starts after it.
     ///   - labels: Added to the probe's labels.
+    ///   - redactor: Secrets to hide in the texts cut from responses.
     ///   - stopping: Asked before each attempt after the first; true ends the run early
     ///     (a graceful stop lets the attempt in flight finish but starts no other).
     ///   - wholeAttempts: Start no attempt that could not run out its whole timeout before
     ///     the deadline (a bounded watch), rather than one the deadline would cut short.
+    /// - Returns: The probe's run: every attempt and the class judged from them.
     public func probe(
         _ spec: ProbeSpec, deadline: ContinuousClock.Instant? = nil, labels: [String: String] = [:],
         redactor: Redactor = .none, stopping: (@Sendable () -> Bool)? = nil, wholeAttempts: Bool = false

@@ -8,7 +8,9 @@ public struct ParsedURL: Sendable, Equatable {
     private let url: CurlURL
 
     /// Parses `text` as an absolute URL; `nil` when libcurl refuses it or it has no host.
-    /// - Parameter anyScheme: accept schemes this libcurl cannot fetch (a proxy's `socks5`).
+    /// - Parameters:
+    ///   - text: The URL.
+    ///   - anyScheme: Accept schemes this libcurl cannot fetch (a proxy's `socks5`).
     public init?(_ text: String, anyScheme: Bool = false) {
         guard let url = CurlURL(text, anyScheme: anyScheme) else { return nil }
         self.url = url

@@ -8,9 +8,9 @@ public struct Pattern: @unchecked Sendable, CustomStringConvertible {
     private let regex: NSRegularExpression
 
     /// - Throws: the regex compiler's error when `source` is not a valid pattern.
-    public init(_ source: String, caseInsensitive: Bool = false) throws {
+    public init(_ source: String) throws {
         self.source = source
-        self.regex = try NSRegularExpression(pattern: source, options: caseInsensitive ? [.caseInsensitive] : [])
+        self.regex = try NSRegularExpression(pattern: source)
     }
 
     /// The first match in `text`, if any.

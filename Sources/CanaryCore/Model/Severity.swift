@@ -34,6 +34,18 @@ public enum Severity: String, Sendable, CaseIterable, Codable {
     /// WARNING or CRITICAL: a finding about the portal (UNKNOWN is canary not knowing).
     public var isWarningOrCritical: Bool { self == .warning || self == .critical }
 
+    /// `text` in this severity's terminal colour (green, yellow, bold red, magenta).
+    public func painted(_ text: String) -> String {
+        let code =
+            switch self {
+            case .ok: "32"
+            case .warning: "33"
+            case .critical: "31;1"
+            case .unknown: "35"
+            }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
     /// The worse of two severities.
     public static func worst(_ lhs: Severity, _ rhs: Severity) -> Severity {
         lhs.rank >= rhs.rank ? lhs : rhs

@@ -106,15 +106,7 @@ public struct TextReport: ReportRenderer {
     }
 
     private func paint(_ text: String, _ severity: Severity?) -> String {
-        let code: String
-        switch severity {
-        case .ok: code = "32"
-        case .warning: code = "33"
-        case .critical: code = "31;1"
-        case .unknown: code = "35"
-        case nil: return text
-        }
-        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+        severity?.painted(text) ?? text
     }
 
     private func summary(_ report: RunReport) -> String {
