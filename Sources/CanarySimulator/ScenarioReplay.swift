@@ -40,8 +40,6 @@ public final class ScenarioReplay: Sendable {
         Double(scenario.start) + date.timeIntervalSince(wallStart) * speed
     }
 
-    /// Whether the clock has passed the scenario's end.
-
     /// Real time from the replay's start until scenario time `time`.
     public func realOffset(of time: Double) -> Duration {
         .seconds((time - Double(scenario.start)) / speed)
