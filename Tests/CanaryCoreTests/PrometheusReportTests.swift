@@ -20,6 +20,7 @@ struct PrometheusReportTests {
         passed.probeClass = .ok
         passed.severity = .ok
         passed.httpStatus = 200
+        passed.message = "HTTP 200 in 753ms"
         let tls = AttemptResult(
             probeClass: .ok, severity: .ok, message: "HTTP 200", startedAt: start, httpStatus: 200, httpVersion: "2",
             redirects: 1, bodyBytes: 2048, certificateExpiry: Date(timeIntervalSince1970: 1_790_000_000),
@@ -28,11 +29,13 @@ struct PrometheusReportTests {
         let results = [
             ProbeResult(
                 probe: "mysignins", file: "p.yaml", url: "https://x/", labels: ["service": "entra \"id\"\n"],
-                probeClass: .gatewayTimeout, severity: .warning, intermittent: true, alerting: true, message: "",
+                probeClass: .gatewayTimeout, severity: .warning, intermittent: true, alerting: true,
+                message: "HTTP 504 Gateway Timeout on 1/2 attempts; 1 passed (intermittent)",
                 startedAt: start, duration: 1.5, attempts: [passed, gateway]),
             ProbeResult(
                 probe: "login", file: "p.yaml", url: "https://y/", labels: ["location": "eu-west"], probeClass: .ok,
-                severity: .ok, intermittent: false, alerting: false, message: "", startedAt: start, duration: 0.15,
+                severity: .ok, intermittent: false, alerting: false, message: "HTTP 200 in 150ms on 1/1 attempts",
+                startedAt: start, duration: 0.15,
                 attempts: [tls]),
         ]
         return RunReport(results: results, startedAt: start, duration: 1.6)

@@ -84,11 +84,8 @@ public struct JUnitReport: ReportRenderer {
         }
         for (line, attempt) in zip(attempts, result.attempts) {
             lines.append(line)
-            let t = attempt.timings
-            lines.append(
-                "  timings: resolve \(Units.formatSeconds(t.resolve)), connect \(Units.formatSeconds(t.connect)), "
-                    + "tls \(Units.formatSeconds(t.tls)), processing \(Units.formatSeconds(t.processing)), "
-                    + "transfer \(Units.formatSeconds(t.transfer))")
+            let phases = attempt.timings.phases.map { "\($0.name) \(Units.formatSeconds($0.seconds))" }
+            lines.append("  timings: " + phases.joined(separator: ", "))
             for header in attempt.capturedHeaders { lines.append("  \(header.name): \(header.value)") }
             if let error = attempt.error { lines.append("  error: \(error)") }
         }
