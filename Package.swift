@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "CanaryTestSupport",
-            dependencies: ["CanaryCore", "CanarySimulator"],
+            dependencies: ["CanarySimulator"],
             path: "Tests/CanaryTestSupport"
         ),
         .testTarget(

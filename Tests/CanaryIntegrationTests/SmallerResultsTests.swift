@@ -100,8 +100,8 @@ struct SmallerResultsTests {
 
     @Test("check refuses --fail-on: its status line and exit code always agree")
     func checkFailOn() async throws {
-        let output = try await CanaryBinary.run(["check", "http://127.0.0.1:1/", "--fail-on", "critical"])
-        #expect(output.status == 3)
-        #expect(output.stdout.hasPrefix("CANARY UNKNOWN - --fail-on does not apply to check"))
+        try await expectCanary(
+            ["check", "http://127.0.0.1:1/", "--fail-on", "critical"], exitCode: 3,
+            stdout: ["CANARY UNKNOWN - --fail-on does not apply to check"])
     }
 }
