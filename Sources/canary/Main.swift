@@ -26,6 +26,8 @@ enum Main {
         Signals.unblock()
         FileLimit.raise()
         if let shortage = FileLimit.shortage {
+            // A monitor shows the plugin's stdout: say it there, in the plugin form.
+            if CommandLine.arguments.dropFirst().first == "check" { Terminal.write("CANARY UNKNOWN - \(shortage)\n") }
             Terminal.error("canary: \(shortage)")
             finish(Severity.unknown.exitCode)
         }

@@ -22,7 +22,13 @@ enum Signals {
         let sources = handled.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
+            source.setEventHandler {
+                // Said here, on a dispatch queue, not in the task that reads the stream:
+                // writes blocked on a stalled stdout can hold every thread of Swift's pool,
+                // and they give up only once they know of the stop.
+                if number != SIGHUP { BoundedWrite.noteStop() }
+                continuation.yield(number)
+            }
             source.resume()
             return source
         }

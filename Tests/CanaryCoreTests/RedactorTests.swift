@@ -19,12 +19,28 @@ struct RedactorTests {
             ("abc<def&ghi", "abc&lt;def&amp;ghi"),  // HTML
             ("a/b\"c", "a\\/b\\\"c"),  // PHP json_encode
             ("hunter2-long", Data("alice:hunter2-long".utf8).base64EncodedString()),  // Basic auth
+            ("pa\"ss<wd>99", "pa&#34;ss&lt;wd&gt;99"),  // Jinja2, Go html.EscapeString
+            ("it's-secret-42", "it&#039;s-secret-42"),  // PHP htmlspecialchars(ENT_QUOTES)
+            ("it's-secret-42", "it&apos;s-secret-42"),  // HTML5
+            ("Tk/9+a=b", "Tk&#x2f;9&#x2b;a&#x3d;b"),  // OWASP, hex entities in lowercase
+            ("Tk/9+a=b", "Tk&#47;9&#43;a&#61;b"),  // decimal entities
         ])
     func encodings(_ secret: String, _ echo: String) {
         let redactor = Redactor(secrets: [secret])
         let shown = redactor.redact("echo: \(echo) end")
         #expect(shown.contains(Redactor.placeholder), "\(echo) -> \(shown)")
         #expect(!shown.contains(echo), "\(echo) -> \(shown)")
+    }
+
+    @Test("a text cut inside a secret's escaped form, in either case, keeps no start of it")
+    func cut() {
+        let secret = "abcdef/ghijklmnopqrstuvwxyz0123456789"
+        let redactor = Redactor(secrets: [secret])
+        let lower = "AAAA" + "abcdef%2fghijklmnopqrstuvwxyz0"
+        #expect(redactor.redactCut(lower) == "AAAA[redacted]")
+        // The longest start of any form wins, not the first form that ends the text.
+        let other = Redactor(secrets: ["x/9Kx7Qm2secretpart12345"])
+        #expect(other.redactCut("AAAAx/9K") == "AAAA[redacted]")
     }
 
     @Test("text without the secret is left alone")

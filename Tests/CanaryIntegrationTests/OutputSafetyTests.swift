@@ -170,6 +170,32 @@ struct OutputSafetyTests {
         #expect(ContinuousClock.now - sent < .seconds(5))
     }
 
+    @Test("watch whose stdout stalls still stops on SIGTERM, in about a second")
+    func watchStalledStdout() async throws {
+        let server = try await SimulatorServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let folder = try Fixtures.temporaryFolder()
+        let file = try Fixtures.write(
+            "defaults: {attempts: 1, timeout: 1s, interval: 1s}\nprobes:\n"
+                + Fixtures.probeEntries(Fixtures.names("p", 300), url: server.baseURL + "/ok"),
+            to: "p.yaml", in: folder)
+        #expect(mkfifo("\(folder)/fifo", 0o600) == 0)
+        let reader = open("\(folder)/fifo", O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        let watch = try ChildProcess.Background(
+            "/bin/sh",
+            ["-c", "exec \"$0\" watch \"$1\" --format json > \"$2\"", CanaryBinary.path, file, "\(folder)/fifo"])
+        watch.drainOutput()
+        defer { watch.stop() }
+        // Long enough for 300 JSON lines to fill the FIFO's 64 KiB.
+        try await Task.sleep(for: .seconds(4))
+        let sent = ContinuousClock.now
+        watch.send(SIGTERM)
+        let status = await watch.waitForExit(timeout: .seconds(20))
+        #expect(status == 3)
+        #expect(ContinuousClock.now - sent < .seconds(5), "\(ContinuousClock.now - sent)")
+    }
+
     @Test("--version into a closed stdout is exit 3, not a silent 0")
     func versionIntoClosedStdout() async throws {
         let output = try await shell("\"$@\" >&-", ["--version"])

@@ -128,7 +128,7 @@ public enum Classifier {
             guard error.category == .timeout else {
                 // Cancelled by canary itself (a watch stopping): the portal had not run out
                 // its time, so whether it would have answered is unknown.
-                return Verdict(.timeout, "cancelled after \(after) as canary stopped: \(stage)", severity: .unknown)
+                return Verdict(.notRun, "cancelled after \(after) as canary stopped: \(stage)")
             }
             return Verdict(.timeout, "timeout after \(after): \(stage)")
         case .resolve:

@@ -44,8 +44,7 @@ public struct Redactor: Sendable {
         var forms: Set<String> = [secret]
         forms.formUnion(jsonForms(secret))
         forms.formUnion(percentForms(secret))
-        forms.insert(htmlEscaped(secret, apostrophe: "&#39;"))
-        forms.insert(htmlEscaped(secret, apostrophe: "&#x27;"))
+        forms.formUnion(htmlForms(secret))
         forms.formUnion(base64Cores(Array(secret.utf8)))
         return forms
     }
@@ -105,11 +104,32 @@ public struct Redactor: Sendable {
         return forms
     }
 
-    /// As HTML text or an attribute value: `&`, `<`, `>`, `"` and `'` as entities.
-    private static func htmlEscaped(_ secret: String, apostrophe: String) -> String {
-        secret.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            .replacingOccurrences(of: "'", with: apostrophe)
+    /// As HTML text or an attribute value: `&`, `<`, `>` as named entities, and `"` and
+    /// `'` as each common escaper writes them (`&quot;` or `&#34;`; `&#39;`, `&#039;`,
+    /// `&#x27;` or `&apos;`); and every character but letters and digits as a numeric
+    /// entity, decimal or hex (OWASP's encoders).
+    private static func htmlForms(_ secret: String) -> Set<String> {
+        var forms = Set<String>()
+        let named = secret.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        for quote in ["&quot;", "&#34;"] {
+            for apostrophe in ["&#39;", "&#039;", "&#x27;", "&apos;"] {
+                forms.insert(
+                    named.replacingOccurrences(of: "\"", with: quote).replacingOccurrences(of: "'", with: apostrophe))
+            }
+        }
+        for hex in [false, true] {
+            var numeric = ""
+            for scalar in secret.unicodeScalars {
+                if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) {
+                    numeric.unicodeScalars.append(scalar)
+                } else {
+                    numeric += hex ? "&#x\(String(scalar.value, radix: 16, uppercase: true));" : "&#\(scalar.value);"
+                }
+            }
+            forms.insert(numeric)
+        }
+        return forms
     }
 
     /// The base64 characters that depend on the secret's bytes alone, for each of the
@@ -158,14 +178,21 @@ public struct Redactor: Sendable {
     /// secret that the cut left at its end.
     public func redactCut(_ text: String) -> String {
         let whole = redact(text)
+        // Escapes (`%2f`, `\u00e4`, `&#x2F;`) may come in either case.
+        let folded = whole.lowercased()
+        var longest = 0
         for secret in secrets {
-            // The longest start of this secret that the text ends with.
-            for length in stride(from: min(secret.count - 1, whole.count), through: 1, by: -1)
-            where whole.hasSuffix(secret.prefix(length)) {
-                return String(whole.dropLast(length)) + Self.placeholder
+            let loose = secret.contains("%") || secret.contains("\\u") || secret.contains("&#x")
+            // The longest start of any form of a secret that the text ends with.
+            for length in stride(from: min(secret.count - 1, whole.count), through: longest + 1, by: -1) {
+                let start = secret.prefix(length)
+                if loose ? folded.hasSuffix(start.lowercased()) : whole.hasSuffix(start) {
+                    longest = length
+                    break
+                }
             }
         }
-        return whole
+        return longest == 0 ? whole : String(whole.dropLast(longest)) + Self.placeholder
     }
 }
 
@@ -202,44 +229,20 @@ extension ProbeResult {
     }
 }
 
-/// A form of a secret that holds hex escapes (`%2F`, `\u00E4`): servers write their hex
-/// digits in either case, so it is matched as a pattern that takes both.
+/// A form of a secret that holds hex escapes (`%2F`, `\u00E4`, `&#x2F;`): servers write
+/// their hex digits in either case, so it is matched as a pattern that takes both.
 private struct EscapedForm: @unchecked Sendable {
     // @unchecked: NSRegularExpression is immutable and documented as safe across threads.
     private let pattern: NSRegularExpression
 
-    /// `nil` for a form without hex escapes holding letters (plain matching finds it).
+    /// `nil` for a form without hex escapes (plain matching finds it). The whole form is
+    /// matched without regard to case: a secret's letters matched loosely hide a little
+    /// more, never less.
     init?(_ form: String) {
-        let characters = Array(form)
-        var source = ""
-        var index = 0
-        var loose = false
-        func hexRun(at start: Int, length: Int) -> Bool {
-            start + length <= characters.count && characters[start..<(start + length)].allSatisfy(\.isHexDigit)
-        }
-        while index < characters.count {
-            let character = characters[index]
-            let run =
-                character == "%"
-                ? 2 : (character == "\\" && index + 1 < characters.count && characters[index + 1] == "u" ? 4 : 0)
-            let digits = index + (run == 4 ? 2 : 1)
-            if run > 0, hexRun(at: digits, length: run) {
-                source += NSRegularExpression.escapedPattern(for: String(characters[index..<digits]))
-                for digit in characters[digits..<(digits + run)] {
-                    if digit.isLetter {
-                        source += "[\(digit.lowercased())\(digit.uppercased())]"
-                        loose = true
-                    } else {
-                        source.append(digit)
-                    }
-                }
-                index = digits + run
-            } else {
-                source += NSRegularExpression.escapedPattern(for: String(character))
-                index += 1
-            }
-        }
-        guard loose, let pattern = try? NSRegularExpression(pattern: source) else { return nil }
+        guard form.contains("%") || form.contains("\\u") || form.contains("&#x"),
+            let pattern = try? NSRegularExpression(
+                pattern: NSRegularExpression.escapedPattern(for: form), options: [.caseInsensitive])
+        else { return nil }
         self.pattern = pattern
     }
 

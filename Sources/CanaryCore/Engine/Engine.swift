@@ -126,6 +126,7 @@ public struct Engine: Sendable {
                 // It did not run out its own timeout: whether the portal would have
                 // answered is unknown, not CRITICAL.
                 attempt.message += " (cut short by --deadline)"
+                attempt.probeClass = .notRun
                 attempt.severity = .unknown
             }
             attempts.append(attempt)

@@ -41,11 +41,12 @@ public enum FileLimit {
         setrlimit(resource, &limit)
     }
 
-    /// The most transfers that fit in the soft limit.
+    /// The most transfers that fit in the descriptors free now, under the soft limit.
     static var maxTransfers: Int {
         var limit = rlimit()
         guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return Int.max }
-        return max(1, (Int(clamping: limit.rlim_cur) - reserve) / perTransfer)
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        return max(1, (Int(clamping: limit.rlim_cur) - open - reserve) / perTransfer)
     }
 
     /// `requested`, lowered to what the limit allows, and a note saying so when it is: a
