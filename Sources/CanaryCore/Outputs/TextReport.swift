@@ -2,21 +2,15 @@ import Foundation
 
 /// The human report: an aligned table, a probe a row, and a summary line.
 public struct TextReport: ReportRenderer {
-    /// Colour the severities (only on a terminal, never with `NO_COLOR`).
-    public var colour: Bool
-    /// Also show every attempt with its phase timings.
-    public var verbose: Bool
-    /// Show only probes that are not OK, and no summary.
-    public var quiet: Bool
+    /// Colour, verbosity and quietness.
+    public var style: ReportStyle
 
-    public init(colour: Bool = false, verbose: Bool = false, quiet: Bool = false) {
-        self.colour = colour
-        self.verbose = verbose
-        self.quiet = quiet
-    }
+    private var colour: Bool { style.colour }
+    private var verbose: Bool { style.verbose }
+    private var quiet: Bool { style.quiet }
 
-    public init(style: ReportStyle) {
-        self.init(colour: style.colour, verbose: style.verbose, quiet: style.quiet)
+    public init(style: ReportStyle = ReportStyle()) {
+        self.style = style
     }
 
     public func render(_ report: RunReport, emit: (String) -> Void) {
