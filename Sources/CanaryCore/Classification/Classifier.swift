@@ -36,7 +36,7 @@ public enum Classifier {
     /// `error_page`, `content_mismatch`, then `cert_expiring`, then `slow`.
     /// - Parameters:
     ///   - response: What libcurl returned.
-    ///   - spec: The probe and its expectations.
+    ///   - step: The request and its expectations.
     ///   - startedAt: When the attempt began.
     ///   - now: The time certificate expiry is measured from.
     ///   - redactor: Secrets to hide in the texts cut from the response (the body excerpt,
@@ -44,7 +44,7 @@ public enum Classifier {
     ///     secret survives in part.
     /// - Returns: The attempt's class, severity, message and evidence.
     public static func classify(
-        _ response: ObservedResponse, spec: ProbeSpec, startedAt: Date, now: Date = Date(), redactor: Redactor = .none
+        _ response: ObservedResponse, step: Step, startedAt: Date, now: Date = Date(), redactor: Redactor = .none
     ) -> AttemptResult {
         var result = AttemptResult(
             probeClass: .ok,
@@ -59,7 +59,7 @@ public enum Classifier {
             contentLength: response.contentLength,
             certificateExpiry: response.certificateExpiry,
             timings: response.timings,
-            capturedHeaders: spec.captureHeaders.compactMap { name in
+            capturedHeaders: step.captureHeaders.compactMap { name in
                 response.header(name).map {
                     HeaderField(name: name.lowercased(), value: redacted($0, redactor).escapingControlCharacters)
                 }
@@ -68,13 +68,28 @@ public enum Classifier {
             bodyExcerpt: excerpt(response.body, redactor: redactor)
         )
         result.finalRequestTLS = response.effectiveURL.lowercased().hasPrefix("https:")
-        let verdict = judgeAttempt(response, spec: spec, now: now, redactor: redactor)
+        let verdict = judgeAttempt(response, step: step, now: now, redactor: redactor)
         result.probeClass = verdict.probeClass
         result.severity = verdict.severity
         // Messages quote the server (matched text, header values, libcurl's reading of a
         // bad reply): never its control characters.
         result.message = verdict.message.escapingControlCharacters
         return result
+    }
+
+    /// Classifies one finished transfer against a probe's first (for today's probe files,
+    /// only) step.
+    /// - Parameters:
+    ///   - response: What the transfer observed.
+    ///   - spec: The probe.
+    ///   - startedAt: When the attempt began.
+    ///   - now: The time certificate expiry is measured from.
+    ///   - redactor: Secrets to hide in the texts cut from the response.
+    /// - Returns: The attempt's class, severity, message and evidence.
+    public static func classify(
+        _ response: ObservedResponse, spec: ProbeSpec, startedAt: Date, now: Date = Date(), redactor: Redactor = .none
+    ) -> AttemptResult {
+        classify(response, step: spec.steps[0], startedAt: startedAt, now: now, redactor: redactor)
     }
 
     /// An attempt's class and message, and its severity: the class's default, unless a
@@ -93,15 +108,15 @@ public enum Classifier {
     }
 
     private static func judgeAttempt(
-        _ response: ObservedResponse, spec: ProbeSpec, now: Date, redactor: Redactor
+        _ response: ObservedResponse, step: Step, now: Date, redactor: Redactor
     ) -> Verdict {
-        if let verdict = transportVerdict(response, spec: spec) { return verdict }
+        if let verdict = transportVerdict(response, step: step) { return verdict }
         let status = response.status
-        if !spec.expect.status.contains(status) { return statusVerdict(status, expected: spec.expect.status) }
-        if let verdict = contentVerdict(response, spec: spec, redactor: redactor) { return verdict }
-        if let verdict = certificateVerdict(response, spec: spec, now: now) { return verdict }
+        if !step.expect.status.contains(status) { return statusVerdict(status, expected: step.expect.status) }
+        if let verdict = contentVerdict(response, step: step, redactor: redactor) { return verdict }
+        if let verdict = certificateVerdict(response, step: step, now: now) { return verdict }
         let total = response.timings.total
-        let latency = spec.expect.latency
+        let latency = step.expect.latency
         if let critical = latency.critical, total >= critical.seconds {
             return Verdict(
                 .slow, "slow: \(Units.formatSeconds(total)) >= \(Units.format(critical))", severity: .critical)
@@ -112,9 +127,9 @@ public enum Classifier {
         return Verdict(.ok, "HTTP \(status) in \(Units.formatSeconds(total))")
     }
 
-    private static func transportVerdict(_ response: ObservedResponse, spec: ProbeSpec) -> Verdict? {
+    private static func transportVerdict(_ response: ObservedResponse, step: Step) -> Verdict? {
         if response.bodyTooLarge {
-            return Verdict(.responseTooLarge, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
+            return Verdict(.responseTooLarge, "body over max_body_bytes (\(step.maxBodyBytes) bytes)")
         }
         guard let error = response.failure else { return nil }
         let detail = error.description
@@ -144,9 +159,9 @@ public enum Classifier {
             return Verdict(.connectFailure, "connect: \(detail)")
         case .tls: return Verdict(.tlsFailure, "TLS: \(detail)")
         case .tooManyRedirects:
-            return Verdict(.redirectLoop, "more than \(spec.maxRedirects) redirects")
+            return Verdict(.redirectLoop, "more than \(step.maxRedirects) redirects")
         case .tooLarge:
-            return Verdict(.responseTooLarge, "body over max_body_bytes (\(spec.maxBodyBytes) bytes)")
+            return Verdict(.responseTooLarge, "body over max_body_bytes (\(step.maxBodyBytes) bytes)")
         case .protocolError, .other:
             return Verdict(.protocolError, "protocol: \(detail)")
         case .outOfDescriptors:
@@ -164,8 +179,8 @@ public enum Classifier {
     }
 
     /// `blank_page`, `error_page` and `content_mismatch`, in that order.
-    private static func contentVerdict(_ response: ObservedResponse, spec: ProbeSpec, redactor: Redactor) -> Verdict? {
-        let expect = spec.expect
+    private static func contentVerdict(_ response: ObservedResponse, step: Step, redactor: Redactor) -> Verdict? {
+        let expect = step.expect
         let body = response.body
         // Only regexes need the body as a String; most probes have none.
         lazy var rawText = String(decoding: body, as: UTF8.self)
@@ -174,7 +189,7 @@ public enum Classifier {
         if let minimum = expect.minBodyBytes, response.bodyBytes < minimum {
             return Verdict(.blankPage, "blank page: \(response.bodyBytes) bytes, under min_body_bytes \(minimum)")
         }
-        if carriesContent(response.status, method: spec.method) {
+        if carriesContent(response.status, method: step.method) {
             if response.bodyBytes == 0 { return Verdict(.blankPage, "blank page: empty body") }
             let markerPresent = expect.bodyContains.contains { TextSearch.contains(body, Array($0.utf8)) }
             if html, visible.isEmpty, !markerPresent {
@@ -190,7 +205,7 @@ public enum Classifier {
                 return Verdict(.errorPage, "error page: \"\(builtInErrorPhrases[index])\"")
             }
         }
-        for pattern in spec.errorPatterns where pattern.firstMatch(in: rawText) != nil {
+        for pattern in step.errorPatterns where pattern.firstMatch(in: rawText) != nil {
             // Quoted from the redacted text: a match that ends inside a secret would
             // otherwise show its start.
             guard let shown = pattern.firstMatch(in: redactor.redact(rawText)) else {
@@ -235,14 +250,14 @@ public enum Classifier {
         method.uppercased() != "HEAD" && (200...299).contains(status) && status != 204 && status != 205
     }
 
-    private static func certificateVerdict(_ response: ObservedResponse, spec: ProbeSpec, now: Date) -> Verdict? {
+    private static func certificateVerdict(_ response: ObservedResponse, step: Step, now: Date) -> Verdict? {
         guard let expiry = response.certificateExpiry else { return nil }
         let left = expiry.timeIntervalSince(now)
         let when = "certificate expires \(Timestamp.iso8601(expiry)), in \(formatDays(left))"
-        if let critical = spec.expect.certExpiry.critical, left < critical.seconds {
+        if let critical = step.expect.certExpiry.critical, left < critical.seconds {
             return Verdict(.certExpiring, when, severity: .critical)
         }
-        if let warning = spec.expect.certExpiry.warning, left < warning.seconds {
+        if let warning = step.expect.certExpiry.warning, left < warning.seconds {
             return Verdict(.certExpiring, when, severity: .warning)
         }
         return nil

@@ -33,6 +33,17 @@ public struct Redactor: Sendable {
         self.escapedForms = self.secrets.compactMap(EscapedForm.init)
     }
 
+    /// This redactor and `more` secrets besides (those an attempt learns as it runs).
+    public func adding(secrets more: [String]) -> Redactor {
+        let added = Redactor(secrets: more)
+        return Redactor(forms: Set(secrets).union(added.secrets))
+    }
+
+    private init(forms: Set<String>) {
+        self.secrets = forms.sorted { $0.count > $1.count }
+        self.escapedForms = self.secrets.compactMap(EscapedForm.init)
+    }
+
     /// Redacts the passwords of these URLs' userinfo (and nothing else), for a URL given on
     /// the command line.
     public init(urlPasswords urls: [String], secrets: [String] = []) {

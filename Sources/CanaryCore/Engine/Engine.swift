@@ -119,17 +119,7 @@ public struct Engine: Sendable {
             let left = deadline.map { $0 - clock.now }
             if let left, left <= .zero || (wholeAttempts && left < spec.timeout) { break }
             let timeout = left.map { min($0, spec.timeout) } ?? spec.timeout
-            let attemptStart = Date()
-            let response = ObservedResponse(await client.perform(spec.request(timeout: timeout)))
-            var attempt = Classifier.classify(response, spec: spec, startedAt: attemptStart, redactor: redactor)
-            if timeout < spec.timeout, response.failure?.category == .timeout {
-                // It did not run out its own timeout: whether the portal would have
-                // answered is unknown, not CRITICAL.
-                attempt.message += " (cut short by --deadline)"
-                attempt.probeClass = .notRun
-                attempt.severity = .unknown
-            }
-            attempts.append(attempt)
+            attempts.append(await attempt(spec, timeout: timeout, redactor: redactor))
             if Task.isCancelled { break }
         }
         let verdict = Classifier.judgeRun(attempts, intermittentSeverity: spec.intermittent)

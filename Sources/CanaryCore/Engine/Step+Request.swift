@@ -1,13 +1,14 @@
 import Curl
 
-extension ProbeSpec {
-    /// The libcurl request for one attempt, bounded by `timeout`.
-    func request(timeout: Duration) -> CurlRequest {
+extension Step {
+    /// The libcurl request of this step, bounded by `timeout`, its `${NAME}`s filled in
+    /// from `context`.
+    func request(timeout: Duration, context: AttemptContext) -> CurlRequest {
         CurlRequest(
-            url: url,
+            url: context.expand(url),
             method: method,
-            headers: headers,
-            body: body.map { Array($0.utf8) },
+            headers: headers.map { ($0.name, context.expand($0.value)) },
+            body: body.map { Array(context.expand($0).utf8) },
             timeout: timeout,
             followRedirects: followRedirects,
             sameOriginRedirects: sameOriginRedirects,

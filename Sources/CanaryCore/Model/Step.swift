@@ -1,0 +1,31 @@
+/// One request of a probe and what its response must look like. A probe is an ordered
+/// list of steps, run in turn within each attempt (a journey, DESIGN.md section 12);
+/// today's probe files give every probe one.
+public struct Step: Sendable {
+    public var url: String
+    public var method: String = "GET"
+    public var headers: [(name: String, value: String)] = []
+    /// Lowercased names of the headers whose values are secrets (from `${env:}` or
+    /// `${file:}`): never sent to another origin than the step's URL's.
+    public var secretHeaders: Set<String> = []
+    public var body: String?
+    /// Whether the body holds a secret (from `${env:}` or `${file:}`): never sent to
+    /// another origin than the step's URL's.
+    public var secretBody = false
+    public var followRedirects = true
+    /// Follow redirects only within the URL's origin (scheme, host and port); a redirect
+    /// elsewhere is the final response (`follow_redirects: same_origin`).
+    public var sameOriginRedirects = false
+    public var maxRedirects = 10
+    public var maxBodyBytes = 10 << 20
+    public var tls = TLSOptions()
+    public var proxy: String?
+    public var ipVersion: IPVersion = .any
+    public var expect = Expectations()
+    public var errorPatterns: [Pattern] = []
+    public var captureHeaders: [String] = []
+
+    public init(url: String) {
+        self.url = url
+    }
+}
