@@ -17,33 +17,33 @@ struct CrashSafetyTests {
 
     @Test("kill -9 mid-run never leaves a torn textfile, state file or JUnit file")
     func killNine() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probes = try Fixtures.write(
-            "defaults: {attempts: 1}\nprobes:\n"
-                + (0..<30).map { "  - name: p\($0)\n    url: \(server.baseURL)/slow?ms=\($0 % 5 * 10)\n" }.joined(),
-            to: "p.yaml", in: folder)
-        let arguments = [
-            "run", probes, "--all", "--quiet", "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom",
-            "--junit", "\(folder)/junit.xml",
-        ]
-        var killed = 0
-        for _ in 0..<Self.runs {
-            let run = try ChildProcess.Background(CanaryBinary.path, arguments)
-            run.drainOutput()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...150)))
-            if run.isRunning { killed += 1 }
-            run.stop()
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probes = try Fixtures.write(
+                "defaults: {attempts: 1}\nprobes:\n"
+                    + (0..<30).map { "  - name: p\($0)\n    url: \(server.baseURL)/slow?ms=\($0 % 5 * 10)\n" }.joined(),
+                to: "p.yaml", in: folder)
+            let arguments = [
+                "run", probes, "--all", "--quiet", "--state", "\(folder)/state.json", "--textfile", "\(folder)/c.prom",
+                "--junit", "\(folder)/junit.xml",
+            ]
+            var killed = 0
+            for _ in 0..<Self.runs {
+                let run = try ChildProcess.Background(CanaryBinary.path, arguments)
+                run.drainOutput()
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0...150)))
+                if run.isRunning { killed += 1 }
+                run.stop()
+                try checkWhole(folder)
+            }
+            let last = try await CanaryBinary.run(arguments)
+            print("crash safety: \(killed) of \(Self.runs) runs killed with SIGKILL mid-run")
+            #expect(killed > 0)
+            #expect(last.status == 0 || last.status == 2)
             try checkWhole(folder)
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            #expect(left == ["c.prom", "junit.xml", "p.yaml", "state.json", "state.json.lock"])
         }
-        let last = try await CanaryBinary.run(arguments)
-        try await server.shutdown()
-        print("crash safety: \(killed) of \(Self.runs) runs killed with SIGKILL mid-run")
-        #expect(killed > 0)
-        #expect(last.status == 0 || last.status == 2)
-        try checkWhole(folder)
-        let left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        #expect(left == ["c.prom", "junit.xml", "p.yaml", "state.json", "state.json.lock"])
     }
 
     /// Each output that exists parses whole.

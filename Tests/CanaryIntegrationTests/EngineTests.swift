@@ -59,18 +59,18 @@ struct EngineTests {
 
     @Test("each simulator route gets its class and severity", arguments: cases)
     func route(_ testCase: Case) async throws {
-        let server = try await SimulatorServer.start()
-        let client = try CurlClient()
-        defer { client.shutdown() }
-        var spec = ProbeSpec(name: "p", url: server.baseURL + testCase.route)
-        spec.attempts = 1
-        spec.timeout = .seconds(5)
-        testCase.configure(&spec)
-        let result = await Engine(client: client).probe(spec)
-        try await server.shutdown()
-        #expect(result.probeClass == testCase.expected, "\(result.message)")
-        #expect(result.severity == testCase.severity)
-        #expect(result.attempts.count == 1)
+        try await withSimulator { server in
+            let client = try CurlClient()
+            defer { client.shutdown() }
+            var spec = ProbeSpec(name: "p", url: server.baseURL + testCase.route)
+            spec.attempts = 1
+            spec.timeout = .seconds(5)
+            testCase.configure(&spec)
+            let result = await Engine(client: client).probe(spec)
+            #expect(result.probeClass == testCase.expected, "\(result.message)")
+            #expect(result.severity == testCase.severity)
+            #expect(result.attempts.count == 1)
+        }
     }
 
     @Test("DNS and connect failures, without leaving loopback")
@@ -90,39 +90,39 @@ struct EngineTests {
 
     @Test("an attempt records status, version, address, phases that sum to the total, and captured headers")
     func evidence() async throws {
-        let server = try await SimulatorServer.start()
-        let client = try CurlClient()
-        defer { client.shutdown() }
-        var spec = ProbeSpec(name: "p", url: server.baseURL + "/headers?x-ms-request-id=abc-123")
-        spec.attempts = 1
-        spec.captureHeaders = ["X-MS-Request-Id"]
-        let result = await Engine(client: client).probe(spec)
-        try await server.shutdown()
-        let attempt = try #require(result.attempts.first)
-        #expect(attempt.httpStatus == 200)
-        #expect(attempt.httpVersion == "1.1")
-        #expect(attempt.remoteIP == "127.0.0.1")
-        #expect(attempt.bodyBytes > 100)
-        #expect(attempt.capturedHeaders.first?.value == "abc-123")
-        let t = attempt.timings
-        #expect(abs(t.resolve + t.connect + t.tls + t.processing + t.transfer - t.total) < 0.000_01)
-        #expect(t.total > 0)
+        try await withSimulator { server in
+            let client = try CurlClient()
+            defer { client.shutdown() }
+            var spec = ProbeSpec(name: "p", url: server.baseURL + "/headers?x-ms-request-id=abc-123")
+            spec.attempts = 1
+            spec.captureHeaders = ["X-MS-Request-Id"]
+            let result = await Engine(client: client).probe(spec)
+            let attempt = try #require(result.attempts.first)
+            #expect(attempt.httpStatus == 200)
+            #expect(attempt.httpVersion == "1.1")
+            #expect(attempt.remoteIP == "127.0.0.1")
+            #expect(attempt.bodyBytes > 100)
+            #expect(attempt.capturedHeaders.first?.value == "abc-123")
+            let t = attempt.timings
+            #expect(abs(t.resolve + t.connect + t.tls + t.processing + t.transfer - t.total) < 0.000_01)
+            #expect(t.total > 0)
+        }
     }
 
     @Test("a route failing 1 request in 3, probed with 3 attempts, is intermittent WARNING")
     func flaky() async throws {
-        let server = try await SimulatorServer.start()
-        let client = try CurlClient()
-        defer { client.shutdown() }
-        var spec = ProbeSpec(name: "flaky", url: server.baseURL + "/flaky?every=3&key=engine-test")
-        spec.attempts = 3
-        spec.attemptSpacing = .milliseconds(10)
-        let result = await Engine(client: client).probe(spec)
-        try await server.shutdown()
-        #expect(result.probeClass == .gatewayTimeout)
-        #expect(result.intermittent)
-        #expect(result.severity == .warning)
-        #expect(result.attempts.map(\.probeClass) == [.ok, .ok, .gatewayTimeout])
+        try await withSimulator { server in
+            let client = try CurlClient()
+            defer { client.shutdown() }
+            var spec = ProbeSpec(name: "flaky", url: server.baseURL + "/flaky?every=3&key=engine-test")
+            spec.attempts = 3
+            spec.attemptSpacing = .milliseconds(10)
+            let result = await Engine(client: client).probe(spec)
+            #expect(result.probeClass == .gatewayTimeout)
+            #expect(result.intermittent)
+            #expect(result.severity == .warning)
+            #expect(result.attempts.map(\.probeClass) == [.ok, .ok, .gatewayTimeout])
+        }
     }
 
     @Test("a hanging server with a 1 s timeout ends the attempt within 1.1 s")

@@ -52,28 +52,28 @@ struct LimitsTests {
 
     @Test("--concurrency over the open-file limit is lowered to fit, with one line on stderr; no probe fails for it")
     func concurrencyWithinFileLimit() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let file = try Fixtures.write(
-            "defaults: {attempts: 1, timeout: 5s}\nprobes:\n"
-                + Fixtures.probeEntries(Fixtures.names("p", 300), url: server.baseURL + "/slow?ms=100"),
-            to: "p.yaml", in: folder)
-        let output = try await HeavyTests.exclusive {
-            try await ChildProcess.run(
-                "/bin/sh",
-                [
-                    "-c", "ulimit -n 200 && exec \"$@\"", "sh", CanaryBinary.path, "run", file, "--concurrency",
-                    "1500", "--format", "json",
-                ])
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try Fixtures.write(
+                "defaults: {attempts: 1, timeout: 5s}\nprobes:\n"
+                    + Fixtures.probeEntries(Fixtures.names("p", 300), url: server.baseURL + "/slow?ms=100"),
+                to: "p.yaml", in: folder)
+            let output = try await HeavyTests.exclusive {
+                try await ChildProcess.run(
+                    "/bin/sh",
+                    [
+                        "-c", "ulimit -n 200 && exec \"$@\"", "sh", CanaryBinary.path, "run", file, "--concurrency",
+                        "1500", "--format", "json",
+                    ])
+            }
+            #expect(output.status == 0, "\(output.stderr)")
+            // (200 less those open, less 32 kept back) / 3 descriptors a transfer: about 55.
+            #expect(output.stderr.contains("canary: --concurrency 1500 lowered to "), "\(output.stderr)")
+            #expect(output.stderr.contains(": the open-file limit is 200"))
+            let lines = output.stdout.split(separator: "\n")
+            #expect(lines.count == 300)
+            #expect(lines.allSatisfy { $0.contains(#""class":"ok""#) })
         }
-        #expect(output.status == 0, "\(output.stderr)")
-        // (200 less those open, less 32 kept back) / 3 descriptors a transfer: about 55.
-        #expect(output.stderr.contains("canary: --concurrency 1500 lowered to "), "\(output.stderr)")
-        #expect(output.stderr.contains(": the open-file limit is 200"))
-        let lines = output.stdout.split(separator: "\n")
-        #expect(lines.count == 300)
-        #expect(lines.allSatisfy { $0.contains(#""class":"ok""#) })
     }
 
     @Test("an open-file limit too low to start is one clear line and exit 3, never a crash")

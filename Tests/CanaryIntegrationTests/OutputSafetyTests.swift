@@ -25,175 +25,180 @@ struct OutputSafetyTests {
         "a closed stdout, a full stdout and a full stderr: no crash, every file written, exit 3 where the report was lost"
     )
     func failedTerminalWrites() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let file = try probes(server, in: folder)
-        for (index, redirect) in [">&-", ">/dev/full"].enumerated() {
-            let files = [
-                "--textfile", "\(folder)/t\(index).prom", "--junit", "\(folder)/j\(index).xml",
-                "--state", "\(folder)/s\(index).json",
-            ]
-            let output = try await shell("\"$@\" \(redirect)", ["run", file] + files)
-            #expect(output.status == 3, "\(redirect): \(output.stderr)")
-            #expect(output.stderr.contains("canary: cannot write to stdout"), "\(redirect): \(output.stderr)")
-            #expect(!output.stderr.contains("Fatal error"))
-            for path in [files[1], files[3], files[5]] {
-                #expect(FileManager.default.fileExists(atPath: path), "\(redirect): \(path)")
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try probes(server, in: folder)
+            for (index, redirect) in [">&-", ">/dev/full"].enumerated() {
+                let files = [
+                    "--textfile", "\(folder)/t\(index).prom", "--junit", "\(folder)/j\(index).xml",
+                    "--state", "\(folder)/s\(index).json",
+                ]
+                let output = try await shell("\"$@\" \(redirect)", ["run", file] + files)
+                #expect(output.status == 3, "\(redirect): \(output.stderr)")
+                #expect(output.stderr.contains("canary: cannot write to stdout"), "\(redirect): \(output.stderr)")
+                #expect(!output.stderr.contains("Fatal error"))
+                for path in [files[1], files[3], files[5]] {
+                    #expect(FileManager.default.fileExists(atPath: path), "\(redirect): \(path)")
+                }
+                #expect(try String(contentsOfFile: files[1], encoding: .utf8).contains("probe_success{probe=\"a\"} 1"))
             }
-            #expect(try String(contentsOfFile: files[1], encoding: .utf8).contains("probe_success{probe=\"a\"} 1"))
+            // A corrupt state's warning goes to a full stderr: the run goes on and records.
+            try "garbage".write(toFile: "\(folder)/corrupt.json", atomically: true, encoding: .utf8)
+            let quiet = try await shell(
+                "\"$@\" 2>/dev/full",
+                ["run", file, "--state", "\(folder)/corrupt.json", "--textfile", "\(folder)/c.prom"])
+            #expect(quiet.status == 0)
+            #expect(quiet.stdout.contains("2 probes run"))
+            #expect(FileManager.default.fileExists(atPath: "\(folder)/c.prom"))
+            // SIGPIPE left at its default: `| head` closing the pipe loses no file either.
+            let piped = try await shell(
+                "\"$@\" | head -c 1 >/dev/null; sleep 0.2", ["run", file, "--textfile", "\(folder)/piped.prom"])
+            #expect(piped.status == 0)
+            #expect(FileManager.default.fileExists(atPath: "\(folder)/piped.prom"))
         }
-        // A corrupt state's warning goes to a full stderr: the run goes on and records.
-        try "garbage".write(toFile: "\(folder)/corrupt.json", atomically: true, encoding: .utf8)
-        let quiet = try await shell(
-            "\"$@\" 2>/dev/full", ["run", file, "--state", "\(folder)/corrupt.json", "--textfile", "\(folder)/c.prom"])
-        #expect(quiet.status == 0)
-        #expect(quiet.stdout.contains("2 probes run"))
-        #expect(FileManager.default.fileExists(atPath: "\(folder)/c.prom"))
-        // SIGPIPE left at its default: `| head` closing the pipe loses no file either.
-        let piped = try await shell(
-            "\"$@\" | head -c 1 >/dev/null; sleep 0.2", ["run", file, "--textfile", "\(folder)/piped.prom"])
-        #expect(piped.status == 0)
-        #expect(FileManager.default.fileExists(atPath: "\(folder)/piped.prom"))
     }
 
     @Test("watch with SIGPIPE ignored (systemd's default) piped into head -1 keeps writing its textfile")
     func watchIntoHead() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let file = try probes(server, in: folder)
-        let output = try await shell(
-            "trap '' PIPE; \"$@\" | head -1 >/dev/null",
-            ["watch", file, "--textfile", "\(folder)/w.prom", "--deadline", "3s", "--format", "json"])
-        #expect(!output.stderr.contains("Fatal error"), "\(output.stderr)")
-        let text = try String(contentsOfFile: "\(folder)/w.prom", encoding: .utf8)
-        #expect(text.contains("probe_success{probe=\"b\"} 1"))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try probes(server, in: folder)
+            let output = try await shell(
+                "trap '' PIPE; \"$@\" | head -1 >/dev/null",
+                ["watch", file, "--textfile", "\(folder)/w.prom", "--deadline", "3s", "--format", "json"])
+            #expect(!output.stderr.contains("Fatal error"), "\(output.stderr)")
+            let text = try String(contentsOfFile: "\(folder)/w.prom", encoding: .utf8)
+            #expect(text.contains("probe_success{probe=\"b\"} 1"))
+        }
     }
 
     @Test("character devices and FIFOs are written in place, a folder is an error, a symlink is replaced as a link")
     func specialFiles() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let file = try probes(server, in: folder)
-        // A private null device: never the real /dev.
-        // Device 1:3 is the null device; glibc packs a major under 4096 and a minor under
-        // 256 as major << 8 | minor.
-        #expect(mknod("\(folder)/null", S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0, "mknod needs root")
-        #expect(mkfifo("\(folder)/fifo", 0o600) == 0)
-        let reader = FIFOReader(path: "\(folder)/fifo")
-        try FileManager.default.createDirectory(atPath: "\(folder)/dir", withIntermediateDirectories: false)
-        try "target\n".write(toFile: "\(folder)/target", atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: "\(folder)/link", withDestinationPath: "\(folder)/target")
-        let output = try await CanaryBinary.run([
-            "run", file, "--output", "\(folder)/null", "--junit", "\(folder)/fifo", "--textfile", "\(folder)/link",
-        ])
-        #expect(output.status == 0, "\(output.stderr)")
-        #expect(fileType("\(folder)/null") == S_IFCHR)
-        #expect(fileType("\(folder)/fifo") == S_IFIFO)
-        #expect(reader.text().contains("<testsuites"))
-        #expect(fileType("\(folder)/link") == S_IFREG)
-        #expect(try String(contentsOfFile: "\(folder)/target", encoding: .utf8) == "target\n")
-        // A link to a device (as /dev/stderr is, to /proc/self/fd/2) is written through.
-        try FileManager.default.createSymbolicLink(atPath: "\(folder)/stderr", withDestinationPath: "\(folder)/null")
-        let throughLink = try await CanaryBinary.run(["run", file, "--junit", "\(folder)/stderr"])
-        #expect(throughLink.status == 0, "\(throughLink.stderr)")
-        #expect(fileType("\(folder)/stderr") == S_IFLNK)
-        #expect(fileType("\(folder)/null") == S_IFCHR)
-        // A link to this process's own descriptor (as /dev/stdout is, to /proc/self/fd/1)
-        // writes to that descriptor, here a regular file the shell opened; the link stays.
-        try FileManager.default.createSymbolicLink(atPath: "\(folder)/stdout", withDestinationPath: "/proc/self/fd/1")
-        let viaDescriptor = try await shell(
-            "\"$@\" > '\(folder)/captured.txt'",
-            ["run", file, "--output", "\(folder)/stdout", "--format", "json"])
-        #expect(viaDescriptor.status == 0, "\(viaDescriptor.stderr)")
-        #expect(fileType("\(folder)/stdout") == S_IFLNK)
-        let captured = try String(contentsOfFile: "\(folder)/captured.txt", encoding: .utf8)
-        #expect(captured.split(separator: "\n").count == 2, "\(captured)")
-        let refused = try await CanaryBinary.run(["run", file, "--output", "\(folder)/dir"])
-        #expect(refused.status == 3)
-        #expect(refused.stderr.contains("--output: cannot write \(folder)/dir: it is a folder"), "\(refused.stderr)")
-        #expect(fileType("\(folder)/dir") == S_IFDIR)
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try probes(server, in: folder)
+            // A private null device: never the real /dev.
+            // Device 1:3 is the null device; glibc packs a major under 4096 and a minor under
+            // 256 as major << 8 | minor.
+            #expect(mknod("\(folder)/null", S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0, "mknod needs root")
+            #expect(mkfifo("\(folder)/fifo", 0o600) == 0)
+            let reader = FIFOReader(path: "\(folder)/fifo")
+            try FileManager.default.createDirectory(atPath: "\(folder)/dir", withIntermediateDirectories: false)
+            try "target\n".write(toFile: "\(folder)/target", atomically: true, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(
+                atPath: "\(folder)/link", withDestinationPath: "\(folder)/target")
+            let output = try await CanaryBinary.run([
+                "run", file, "--output", "\(folder)/null", "--junit", "\(folder)/fifo", "--textfile", "\(folder)/link",
+            ])
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(fileType("\(folder)/null") == S_IFCHR)
+            #expect(fileType("\(folder)/fifo") == S_IFIFO)
+            #expect(reader.text().contains("<testsuites"))
+            #expect(fileType("\(folder)/link") == S_IFREG)
+            #expect(try String(contentsOfFile: "\(folder)/target", encoding: .utf8) == "target\n")
+            // A link to a device (as /dev/stderr is, to /proc/self/fd/2) is written through.
+            try FileManager.default.createSymbolicLink(
+                atPath: "\(folder)/stderr", withDestinationPath: "\(folder)/null")
+            let throughLink = try await CanaryBinary.run(["run", file, "--junit", "\(folder)/stderr"])
+            #expect(throughLink.status == 0, "\(throughLink.stderr)")
+            #expect(fileType("\(folder)/stderr") == S_IFLNK)
+            #expect(fileType("\(folder)/null") == S_IFCHR)
+            // A link to this process's own descriptor (as /dev/stdout is, to /proc/self/fd/1)
+            // writes to that descriptor, here a regular file the shell opened; the link stays.
+            try FileManager.default.createSymbolicLink(
+                atPath: "\(folder)/stdout", withDestinationPath: "/proc/self/fd/1")
+            let viaDescriptor = try await shell(
+                "\"$@\" > '\(folder)/captured.txt'",
+                ["run", file, "--output", "\(folder)/stdout", "--format", "json"])
+            #expect(viaDescriptor.status == 0, "\(viaDescriptor.stderr)")
+            #expect(fileType("\(folder)/stdout") == S_IFLNK)
+            let captured = try String(contentsOfFile: "\(folder)/captured.txt", encoding: .utf8)
+            #expect(captured.split(separator: "\n").count == 2, "\(captured)")
+            let refused = try await CanaryBinary.run(["run", file, "--output", "\(folder)/dir"])
+            #expect(refused.status == 3)
+            #expect(
+                refused.stderr.contains("--output: cannot write \(folder)/dir: it is a folder"), "\(refused.stderr)")
+            #expect(fileType("\(folder)/dir") == S_IFDIR)
+        }
     }
 
     @Test("a rewritten output keeps its mode; a new state file is 0600; an empty state file is a fresh state")
     func modes() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let file = try probes(server, in: folder)
-        for name in ["t.prom", "kept.json"] {
-            _ = FileManager.default.createFile(atPath: "\(folder)/\(name)", contents: Data())
-            chmod("\(folder)/\(name)", 0o640)
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try probes(server, in: folder)
+            for name in ["t.prom", "kept.json"] {
+                _ = FileManager.default.createFile(atPath: "\(folder)/\(name)", contents: Data())
+                chmod("\(folder)/\(name)", 0o640)
+            }
+            let output = try await CanaryBinary.run([
+                "run", file, "--textfile", "\(folder)/t.prom", "--state", "\(folder)/new.json",
+            ])
+            #expect(output.status == 0)
+            #expect(permissions("\(folder)/t.prom") == 0o640)
+            #expect(permissions("\(folder)/new.json") == 0o600)
+            let empty = try await CanaryBinary.run(["run", file, "--state", "\(folder)/kept.json"])
+            #expect(empty.status == 0)
+            #expect(!empty.stderr.contains("unusable"), "\(empty.stderr)")
+            #expect(permissions("\(folder)/kept.json") == 0o640)
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(!names.contains { $0.contains("corrupt") })
         }
-        let output = try await CanaryBinary.run([
-            "run", file, "--textfile", "\(folder)/t.prom", "--state", "\(folder)/new.json",
-        ])
-        #expect(output.status == 0)
-        #expect(permissions("\(folder)/t.prom") == 0o640)
-        #expect(permissions("\(folder)/new.json") == 0o600)
-        let empty = try await CanaryBinary.run(["run", file, "--state", "\(folder)/kept.json"])
-        #expect(empty.status == 0)
-        #expect(!empty.stderr.contains("unusable"), "\(empty.stderr)")
-        #expect(permissions("\(folder)/kept.json") == 0o640)
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
-        #expect(!names.contains { $0.contains("corrupt") })
     }
 
     @Test("a FIFO whose reader never reads holds canary neither past --deadline nor past a SIGTERM")
     func stalledReader() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        // Enough probes that the textfile overfills the FIFO's 64 KiB buffer.
-        let file = try Fixtures.write(
-            "defaults: {attempts: 1, timeout: 1s}\nprobes:\n"
-                + Fixtures.probeEntries(Fixtures.names("p", 300), url: server.baseURL + "/ok"),
-            to: "p.yaml", in: folder)
-        #expect(mkfifo("\(folder)/fifo", 0o600) == 0)
-        // A reader that opens the FIFO and never reads from it.
-        let reader = open("\(folder)/fifo", O_RDONLY | O_NONBLOCK)
-        defer { close(reader) }
-        let bounded = try await CanaryBinary.run(
-            ["run", file, "--textfile", "\(folder)/fifo", "--deadline", "2s"], timeout: 30)
-        #expect(bounded.status == 3)
-        #expect(bounded.seconds < 6, "\(bounded.seconds)")
-        #expect(bounded.stderr.contains("--textfile: cannot write \(folder)/fifo: the reader stopped reading"))
-        let stopped = try CanaryBinary.start(["run", file, "--textfile", "\(folder)/fifo"])
-        defer { stopped.stop() }
-        try await Task.sleep(for: .seconds(2))
-        let sent = ContinuousClock.now
-        stopped.send(SIGTERM)
-        let status = await stopped.waitForExit(timeout: .seconds(20))
-        #expect(status == 3)
-        #expect(ContinuousClock.now - sent < .seconds(5))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            // Enough probes that the textfile overfills the FIFO's 64 KiB buffer.
+            let file = try Fixtures.write(
+                "defaults: {attempts: 1, timeout: 1s}\nprobes:\n"
+                    + Fixtures.probeEntries(Fixtures.names("p", 300), url: server.baseURL + "/ok"),
+                to: "p.yaml", in: folder)
+            #expect(mkfifo("\(folder)/fifo", 0o600) == 0)
+            // A reader that opens the FIFO and never reads from it.
+            let reader = open("\(folder)/fifo", O_RDONLY | O_NONBLOCK)
+            defer { close(reader) }
+            let bounded = try await CanaryBinary.run(
+                ["run", file, "--textfile", "\(folder)/fifo", "--deadline", "2s"], timeout: 30)
+            #expect(bounded.status == 3)
+            #expect(bounded.seconds < 6, "\(bounded.seconds)")
+            #expect(bounded.stderr.contains("--textfile: cannot write \(folder)/fifo: the reader stopped reading"))
+            let stopped = try CanaryBinary.start(["run", file, "--textfile", "\(folder)/fifo"])
+            defer { stopped.stop() }
+            try await Task.sleep(for: .seconds(2))
+            let sent = ContinuousClock.now
+            stopped.send(SIGTERM)
+            let status = await stopped.waitForExit(timeout: .seconds(20))
+            #expect(status == 3)
+            #expect(ContinuousClock.now - sent < .seconds(5))
+        }
     }
 
     @Test("watch whose stdout stalls still stops on SIGTERM, in about a second")
     func watchStalledStdout() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let file = try Fixtures.write(
-            "defaults: {attempts: 1, timeout: 1s, interval: 1s}\nprobes:\n"
-                + Fixtures.probeEntries(Fixtures.names("p", 300), url: server.baseURL + "/ok"),
-            to: "p.yaml", in: folder)
-        #expect(mkfifo("\(folder)/fifo", 0o600) == 0)
-        let reader = open("\(folder)/fifo", O_RDONLY | O_NONBLOCK)
-        defer { close(reader) }
-        let watch = try ChildProcess.Background(
-            "/bin/sh",
-            ["-c", "exec \"$0\" watch \"$1\" --format json > \"$2\"", CanaryBinary.path, file, "\(folder)/fifo"])
-        watch.drainOutput()
-        defer { watch.stop() }
-        // Long enough for 300 JSON lines to fill the FIFO's 64 KiB.
-        try await Task.sleep(for: .seconds(4))
-        let sent = ContinuousClock.now
-        watch.send(SIGTERM)
-        let status = await watch.waitForExit(timeout: .seconds(20))
-        #expect(status == 3)
-        #expect(ContinuousClock.now - sent < .seconds(5), "\(ContinuousClock.now - sent)")
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try Fixtures.write(
+                "defaults: {attempts: 1, timeout: 1s, interval: 1s}\nprobes:\n"
+                    + Fixtures.probeEntries(Fixtures.names("p", 300), url: server.baseURL + "/ok"),
+                to: "p.yaml", in: folder)
+            #expect(mkfifo("\(folder)/fifo", 0o600) == 0)
+            let reader = open("\(folder)/fifo", O_RDONLY | O_NONBLOCK)
+            defer { close(reader) }
+            let watch = try ChildProcess.Background(
+                "/bin/sh",
+                ["-c", "exec \"$0\" watch \"$1\" --format json > \"$2\"", CanaryBinary.path, file, "\(folder)/fifo"])
+            watch.drainOutput()
+            defer { watch.stop() }
+            // Long enough for 300 JSON lines to fill the FIFO's 64 KiB.
+            try await Task.sleep(for: .seconds(4))
+            let sent = ContinuousClock.now
+            watch.send(SIGTERM)
+            let status = await watch.waitForExit(timeout: .seconds(20))
+            #expect(status == 3)
+            #expect(ContinuousClock.now - sent < .seconds(5), "\(ContinuousClock.now - sent)")
+        }
     }
 
     @Test("--version into a closed stdout is exit 3, not a silent 0")

@@ -47,25 +47,27 @@ struct PluginTests {
             ("/blank", 2, "CRITICAL", "blank_page"), ("/ok?nope", 2, "CRITICAL", "content_mismatch"),
         ])
     func check(route: String, status: Int32, state: String, probeClass: String) async throws {
-        let server = try await SimulatorServer.start()
-        // Thresholds wide enough that a busy machine cannot make /ok slow.
-        var arguments = ["check", server.baseURL + route, "--warning", "1s", "--critical", "5s", "--name", "portal"]
-        if route.hasSuffix("nope") { arguments += ["--contains", "Nope"] }
-        let output = try await CanaryBinary.run(arguments)
-        try await server.shutdown()
-        #expect(output.status == status, "\(output.stdout)\(output.stderr)")
-        let line = try #require(output.stdout.split(separator: "\n").first.map(String.init))
-        let halves = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        #expect(halves.count == 2)
-        #expect(halves[0].hasPrefix("CANARY \(state) - portal: \(probeClass), "))
-        let items = try Self.perfdata(halves[1])
-        #expect(items.map(\.label) == ["time", "ttfb", "connect", "tls", "size", "attempts_failed"])
-        let time = try #require(items.first)
-        #expect(time.unit == "s")
-        #expect(time.thresholds == [1, 5, 0])
-        #expect(items[4].unit == "B")
-        #expect(items[5].thresholds == [nil, nil, 0, 1])
-        #expect(items[5].value == (state == "OK" ? 0 : 1))
+        try await withSimulator { server in
+            // Thresholds wide enough that a busy machine cannot make /ok slow.
+            var arguments = [
+                "check", server.baseURL + route, "--warning", "1s", "--critical", "5s", "--name", "portal",
+            ]
+            if route.hasSuffix("nope") { arguments += ["--contains", "Nope"] }
+            let output = try await CanaryBinary.run(arguments)
+            #expect(output.status == status, "\(output.stdout)\(output.stderr)")
+            let line = try #require(output.stdout.split(separator: "\n").first.map(String.init))
+            let halves = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(halves.count == 2)
+            #expect(halves[0].hasPrefix("CANARY \(state) - portal: \(probeClass), "))
+            let items = try Self.perfdata(halves[1])
+            #expect(items.map(\.label) == ["time", "ttfb", "connect", "tls", "size", "attempts_failed"])
+            let time = try #require(items.first)
+            #expect(time.unit == "s")
+            #expect(time.thresholds == [1, 5, 0])
+            #expect(items[4].unit == "B")
+            #expect(items[5].thresholds == [nil, nil, 0, 1])
+            #expect(items[5].value == (state == "OK" ? 0 : 1))
+        }
     }
 
     @Test(
@@ -89,51 +91,51 @@ struct PluginTests {
 
     @Test("check --deadline ends a hanging check in time: UNKNOWN, with one line on stderr")
     func checkDeadline() async throws {
-        let server = try await SimulatorServer.start()
-        let output = try await HeavyTests.exclusive {
-            try await CanaryBinary.run([
-                "check", server.baseURL + "/hang", "--timeout", "10s", "--deadline", "1s", "--name", "portal",
-            ])
+        try await withSimulator { server in
+            let output = try await HeavyTests.exclusive {
+                try await CanaryBinary.run([
+                    "check", server.baseURL + "/hang", "--timeout", "10s", "--deadline", "1s", "--name", "portal",
+                ])
+            }
+            #expect(output.status == 3)
+            #expect(output.seconds < 2)
+            #expect(output.stdout.hasPrefix("CANARY UNKNOWN - portal: not_run, "))
+            // The one attempt was cut short: no perfdata claims a time it never measured.
+            #expect(!output.stdout.contains("time="))
+            #expect(output.stdout.contains("cut short by --deadline"))
+            #expect(output.stderr.contains("--deadline reached: 1 cut short"))
         }
-        try await server.shutdown()
-        #expect(output.status == 3)
-        #expect(output.seconds < 2)
-        #expect(output.stdout.hasPrefix("CANARY UNKNOWN - portal: not_run, "))
-        // The one attempt was cut short: no perfdata claims a time it never measured.
-        #expect(!output.stdout.contains("time="))
-        #expect(output.stdout.contains("cut short by --deadline"))
-        #expect(output.stderr.contains("--deadline reached: 1 cut short"))
     }
 
     @Test("check --state alerts across invocations, and checks sharing a state file keep each other's probes")
     func checkState() async throws {
-        let server = try await SimulatorServer.start()
-        let state = try Fixtures.temporaryFolder() + "/checks.json"
-        func check(_ route: String, _ name: String) async throws -> CanaryBinary.Output {
-            try await CanaryBinary.run(["check", server.baseURL + route, "--name", name, "--state", state])
+        try await withSimulator { server in
+            let state = try Fixtures.temporaryFolder() + "/checks.json"
+            func check(_ route: String, _ name: String) async throws -> CanaryBinary.Output {
+                try await CanaryBinary.run(["check", server.baseURL + route, "--name", name, "--state", state])
+            }
+            let other = try await check("/ok", "other")
+            let first = try await check("/status/504", "portal")
+            let second = try await check("/status/504", "portal")
+            let third = try await check("/ok", "other")
+            // A second service under a name the file knows for another URL would share its record.
+            let clash = try await check("/ok?service=2", "portal")
+            #expect(clash.status == 3)
+            #expect(clash.stdout.hasPrefix("CANARY UNKNOWN - --state: its probe 'portal' checks "))
+            #expect(!clash.stderr.contains("--help"))
+            #expect(other.status == 0)
+            // Default alert policy: alerting from 2 failing runs in a row.
+            #expect(first.status == 0, "\(first.stdout)")
+            #expect(
+                first.stdout.hasPrefix(
+                    "CANARY OK - portal: gateway_timeout, not alerting yet (1 failing in a row), HTTP 504"))
+            #expect(second.stdout.hasPrefix("CANARY CRITICAL - portal: gateway_timeout, "))
+            #expect(second.status == 2)
+            #expect(third.status == 0)
+            let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state)))
+            let probes = try #require((saved as? [String: Any])?["probes"] as? [String: Any])
+            #expect(Set(probes.keys) == ["other", "portal"])
         }
-        let other = try await check("/ok", "other")
-        let first = try await check("/status/504", "portal")
-        let second = try await check("/status/504", "portal")
-        let third = try await check("/ok", "other")
-        // A second service under a name the file knows for another URL would share its record.
-        let clash = try await check("/ok?service=2", "portal")
-        try await server.shutdown()
-        #expect(clash.status == 3)
-        #expect(clash.stdout.hasPrefix("CANARY UNKNOWN - --state: its probe 'portal' checks "))
-        #expect(!clash.stderr.contains("--help"))
-        #expect(other.status == 0)
-        // Default alert policy: alerting from 2 failing runs in a row.
-        #expect(first.status == 0, "\(first.stdout)")
-        #expect(
-            first.stdout.hasPrefix(
-                "CANARY OK - portal: gateway_timeout, not alerting yet (1 failing in a row), HTTP 504"))
-        #expect(second.stdout.hasPrefix("CANARY CRITICAL - portal: gateway_timeout, "))
-        #expect(second.status == 2)
-        #expect(third.status == 0)
-        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state)))
-        let probes = try #require((saved as? [String: Any])?["probes"] as? [String: Any])
-        #expect(Set(probes.keys) == ["other", "portal"])
     }
 
     @Test("checks sharing a state file run side by side: the lock is not held while probing")
@@ -160,59 +162,59 @@ struct PluginTests {
 
     @Test("a check whose state is locked when it records still writes its report, and ends UNKNOWN")
     func recordLockBusy() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let state = "\(folder)/checks.json"
-        let check = try CanaryBinary.start([
-            "check", server.baseURL + "/slow?ms=2500", "--name", "a", "--state", state, "--deadline", "4s",
-            "--output", "\(folder)/out.txt", "--warning", "5s",
-        ])
-        // Taken while the check probes (it read the state before and released it).
-        try await Task.sleep(for: .milliseconds(1200))
-        let lock = try StateLock(state)
-        let status = await check.waitForExit(timeout: .seconds(8))
-        lock.release()
-        try await server.shutdown()
-        #expect(status == 3)
-        let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
-        #expect(report.hasPrefix("CANARY OK - a: ok"))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let state = "\(folder)/checks.json"
+            let check = try CanaryBinary.start([
+                "check", server.baseURL + "/slow?ms=2500", "--name", "a", "--state", state, "--deadline", "4s",
+                "--output", "\(folder)/out.txt", "--warning", "5s",
+            ])
+            // Taken while the check probes (it read the state before and released it).
+            try await Task.sleep(for: .milliseconds(1200))
+            let lock = try StateLock(state)
+            let status = await check.waitForExit(timeout: .seconds(8))
+            lock.release()
+            #expect(status == 3)
+            let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
+            #expect(report.hasPrefix("CANARY OK - a: ok"))
+        }
     }
 
     @Test("a signal while a check waits to record its result says the check went unrecorded")
     func stopWhileRecording() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let state = "\(folder)/checks.json"
-        let check = try CanaryBinary.start([
-            "check", server.baseURL + "/slow?ms=2000", "--name", "a", "--state", state, "--output",
-            "\(folder)/out.txt", "--warning", "5s",
-        ])
-        // The lock is taken while the check probes, and the signal comes after its probe.
-        try await Task.sleep(for: .milliseconds(1000))
-        let lock = try StateLock(state)
-        try await Task.sleep(for: .milliseconds(2800))
-        check.send(SIGTERM)
-        let status = await check.waitForExit(timeout: .seconds(5))
-        lock.release()
-        try await server.shutdown()
-        #expect(status == 3)
-        let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
-        #expect(report.hasPrefix("CANARY OK - a: ok"))
-        #expect(!FileManager.default.fileExists(atPath: state))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let state = "\(folder)/checks.json"
+            let check = try CanaryBinary.start([
+                "check", server.baseURL + "/slow?ms=2000", "--name", "a", "--state", state, "--output",
+                "\(folder)/out.txt", "--warning", "5s",
+            ])
+            // The lock is taken while the check probes, and the signal comes after its probe.
+            try await Task.sleep(for: .milliseconds(1000))
+            let lock = try StateLock(state)
+            try await Task.sleep(for: .milliseconds(2800))
+            check.send(SIGTERM)
+            let status = await check.waitForExit(timeout: .seconds(5))
+            lock.release()
+            #expect(status == 3)
+            let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
+            #expect(report.hasPrefix("CANARY OK - a: ok"))
+            #expect(!FileManager.default.fileExists(atPath: state))
+        }
     }
 
     @Test("a push to a Pushgateway that never answers does not outlast --deadline")
     func pushWithinDeadline() async throws {
-        let server = try await SimulatorServer.start()
-        let gateway = try SilentListener()
-        defer { gateway.close() }
-        let output = try await CanaryBinary.run([
-            "check", server.baseURL + "/ok", "--push", gateway.url, "--deadline", "2s",
-        ])
-        try await server.shutdown()
-        #expect(output.status == 3)
-        #expect(output.seconds < 3)
-        #expect(output.stderr.contains("--push"))
+        try await withSimulator { server in
+            let gateway = try SilentListener()
+            defer { gateway.close() }
+            let output = try await CanaryBinary.run([
+                "check", server.baseURL + "/ok", "--push", gateway.url, "--deadline", "2s",
+            ])
+            #expect(output.status == 3)
+            #expect(output.seconds < 3)
+            #expect(output.stderr.contains("--push"))
+        }
     }
 
     @Test("a TLS check reports cert_days in its perfdata")
@@ -234,38 +236,38 @@ struct PluginTests {
 
     @Test("--junit: counts and failure types parse, and names with <&\" stay valid XML")
     func junit() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probes = try Fixtures.write(
-            """
-            defaults: {attempts: 1}
-            probes:
-              - name: ok
-                url: \(server.baseURL)/ok
-              - name: gateway
-                url: \(server.baseURL)/status/504
-              - name: blank
-                url: \(server.baseURL)/blank
-              - name: slow
-                url: \(server.baseURL)/slow?ms=250
-                expect: {latency: {warning: 100ms}}
-            """, to: "portals.yaml", in: folder)
-        let run = try await CanaryBinary.run(["run", probes, "--junit", "\(folder)/report.xml", "--quiet"])
-        let check = try await CanaryBinary.run([
-            "check", server.baseURL + "/status/503", "--name", #"a<&"b"#, "--junit", "\(folder)/check.xml",
-        ])
-        try await server.shutdown()
-        #expect(run.status == 2)
-        #expect(check.status == 2)
-        let report = try XMLSummary(path: "\(folder)/report.xml")
-        #expect(report.suites == [#"\#(folder)/portals.yaml"#])
-        #expect(report.suiteCounts == ["tests": "4", "failures": "3", "errors": "0"])
-        #expect(report.testcases == ["ok", "gateway", "blank", "slow"])
-        #expect(Set(report.classnames) == ["portals"])
-        #expect(report.failureTypes == ["gateway_timeout", "blank_page", "slow"])
-        let checked = try XMLSummary(path: "\(folder)/check.xml")
-        #expect(checked.testcases == [#"a<&"b"#])
-        #expect(checked.failureTypes == ["service_unavailable"])
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probes = try Fixtures.write(
+                """
+                defaults: {attempts: 1}
+                probes:
+                  - name: ok
+                    url: \(server.baseURL)/ok
+                  - name: gateway
+                    url: \(server.baseURL)/status/504
+                  - name: blank
+                    url: \(server.baseURL)/blank
+                  - name: slow
+                    url: \(server.baseURL)/slow?ms=250
+                    expect: {latency: {warning: 100ms}}
+                """, to: "portals.yaml", in: folder)
+            let run = try await CanaryBinary.run(["run", probes, "--junit", "\(folder)/report.xml", "--quiet"])
+            let check = try await CanaryBinary.run([
+                "check", server.baseURL + "/status/503", "--name", #"a<&"b"#, "--junit", "\(folder)/check.xml",
+            ])
+            #expect(run.status == 2)
+            #expect(check.status == 2)
+            let report = try XMLSummary(path: "\(folder)/report.xml")
+            #expect(report.suites == [#"\#(folder)/portals.yaml"#])
+            #expect(report.suiteCounts == ["tests": "4", "failures": "3", "errors": "0"])
+            #expect(report.testcases == ["ok", "gateway", "blank", "slow"])
+            #expect(Set(report.classnames) == ["portals"])
+            #expect(report.failureTypes == ["gateway_timeout", "blank_page", "slow"])
+            let checked = try XMLSummary(path: "\(folder)/check.xml")
+            #expect(checked.testcases == [#"a<&"b"#])
+            #expect(checked.failureTypes == ["service_unavailable"])
+        }
     }
 }
 

@@ -36,41 +36,43 @@ struct SecretsTests {
 
     @Test("text, json, nagios, junit, --verbose, --output, --junit, --textfile, --state, push and stderr")
     func everyOutput() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probes = try probeFile(server.baseURL, folder: folder)
-        let environment = ["CANARY_SECRET": envSecret]
-        let port = try ChildProcess.freePort()
-        let gateway = try ChildProcess.Background("prometheus-pushgateway", ["--web.listen-address=127.0.0.1:\(port)"])
-        gateway.drainOutput()
-        defer { gateway.stop() }
-        _ = try await Scraper.get("http://127.0.0.1:\(port)/metrics")
-        let runs: [[String]] = [
-            ["--format", "text", "--verbose"], ["--format", "json"], ["--format", "nagios"], ["--format", "junit"],
-            [
-                "--output", "\(folder)/report.txt", "--junit", "\(folder)/junit.xml", "--textfile", "\(folder)/c.prom",
-                "--state", "\(folder)/state.json", "--push", "http://127.0.0.1:\(port)",
-            ],
-        ]
-        for arguments in runs {
-            let output = try await CanaryBinary.run(["run", probes] + arguments, environment: environment)
-            // With --state, a first failing run is not alerting yet: exit 0.
-            #expect(output.status == (arguments.contains("--state") ? 0 : 2), "\(output.stderr)")
-            assertClean(output.stdout, "stdout of \(arguments)")
-            assertClean(output.stderr, "stderr of \(arguments)")
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probes = try probeFile(server.baseURL, folder: folder)
+            let environment = ["CANARY_SECRET": envSecret]
+            let port = try ChildProcess.freePort()
+            let gateway = try ChildProcess.Background(
+                "prometheus-pushgateway", ["--web.listen-address=127.0.0.1:\(port)"])
+            gateway.drainOutput()
+            defer { gateway.stop() }
+            _ = try await Scraper.get("http://127.0.0.1:\(port)/metrics")
+            let runs: [[String]] = [
+                ["--format", "text", "--verbose"], ["--format", "json"], ["--format", "nagios"], ["--format", "junit"],
+                [
+                    "--output", "\(folder)/report.txt", "--junit", "\(folder)/junit.xml", "--textfile",
+                    "\(folder)/c.prom",
+                    "--state", "\(folder)/state.json", "--push", "http://127.0.0.1:\(port)",
+                ],
+            ]
+            for arguments in runs {
+                let output = try await CanaryBinary.run(["run", probes] + arguments, environment: environment)
+                // With --state, a first failing run is not alerting yet: exit 0.
+                #expect(output.status == (arguments.contains("--state") ? 0 : 2), "\(output.stderr)")
+                assertClean(output.stdout, "stdout of \(arguments)")
+                assertClean(output.stderr, "stderr of \(arguments)")
+            }
+            let json = try await CanaryBinary.run(["run", probes, "--format", "json"], environment: environment)
+            // The server saw the secrets (it echoed them), canary showed [redacted] instead.
+            #expect(json.stdout.contains("key=[redacted]"))
+            for file in ["report.txt", "junit.xml", "c.prom", "state.json"] {
+                assertClean(try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8), file)
+            }
+            assertClean(try await Scraper.get("http://127.0.0.1:\(port)/metrics"), "the Pushgateway")
+            let watch = try await CanaryBinary.run(
+                ["watch", probes, "--format", "json", "--textfile", "\(folder)/w.prom"], environment: environment,
+                timeout: 3)
+            assertClean(watch.stdout + watch.stderr, "watch")
         }
-        let json = try await CanaryBinary.run(["run", probes, "--format", "json"], environment: environment)
-        // The server saw the secrets (it echoed them), canary showed [redacted] instead.
-        #expect(json.stdout.contains("key=[redacted]"))
-        for file in ["report.txt", "junit.xml", "c.prom", "state.json"] {
-            assertClean(try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8), file)
-        }
-        assertClean(try await Scraper.get("http://127.0.0.1:\(port)/metrics"), "the Pushgateway")
-        let watch = try await CanaryBinary.run(
-            ["watch", probes, "--format", "json", "--textfile", "\(folder)/w.prom"], environment: environment,
-            timeout: 3)
-        assertClean(watch.stdout + watch.stderr, "watch")
-        try await server.shutdown()
     }
 
     @Test("errors and validate never print an expanded secret")
@@ -117,68 +119,69 @@ struct SecretsTests {
 
     @Test("echoes of a secret as JSON (\\/), percent-encoded (either case) and Basic auth never reach an output")
     func encodedEchoes() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let secret = Self.slashed
-        // In a URL's userinfo the secret is percent-encoded; libcurl sends it decoded.
-        let inURL = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret
-        let entries = ["json", "percent", "percent-lower", "raw"].map { format in
-            """
-              - name: \(format)
-                url: "http://alice:${env:PW_IN_URL}@\(server.host):\(server.port)/echo?format=\(format)"
-                headers: {X-Key: "${env:PW}"}
-                expect: {body_contains: ["never there"]}
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let secret = Self.slashed
+            // In a URL's userinfo the secret is percent-encoded; libcurl sends it decoded.
+            let inURL = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret
+            let entries = ["json", "percent", "percent-lower", "raw"].map { format in
+                """
+                  - name: \(format)
+                    url: "http://alice:${env:PW_IN_URL}@\(server.host):\(server.port)/echo?format=\(format)"
+                    headers: {X-Key: "${env:PW}"}
+                    expect: {body_contains: ["never there"]}
 
-            """
-        }.joined()
-        let file = try Fixtures.write("defaults: {attempts: 1}\nprobes:\n" + entries, to: "p.yaml", in: folder)
-        let state = "\(folder)/state.json"
-        var seen = ""
-        for format in ["json", "text", "junit", "nagios"] {
-            let output = try await CanaryBinary.run(
-                [
-                    "run", file, "--format", format, "--verbose", "--state", state, "--all", "--textfile",
-                    "\(folder)/t.prom",
-                ],
-                environment: ["PW": secret, "PW_IN_URL": inURL])
-            seen += output.stdout
-            assertNoForm(of: secret, in: output.stdout + output.stderr, "run --format \(format)")
+                """
+            }.joined()
+            let file = try Fixtures.write("defaults: {attempts: 1}\nprobes:\n" + entries, to: "p.yaml", in: folder)
+            let state = "\(folder)/state.json"
+            var seen = ""
+            for format in ["json", "text", "junit", "nagios"] {
+                let output = try await CanaryBinary.run(
+                    [
+                        "run", file, "--format", format, "--verbose", "--state", state, "--all", "--textfile",
+                        "\(folder)/t.prom",
+                    ],
+                    environment: ["PW": secret, "PW_IN_URL": inURL])
+                seen += output.stdout
+                assertNoForm(of: secret, in: output.stdout + output.stderr, "run --format \(format)")
+            }
+            assertNoForm(of: secret, in: try String(contentsOfFile: state, encoding: .utf8), "the state file")
+            assertNoForm(
+                of: secret, in: try String(contentsOfFile: "\(folder)/t.prom", encoding: .utf8), "the textfile")
+            // The server did get the secret in each form: canary hid what it echoed.
+            #expect(seen.contains("[redacted]"))
+            #expect(server.receivedRequests.contains { $0.contains("Authorization: Basic ") })
         }
-        assertNoForm(of: secret, in: try String(contentsOfFile: state, encoding: .utf8), "the state file")
-        assertNoForm(of: secret, in: try String(contentsOfFile: "\(folder)/t.prom", encoding: .utf8), "the textfile")
-        // The server did get the secret in each form: canary hid what it echoed.
-        #expect(seen.contains("[redacted]"))
-        #expect(server.receivedRequests.contains { $0.contains("Authorization: Basic ") })
     }
 
     @Test("a URL's literal userinfo password is a secret in check and run, in every format and the state")
     func userinfoPassword() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let password = "s3cret-\(UUID().uuidString.prefix(8))"
-        let url = "http://admin:\(password)@\(server.host):\(server.port)/echo"
-        let file = try Fixtures.write(
-            "probes:\n  - name: basic\n    url: \(url)\n    attempts: 1\n", to: "p.yaml", in: folder)
-        for format in ["json", "junit", "nagios", "text"] {
-            let state = "\(folder)/\(format).json"
-            let check = try await CanaryBinary.run([
-                "check", url, "--format", format, "--verbose", "--state", state, "--textfile", "\(folder)/c.prom",
-            ])
-            let run = try await CanaryBinary.run(["run", file, "--format", format, "--verbose", "--state", state])
-            for (name, output) in [("check", check), ("run", run)] {
-                #expect(output.status == 0, "\(name) \(format): \(output.stderr)")
-                assertNoForm(of: password, in: output.stdout + output.stderr, "\(name) --format \(format)")
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let password = "s3cret-\(UUID().uuidString.prefix(8))"
+            let url = "http://admin:\(password)@\(server.host):\(server.port)/echo"
+            let file = try Fixtures.write(
+                "probes:\n  - name: basic\n    url: \(url)\n    attempts: 1\n", to: "p.yaml", in: folder)
+            for format in ["json", "junit", "nagios", "text"] {
+                let state = "\(folder)/\(format).json"
+                let check = try await CanaryBinary.run([
+                    "check", url, "--format", format, "--verbose", "--state", state, "--textfile", "\(folder)/c.prom",
+                ])
+                let run = try await CanaryBinary.run(["run", file, "--format", format, "--verbose", "--state", state])
+                for (name, output) in [("check", check), ("run", run)] {
+                    #expect(output.status == 0, "\(name) \(format): \(output.stderr)")
+                    assertNoForm(of: password, in: output.stdout + output.stderr, "\(name) --format \(format)")
+                }
+                assertNoForm(of: password, in: try String(contentsOfFile: state, encoding: .utf8), "state of \(format)")
             }
-            assertNoForm(of: password, in: try String(contentsOfFile: state, encoding: .utf8), "state of \(format)")
+            // A check whose name the state knows for another URL says so without the password.
+            let clash = try await CanaryBinary.run([
+                "check", url + "?other", "--name", "basic", "--state", "\(folder)/json.json",
+            ])
+            #expect(clash.status == 3)
+            assertNoForm(of: password, in: clash.stdout + clash.stderr, "the clash message")
         }
-        // A check whose name the state knows for another URL says so without the password.
-        let clash = try await CanaryBinary.run([
-            "check", url + "?other", "--name", "basic", "--state", "\(folder)/json.json",
-        ])
-        #expect(clash.status == 3)
-        assertNoForm(of: password, in: clash.stdout + clash.stderr, "the clash message")
     }
 
     @Test("a secret header is dropped on a redirect to another origin (recorded at 127.0.0.2), kept within it")
@@ -228,21 +231,21 @@ struct SecretsTests {
 
     @Test("a --push URL's password never reaches stderr when the push fails")
     func pushPassword() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let file = try Fixtures.write(
-            "probes:\n  - name: a\n    url: \(server.baseURL)/ok\n    attempts: 1\n", to: "p.yaml", in: folder)
-        let password = Self.slashed.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        for gateway in [
-            "http://u:\(password)@127.0.0.1:1",
-            "\(server.baseURL.replacingOccurrences(of: "//", with: "//u:\(password)@"))/status/500",
-        ] {
-            let output = try await CanaryBinary.run(["run", file, "--push", gateway])
-            #expect(output.status == 3)
-            #expect(output.stderr.contains("--push: push to"), "\(output.stderr)")
-            assertNoForm(of: Self.slashed, in: output.stdout + output.stderr, "push to \(gateway)")
-            #expect(!output.stderr.contains(password))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try Fixtures.write(
+                "probes:\n  - name: a\n    url: \(server.baseURL)/ok\n    attempts: 1\n", to: "p.yaml", in: folder)
+            let password = Self.slashed.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            for gateway in [
+                "http://u:\(password)@127.0.0.1:1",
+                "\(server.baseURL.replacingOccurrences(of: "//", with: "//u:\(password)@"))/status/500",
+            ] {
+                let output = try await CanaryBinary.run(["run", file, "--push", gateway])
+                #expect(output.status == 3)
+                #expect(output.stderr.contains("--push: push to"), "\(output.stderr)")
+                assertNoForm(of: Self.slashed, in: output.stdout + output.stderr, "push to \(gateway)")
+                #expect(!output.stderr.contains(password))
+            }
         }
     }
 

@@ -17,56 +17,56 @@ struct SharedStateTests {
 
     @Test("two runs over different folders sharing one --state keep each other's records, so both can alert")
     func twoFoldersOneState() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let down = try write("down", route: "/status/504", server: server, in: folder)
-        let up = try write("up", route: "/ok", server: server, in: folder)
-        let state = ["--state", "\(folder)/state.json", "--all"]
-        #expect(try await CanaryBinary.run(["run", down] + state).status == 0)  // first failure: not alerting yet
-        #expect(try await CanaryBinary.run(["run", up] + state).status == 0)
-        let second = try await CanaryBinary.run(["run", down] + state)
-        #expect(second.status == 2, "\(second.stdout)")  // the second failure in a row: alerting
-        let show = try await CanaryBinary.run(["state", "show", "\(folder)/state.json"])
-        #expect(show.status == 0)
-        #expect(show.stdout.contains("down   yes"), "\(show.stdout)")
-        #expect(show.stdout.contains("up     no"))
-        #expect(show.stdout.hasSuffix("2 probes\n"))
-        let forget = try await CanaryBinary.run(["state", "forget", "\(folder)/state.json", "down"])
-        #expect(forget.status == 0)
-        let json = try await CanaryBinary.run(["state", "show", "\(folder)/state.json", "--format", "json"])
-        #expect(json.stdout.split(separator: "\n").count == 1)
-        #expect(json.stdout.contains(#""probe":"up""#))
-        let typo = try await CanaryBinary.run(["state", "forget", "\(folder)/state.json", "dwon"])
-        #expect(typo.status == 3)
-        #expect(typo.stderr.contains("no record of dwon"))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let down = try write("down", route: "/status/504", server: server, in: folder)
+            let up = try write("up", route: "/ok", server: server, in: folder)
+            let state = ["--state", "\(folder)/state.json", "--all"]
+            #expect(try await CanaryBinary.run(["run", down] + state).status == 0)  // first failure: not alerting yet
+            #expect(try await CanaryBinary.run(["run", up] + state).status == 0)
+            let second = try await CanaryBinary.run(["run", down] + state)
+            #expect(second.status == 2, "\(second.stdout)")  // the second failure in a row: alerting
+            let show = try await CanaryBinary.run(["state", "show", "\(folder)/state.json"])
+            #expect(show.status == 0)
+            #expect(show.stdout.contains("down   yes"), "\(show.stdout)")
+            #expect(show.stdout.contains("up     no"))
+            #expect(show.stdout.hasSuffix("2 probes\n"))
+            let forget = try await CanaryBinary.run(["state", "forget", "\(folder)/state.json", "down"])
+            #expect(forget.status == 0)
+            let json = try await CanaryBinary.run(["state", "show", "\(folder)/state.json", "--format", "json"])
+            #expect(json.stdout.split(separator: "\n").count == 1)
+            #expect(json.stdout.contains(#""probe":"up""#))
+            let typo = try await CanaryBinary.run(["state", "forget", "\(folder)/state.json", "dwon"])
+            #expect(typo.status == 3)
+            #expect(typo.stderr.contains("no record of dwon"))
+        }
     }
 
     @Test("a last run recorded in the future (the clock set back) is due at once, with one warning")
     func clockSteppedBack() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let file = try write("p", route: "/ok", server: server, in: folder)
-        let path = "\(folder)/state.json"
-        #expect(try await CanaryBinary.run(["run", file, "--state", path]).status == 0)
-        // Move the recorded last run a day ahead, as if the clock had since been set back.
-        var object = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        var probes = try #require(object["probes"] as? [String: Any])
-        var record = try #require(probes["p"] as? [String: Any])
-        record["lastRun"] = Date().timeIntervalSince1970 + 86_400
-        probes["p"] = record
-        object["probes"] = probes
-        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
-        let output = try await CanaryBinary.run(["run", file, "--state", path, "--format", "json"])
-        #expect(output.status == 0)
-        #expect(output.stdout.contains(#""class":"ok""#))
-        #expect(!output.stdout.contains("not due"))
-        #expect(output.stderr.contains("a last run in the future for 1 probe (p first)"), "\(output.stderr)")
-        // Recorded anew with the present time: no warning the next time.
-        let again = try await CanaryBinary.run(["run", file, "--state", path, "--all"])
-        #expect(!again.stderr.contains("future"))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try write("p", route: "/ok", server: server, in: folder)
+            let path = "\(folder)/state.json"
+            #expect(try await CanaryBinary.run(["run", file, "--state", path]).status == 0)
+            // Move the recorded last run a day ahead, as if the clock had since been set back.
+            var object = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            var probes = try #require(object["probes"] as? [String: Any])
+            var record = try #require(probes["p"] as? [String: Any])
+            record["lastRun"] = Date().timeIntervalSince1970 + 86_400
+            probes["p"] = record
+            object["probes"] = probes
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+            let output = try await CanaryBinary.run(["run", file, "--state", path, "--format", "json"])
+            #expect(output.status == 0)
+            #expect(output.stdout.contains(#""class":"ok""#))
+            #expect(!output.stdout.contains("not due"))
+            #expect(output.stderr.contains("a last run in the future for 1 probe (p first)"), "\(output.stderr)")
+            // Recorded anew with the present time: no warning the next time.
+            let again = try await CanaryBinary.run(["run", file, "--state", path, "--all"])
+            #expect(!again.stderr.contains("future"))
+        }
     }
 
     @Test("state show and forget never move a file that is not a state; --state refuses a folder or FIFO")

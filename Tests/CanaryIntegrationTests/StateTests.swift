@@ -21,87 +21,87 @@ struct StateTests {
 
     @Test("a route failing every third request alerts from its first window-full of runs to the end, without flapping")
     func oneInThree() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probes = try Fixtures.write(
-            """
-            probes:
-              - name: flaky
-                url: \(server.baseURL)/flaky?every=3&key=state-test
-                attempts: 1
-                alert: {after: 3, window: 6, ratio: 0.3}
-            """, to: "p.yaml", in: folder)
-        var seen: [Bool] = []
-        var codes: [Int32] = []
-        for _ in 1...9 {
-            let output = try await CanaryBinary.run([
-                "run", probes, "--state", "\(folder)/state.json", "--all", "--format", "json",
-            ])
-            seen.append(try alerting(output))
-            codes.append(output.status)
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probes = try Fixtures.write(
+                """
+                probes:
+                  - name: flaky
+                    url: \(server.baseURL)/flaky?every=3&key=state-test
+                    attempts: 1
+                    alert: {after: 3, window: 6, ratio: 0.3}
+                """, to: "p.yaml", in: folder)
+            var seen: [Bool] = []
+            var codes: [Int32] = []
+            for _ in 1...9 {
+                let output = try await CanaryBinary.run([
+                    "run", probes, "--state", "\(folder)/state.json", "--all", "--format", "json",
+                ])
+                seen.append(try alerting(output))
+                codes.append(output.status)
+            }
+            #expect(seen == [false, false, false, false, false, true, true, true, true])
+            // Not alerting: OK, whatever the run; alerting: the window's worst failing run, CRITICAL.
+            #expect(codes == [0, 0, 0, 0, 0, 2, 2, 2, 2])
+            let state = try decodeState("\(folder)/state.json")
+            #expect(state.probes["flaky"]?.runs.count == 6)
         }
-        try await server.shutdown()
-        #expect(seen == [false, false, false, false, false, true, true, true, true])
-        // Not alerting: OK, whatever the run; alerting: the window's worst failing run, CRITICAL.
-        #expect(codes == [0, 0, 0, 0, 0, 2, 2, 2, 2])
-        let state = try decodeState("\(folder)/state.json")
-        #expect(state.probes["flaky"]?.runs.count == 6)
     }
 
     @Test("a route that is down then recovers stops alerting as soon as both conditions hold, not before")
     func recovery() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        func write(route: String) throws -> String {
-            try Fixtures.write(
-                """
-                probes:
-                  - name: portal
-                    url: \(server.baseURL)\(route)
-                    attempts: 1
-                    alert: {after: 2, window: 6, ratio: 0.3, recover_after: 2}
-                """, to: "p.yaml", in: folder)
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            func write(route: String) throws -> String {
+                try Fixtures.write(
+                    """
+                    probes:
+                      - name: portal
+                        url: \(server.baseURL)\(route)
+                        attempts: 1
+                        alert: {after: 2, window: 6, ratio: 0.3, recover_after: 2}
+                    """, to: "p.yaml", in: folder)
+            }
+            var seen: [Bool] = []
+            for route in ["/status/503", "/status/503", "/status/503", "/ok", "/ok", "/ok", "/ok", "/ok", "/ok"] {
+                let probes = try write(route: route)
+                let output = try await CanaryBinary.run([
+                    "run", probes, "--state", "\(folder)/state.json", "--all", "--format", "json",
+                ])
+                seen.append(try alerting(output))
+            }
+            #expect(seen == [false, true, true, true, true, true, true, false, false])
         }
-        var seen: [Bool] = []
-        for route in ["/status/503", "/status/503", "/status/503", "/ok", "/ok", "/ok", "/ok", "/ok", "/ok"] {
-            let probes = try write(route: route)
-            let output = try await CanaryBinary.run([
-                "run", probes, "--state", "\(folder)/state.json", "--all", "--format", "json",
-            ])
-            seen.append(try alerting(output))
-        }
-        try await server.shutdown()
-        #expect(seen == [false, true, true, true, true, true, true, false, false])
     }
 
     @Test("the text report says where run state judged differently from this run alone")
     func textSaysAlerting() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        var lines: [String] = []
-        for route in ["/status/503", "/status/503", "/ok"] {
-            let probes = try Fixtures.write(
-                "probes:\n  - name: portal\n    url: \(server.baseURL)\(route)\n    attempts: 1\n", to: "p.yaml",
-                in: folder)
-            if route == "/ok" {
-                try FileManager.default.copyItem(atPath: "\(folder)/state.json", toPath: "\(folder)/quiet.json")
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            var lines: [String] = []
+            for route in ["/status/503", "/status/503", "/ok"] {
+                let probes = try Fixtures.write(
+                    "probes:\n  - name: portal\n    url: \(server.baseURL)\(route)\n    attempts: 1\n", to: "p.yaml",
+                    in: folder)
+                if route == "/ok" {
+                    try FileManager.default.copyItem(atPath: "\(folder)/state.json", toPath: "\(folder)/quiet.json")
+                }
+                let output = try await CanaryBinary.run(["run", probes, "--state", "\(folder)/state.json", "--all"])
+                lines.append(output.stdout)
             }
-            let output = try await CanaryBinary.run(["run", probes, "--state", "\(folder)/state.json", "--all"])
-            lines.append(output.stdout)
+            // --quiet keeps the row that makes the exit code 2, though the run itself is OK.
+            let quiet = try await CanaryBinary.run([
+                "run", "\(folder)/p.yaml", "--state", "\(folder)/quiet.json", "--all", "--quiet",
+                "--junit", "\(folder)/quiet.xml",
+            ])
+            let junit = try String(contentsOfFile: "\(folder)/quiet.xml", encoding: .utf8)
+            #expect(junit.contains(#"<failure type="ok" message="ok, still alerting (recovering): "#))
+            #expect(lines[0].contains("not alerting yet (1 failing in a row): HTTP 503"))
+            #expect(!lines[1].contains("not alerting yet") && lines[1].contains("CRITICAL"))
+            #expect(lines[2].contains("still alerting (recovering): HTTP 200"))
+            #expect(quiet.status == 2)
+            #expect(quiet.stdout.contains("still alerting (recovering): HTTP 200"))
         }
-        // --quiet keeps the row that makes the exit code 2, though the run itself is OK.
-        let quiet = try await CanaryBinary.run([
-            "run", "\(folder)/p.yaml", "--state", "\(folder)/quiet.json", "--all", "--quiet",
-            "--junit", "\(folder)/quiet.xml",
-        ])
-        let junit = try String(contentsOfFile: "\(folder)/quiet.xml", encoding: .utf8)
-        #expect(junit.contains(#"<failure type="ok" message="ok, still alerting (recovering): "#))
-        try await server.shutdown()
-        #expect(lines[0].contains("not alerting yet (1 failing in a row): HTTP 503"))
-        #expect(!lines[1].contains("not alerting yet") && lines[1].contains("CRITICAL"))
-        #expect(lines[2].contains("still alerting (recovering): HTTP 200"))
-        #expect(quiet.status == 2)
-        #expect(quiet.stdout.contains("still alerting (recovering): HTTP 200"))
     }
 
     @Test("probes not yet due are skipped, keep their last results in every report, and --all runs them")
@@ -185,22 +185,24 @@ struct StateTests {
 
     @Test("a corrupt state file is set aside with one warning and the run succeeds")
     func corrupt() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probes = try Fixtures.write(
-            "probes:\n  - name: ok\n    url: \(server.baseURL)/ok\n    attempts: 1\n", to: "p.yaml", in: folder)
-        // (An empty file is a fresh state: OutputSafetyTests.)
-        for corruption in ["{\"version\":1,\"probes\":{\"ok\":{\"runs\":[", "{\"version\":99,\"probes\":{}}"] {
-            try corruption.write(toFile: "\(folder)/state.json", atomically: true, encoding: .utf8)
-            let output = try await CanaryBinary.run(["run", probes, "--state", "\(folder)/state.json"])
-            #expect(output.status == 0)
-            #expect(output.stderr.split(separator: "\n").count == 1)
-            #expect(output.stderr.contains("moved to \(folder)/state.json.corrupt-"))
-            #expect(try decodeState("\(folder)/state.json").probes["ok"] != nil)
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probes = try Fixtures.write(
+                "probes:\n  - name: ok\n    url: \(server.baseURL)/ok\n    attempts: 1\n", to: "p.yaml", in: folder)
+            // (An empty file is a fresh state: OutputSafetyTests.)
+            for corruption in ["{\"version\":1,\"probes\":{\"ok\":{\"runs\":[", "{\"version\":99,\"probes\":{}}"] {
+                try corruption.write(toFile: "\(folder)/state.json", atomically: true, encoding: .utf8)
+                let output = try await CanaryBinary.run(["run", probes, "--state", "\(folder)/state.json"])
+                #expect(output.status == 0)
+                #expect(output.stderr.split(separator: "\n").count == 1)
+                #expect(output.stderr.contains("moved to \(folder)/state.json.corrupt-"))
+                #expect(try decodeState("\(folder)/state.json").probes["ok"] != nil)
+            }
+            let setAside = try FileManager.default.contentsOfDirectory(atPath: folder).filter {
+                $0.contains(".corrupt-")
+            }
+            #expect(!setAside.isEmpty)
         }
-        try await server.shutdown()
-        let setAside = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".corrupt-") }
-        #expect(!setAside.isEmpty)
     }
 
     @Test("a signal while the run waits for the state lock ends the wait; the outputs are written")

@@ -30,107 +30,109 @@ struct WatchTests {
     @Test(
         "watch --deadline stops it in time with exit 0; --junit goes to its file, stdout keeps one JSON line a result")
     func deadlineAndJUnit() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probeFile = try Fixtures.write(probes(["alpha", "beta"], server: server), to: "p.yaml", in: folder)
-        let junit = "\(folder)/junit.xml"
-        let output = try await HeavyTests.exclusive {
-            try await CanaryBinary.run([
-                "watch", probeFile, "--junit", junit, "--format", "json", "--deadline", "3s",
-            ])
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probeFile = try Fixtures.write(probes(["alpha", "beta"], server: server), to: "p.yaml", in: folder)
+            let junit = "\(folder)/junit.xml"
+            let output = try await HeavyTests.exclusive {
+                try await CanaryBinary.run([
+                    "watch", probeFile, "--junit", junit, "--format", "json", "--deadline", "3s",
+                ])
+            }
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(output.seconds < 4)
+            let lines = output.stdout.split(separator: "\n")
+            #expect(lines.count >= 2)
+            for line in lines {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["probe"] != nil, "not a result line: \(line)")
+            }
+            let xml = try String(contentsOfFile: junit, encoding: .utf8)
+            #expect(xml.contains(#"name="alpha""#) && xml.contains(#"name="beta""#))
         }
-        try await server.shutdown()
-        #expect(output.status == 0, "\(output.stderr)")
-        #expect(output.seconds < 4)
-        let lines = output.stdout.split(separator: "\n")
-        #expect(lines.count >= 2)
-        for line in lines {
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            #expect(object?["probe"] != nil, "not a result line: \(line)")
-        }
-        let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.contains(#"name="alpha""#) && xml.contains(#"name="beta""#))
     }
 
     @Test("a bounded watch reports the probes its deadline left unrun, and starts no attempt it would cut short")
     func deadlineUnrun() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probeFile = try Fixtures.write(
-            "defaults: {attempts: 1, interval: 1s, timeout: 1200ms}\nprobes:\n"
-                + Fixtures.probeEntries(Fixtures.names("hang", 3), url: server.baseURL + "/hang"),
-            to: "p.yaml", in: folder)
-        let junit = "\(folder)/junit.xml"
-        let output = try await HeavyTests.exclusive {
-            try await CanaryBinary.run([
-                "watch", probeFile, "--junit", junit, "--deadline", "2s", "--concurrency", "1",
-            ])
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probeFile = try Fixtures.write(
+                "defaults: {attempts: 1, interval: 1s, timeout: 1200ms}\nprobes:\n"
+                    + Fixtures.probeEntries(Fixtures.names("hang", 3), url: server.baseURL + "/hang"),
+                to: "p.yaml", in: folder)
+            let junit = "\(folder)/junit.xml"
+            let output = try await HeavyTests.exclusive {
+                try await CanaryBinary.run([
+                    "watch", probeFile, "--junit", junit, "--deadline", "2s", "--concurrency", "1",
+                ])
+            }
+            #expect(output.status == 0)
+            #expect(output.seconds < 3)
+            let xml = try String(contentsOfFile: junit, encoding: .utf8)
+            #expect(xml.components(separatedBy: "<testcase ").count - 1 == 3)
+            // The first hangs out its whole timeout (CRITICAL, not alerting yet); the other two
+            // could not have run theirs before the deadline, so they never start (not_run).
+            #expect(xml.contains("attempt 1: timeout CRITICAL timeout after 1.2s"), "\(xml)")
+            #expect(xml.components(separatedBy: "<error ").count - 1 == 2, "\(xml)")
+            #expect(!xml.contains("cut short by --deadline"))
+            #expect(xml.components(separatedBy: "not run: --deadline").count - 1 == 2)
         }
-        try await server.shutdown()
-        #expect(output.status == 0)
-        #expect(output.seconds < 3)
-        let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 3)
-        // The first hangs out its whole timeout (CRITICAL, not alerting yet); the other two
-        // could not have run theirs before the deadline, so they never start (not_run).
-        #expect(xml.contains("attempt 1: timeout CRITICAL timeout after 1.2s"), "\(xml)")
-        #expect(xml.components(separatedBy: "<error ").count - 1 == 2, "\(xml)")
-        #expect(!xml.contains("cut short by --deadline"))
-        #expect(xml.components(separatedBy: "not run: --deadline").count - 1 == 2)
     }
 
     @Test("with more due probes than --concurrency, the longest waiting go first: none starves")
     func noStarvation() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probeFile = try Fixtures.write(
-            "defaults: {attempts: 1, interval: 1s, timeout: 1s}\nprobes:\n"
-                + Fixtures.probeEntries(Fixtures.names("p", 6), url: server.baseURL + "/slow?ms=300"),
-            to: "p.yaml", in: folder)
-        let output = try await HeavyTests.exclusive {
-            try await CanaryBinary.run([
-                "watch", probeFile, "--format", "json", "--deadline", "4s", "--concurrency", "1",
-            ])
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probeFile = try Fixtures.write(
+                "defaults: {attempts: 1, interval: 1s, timeout: 1s}\nprobes:\n"
+                    + Fixtures.probeEntries(Fixtures.names("p", 6), url: server.baseURL + "/slow?ms=300"),
+                to: "p.yaml", in: folder)
+            let output = try await HeavyTests.exclusive {
+                try await CanaryBinary.run([
+                    "watch", probeFile, "--format", "json", "--deadline", "4s", "--concurrency", "1",
+                ])
+            }
+            let names = try output.stdout.split(separator: "\n").map {
+                try #require(
+                    (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["probe"] as? String)
+            }
+            #expect(Set(names) == Set(Fixtures.names("p", 6)), "\(names)")
         }
-        try await server.shutdown()
-        let names = try output.stdout.split(separator: "\n").map {
-            try #require((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["probe"] as? String)
-        }
-        #expect(Set(names) == Set(Fixtures.names("p", 6)), "\(names)")
     }
 
     @Test("a watch whose outputs cannot be written ends UNKNOWN, not as a clean stop")
     func unwritableOutputs() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
-        let output = try await CanaryBinary.run([
-            "watch", probeFile, "--textfile", "/nonexistent/folder/canary.prom", "--deadline", "1500ms",
-        ])
-        try await server.shutdown()
-        #expect(output.status == 3)
-        #expect(output.stderr.contains("the last write of the outputs failed"))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
+            let output = try await CanaryBinary.run([
+                "watch", probeFile, "--textfile", "/nonexistent/folder/canary.prom", "--deadline", "1500ms",
+            ])
+            #expect(output.status == 3)
+            #expect(output.stderr.contains("the last write of the outputs failed"))
+        }
     }
 
     @Test("a bounded watch does not end by hiding a healthy probe's result behind one it cut short")
     func cutDoesNotHide() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probeFile = try Fixtures.write(
-            "defaults: {attempts: 1, interval: 1s, timeout: 1s}\nprobes:\n"
-                + Fixtures.probeEntries(["steady"], url: server.baseURL + "/slow?ms=700"),
-            to: "p.yaml", in: folder)
-        let report = "\(folder)/report.json"
-        let output = try await HeavyTests.exclusive {
-            try await CanaryBinary.run([
-                "watch", probeFile, "--format", "json", "--output", report, "--deadline", "3500ms",
-            ])
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probeFile = try Fixtures.write(
+                "defaults: {attempts: 1, interval: 1s, timeout: 1s}\nprobes:\n"
+                    + Fixtures.probeEntries(["steady"], url: server.baseURL + "/slow?ms=700"),
+                to: "p.yaml", in: folder)
+            let report = "\(folder)/report.json"
+            let output = try await HeavyTests.exclusive {
+                try await CanaryBinary.run([
+                    "watch", probeFile, "--format", "json", "--output", report, "--deadline", "3500ms",
+                ])
+            }
+            #expect(output.status == 0)
+            let last = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+            )
+            #expect(last["severity"] as? String == "ok", "\(last)")
         }
-        try await server.shutdown()
-        #expect(output.status == 0)
-        let last = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
-        #expect(last["severity"] as? String == "ok", "\(last)")
     }
 
     @Test("a Pushgateway that hangs holds back neither the probes nor the textfile of a watch")
@@ -166,13 +168,13 @@ struct WatchTests {
 
     @Test("watch --only with a name no probe has is a usage error, as for run")
     func onlyTypo() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
-        let output = try await CanaryBinary.run(["watch", probeFile, "--only", "alpah"], timeout: 10)
-        try await server.shutdown()
-        #expect(output.status == 3)
-        #expect(output.stderr.contains("--only alpah: no probe has that name"))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
+            let output = try await CanaryBinary.run(["watch", probeFile, "--only", "alpah"], timeout: 10)
+            #expect(output.status == 3)
+            #expect(output.stderr.contains("--only alpah: no probe has that name"))
+        }
     }
 
     @Test(
@@ -225,41 +227,41 @@ struct WatchTests {
 
     @Test("a probe in flight at SIGTERM finishes within the grace period, then the outputs are written")
     func gracefulStop() async throws {
-        let server = try await SimulatorServer.start()
-        let folder = try Fixtures.temporaryFolder()
-        let probeFile = try Fixtures.write(
-            """
-            probes:
-              - name: slow
-                url: \(server.baseURL)/slow?ms=700
-                attempts: 5
-                attempt_spacing: 10ms
-                interval: 1s
-            """, to: "p.yaml", in: folder)
-        let textfile = "\(folder)/canary.prom"
-        let watch = try ChildProcess.Background(
-            CanaryBinary.path, ["watch", probeFile, "--textfile", textfile, "--grace", "5s"])
-        watch.drainOutput()
-        defer { watch.stop() }
-        // Wait for the first flush (no results yet), then stop while the first attempt is in flight.
-        _ = try await waitFor(textfile, timeout: .seconds(5)) { $0.contains("canary_config_load_success 1") }
-        try await Task.sleep(for: .milliseconds(1200))
-        let start = ContinuousClock.now
-        watch.send(SIGTERM)
-        let status = await watch.waitForExit(timeout: .seconds(6))
-        let took = ContinuousClock.now - start
-        try await server.shutdown()
-        #expect(status == 0)
-        #expect(took < .seconds(5))
-        let text = try String(contentsOfFile: textfile, encoding: .utf8)
-        // The attempt in flight finished and was written; no further one was started, so
-        // the run has fewer than its 5 attempts (SIGTERM came 1.2 s in, attempts take 0.7 s).
-        #expect(text.contains(#"probe_http_status_code{probe="slow"} 200"#))
-        let attempts = text.split(separator: "\n").first {
-            $0.hasPrefix(#"canary_probe_attempts{probe="slow",class="ok"}"#)
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probeFile = try Fixtures.write(
+                """
+                probes:
+                  - name: slow
+                    url: \(server.baseURL)/slow?ms=700
+                    attempts: 5
+                    attempt_spacing: 10ms
+                    interval: 1s
+                """, to: "p.yaml", in: folder)
+            let textfile = "\(folder)/canary.prom"
+            let watch = try ChildProcess.Background(
+                CanaryBinary.path, ["watch", probeFile, "--textfile", textfile, "--grace", "5s"])
+            watch.drainOutput()
+            defer { watch.stop() }
+            // Wait for the first flush (no results yet), then stop while the first attempt is in flight.
+            _ = try await waitFor(textfile, timeout: .seconds(5)) { $0.contains("canary_config_load_success 1") }
+            try await Task.sleep(for: .milliseconds(1200))
+            let start = ContinuousClock.now
+            watch.send(SIGTERM)
+            let status = await watch.waitForExit(timeout: .seconds(6))
+            let took = ContinuousClock.now - start
+            #expect(status == 0)
+            #expect(took < .seconds(5))
+            let text = try String(contentsOfFile: textfile, encoding: .utf8)
+            // The attempt in flight finished and was written; no further one was started, so
+            // the run has fewer than its 5 attempts (SIGTERM came 1.2 s in, attempts take 0.7 s).
+            #expect(text.contains(#"probe_http_status_code{probe="slow"} 200"#))
+            let attempts = text.split(separator: "\n").first {
+                $0.hasPrefix(#"canary_probe_attempts{probe="slow",class="ok"}"#)
+            }
+            let count = try #require(attempts.flatMap { Int($0.split(separator: " ")[1]) })
+            #expect((1...3).contains(count))
         }
-        let count = try #require(attempts.flatMap { Int($0.split(separator: " ")[1]) })
-        #expect((1...3).contains(count))
     }
 
     @Test("invalid probe files at start: exit 3, with the textfile saying so")
@@ -275,45 +277,47 @@ struct WatchTests {
 
     @Test("SIGTERM stops a watch waiting for its state lock at once, not after the 30 s wait")
     func stopWhileWaitingForLock() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
-        let lock = try StateLock("\(folder)/state.json")
-        defer { lock.release() }
-        let watch = try CanaryBinary.start(["watch", probeFile, "--state", "\(folder)/state.json"])
-        defer { watch.stop() }
-        try await Task.sleep(for: .milliseconds(700))
-        let sent = ContinuousClock.now
-        watch.send(SIGTERM)
-        let status = await watch.waitForExit(timeout: .seconds(10))
-        // Nothing was probed or written: UNKNOWN, not a clean stop.
-        #expect(status == 3)
-        // Acts within 1 s (the lock is polled every 20 ms); bounded loosely for a busy machine.
-        #expect(ContinuousClock.now - sent < .seconds(3))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
+            let lock = try StateLock("\(folder)/state.json")
+            defer { lock.release() }
+            let watch = try CanaryBinary.start(["watch", probeFile, "--state", "\(folder)/state.json"])
+            defer { watch.stop() }
+            try await Task.sleep(for: .milliseconds(700))
+            let sent = ContinuousClock.now
+            watch.send(SIGTERM)
+            let status = await watch.waitForExit(timeout: .seconds(10))
+            // Nothing was probed or written: UNKNOWN, not a clean stop.
+            #expect(status == 3)
+            // Acts within 1 s (the lock is polled every 20 ms); bounded loosely for a busy machine.
+            #expect(ContinuousClock.now - sent < .seconds(3))
+        }
     }
 
     @Test("a burst of SIGHUPs is folded into few reloads, and a SIGTERM after it is not queued behind them")
     func hangUpBurst() async throws {
-        let server = try await SimulatorServer.start()
-        defer { Task { try? await server.shutdown() } }
-        let folder = try Fixtures.temporaryFolder()
-        // Enough probes that each reload takes a while.
-        let probeFile = try Fixtures.write(
-            "defaults: {attempts: 1, interval: 1h, timeout: 1s}\nprobes:\n"
-                + Fixtures.probeEntries(Fixtures.names("p", 3000), url: server.baseURL + "/ok"),
-            to: "p.yaml", in: folder)
-        let watch = try CanaryBinary.start(["watch", probeFile, "--textfile", "\(folder)/w.prom"])
-        defer { watch.stop() }
-        _ = try await waitFor("\(folder)/w.prom", timeout: .seconds(20)) { $0.contains("canary_config_load_success 1") }
-        for _ in 0..<100 {
-            watch.send(SIGHUP)
-            try await Task.sleep(for: .milliseconds(5))
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            // Enough probes that each reload takes a while.
+            let probeFile = try Fixtures.write(
+                "defaults: {attempts: 1, interval: 1h, timeout: 1s}\nprobes:\n"
+                    + Fixtures.probeEntries(Fixtures.names("p", 3000), url: server.baseURL + "/ok"),
+                to: "p.yaml", in: folder)
+            let watch = try CanaryBinary.start(["watch", probeFile, "--textfile", "\(folder)/w.prom"])
+            defer { watch.stop() }
+            _ = try await waitFor("\(folder)/w.prom", timeout: .seconds(20)) {
+                $0.contains("canary_config_load_success 1")
+            }
+            for _ in 0..<100 {
+                watch.send(SIGHUP)
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let sent = ContinuousClock.now
+            watch.send(SIGTERM)
+            let status = await watch.waitForExit(timeout: .seconds(30))
+            #expect(status == 0)
+            #expect(ContinuousClock.now - sent < .seconds(4), "\(ContinuousClock.now - sent)")
         }
-        let sent = ContinuousClock.now
-        watch.send(SIGTERM)
-        let status = await watch.waitForExit(timeout: .seconds(30))
-        #expect(status == 0)
-        #expect(ContinuousClock.now - sent < .seconds(4), "\(ContinuousClock.now - sent)")
     }
 }
