@@ -177,7 +177,12 @@ public struct Redactor: Sendable {
         for secret in secrets where text.contains(secret) {
             text = text.replacingOccurrences(of: secret, with: Self.placeholder)
         }
-        for form in escapedForms { text = form.redact(text) }
+        // The patterns run only where a plain look at the folded text finds their form.
+        var folded = escapedForms.isEmpty ? "" : text.lowercased()
+        for form in escapedForms where folded.contains(form.folded) {
+            text = form.redact(text)
+            folded = text.lowercased()
+        }
         return text
     }
 
@@ -245,6 +250,8 @@ extension ProbeResult {
 private struct EscapedForm: @unchecked Sendable {
     // @unchecked: NSRegularExpression is immutable and documented as safe across threads.
     private let pattern: NSRegularExpression
+    /// The form lowercased: a text whose lowercased form lacks it cannot match.
+    let folded: String
 
     /// `nil` for a form without hex escapes (plain matching finds it). The whole form is
     /// matched without regard to case: a secret's letters matched loosely hide a little
@@ -255,6 +262,7 @@ private struct EscapedForm: @unchecked Sendable {
                 pattern: NSRegularExpression.escapedPattern(for: form), options: [.caseInsensitive])
         else { return nil }
         self.pattern = pattern
+        self.folded = form.lowercased()
     }
 
     func redact(_ text: String) -> String {
