@@ -20,6 +20,9 @@ public struct Redactor: Sendable {
     /// The forms holding hex escapes (`%2F`, `\u00e4`), matched whatever the case of their
     /// hex digits, longest first.
     private let escapedForms: [EscapedForm]
+    /// Where to look: a text is searched only for the forms whose first bytes it holds.
+    private let plainIndex: FormIndex
+    private let escapedIndex: FormIndex
 
     public init(secrets: some Sequence<String>) {
         var variants = Set<String>()
@@ -29,8 +32,7 @@ public struct Redactor: Sendable {
                 variants.formUnion(Self.encodings(of: form))
             }
         }
-        self.secrets = variants.sorted { $0.count > $1.count }
-        self.escapedForms = self.secrets.compactMap(EscapedForm.init)
+        self.init(forms: variants)
     }
 
     /// This redactor and `more` secrets besides (those an attempt learns as it runs).
@@ -42,6 +44,8 @@ public struct Redactor: Sendable {
     private init(forms: Set<String>) {
         self.secrets = forms.sorted { $0.count > $1.count }
         self.escapedForms = self.secrets.compactMap(EscapedForm.init)
+        self.plainIndex = FormIndex(secrets)
+        self.escapedIndex = FormIndex(escapedForms.map(\.folded))
     }
 
     /// Redacts the passwords of these URLs' userinfo (and nothing else), for a URL given on
@@ -174,13 +178,14 @@ public struct Redactor: Sendable {
     public func redact(_ text: String) -> String {
         guard !secrets.isEmpty else { return text }
         var text = text
-        for secret in secrets where text.contains(secret) {
-            text = text.replacingOccurrences(of: secret, with: Self.placeholder)
+        for index in plainIndex.candidates(in: text.utf8) where text.contains(secrets[index]) {
+            text = text.replacingOccurrences(of: secrets[index], with: Self.placeholder)
         }
+        guard !escapedForms.isEmpty else { return text }
         // The patterns run only where a plain look at the folded text finds their form.
-        var folded = escapedForms.isEmpty ? "" : text.lowercased()
-        for form in escapedForms where folded.contains(form.folded) {
-            text = form.redact(text)
+        var folded = text.lowercased()
+        for index in escapedIndex.candidates(in: folded.utf8) where folded.contains(escapedForms[index].folded) {
+            text = escapedForms[index].redact(text)
             folded = text.lowercased()
         }
         return text
@@ -269,5 +274,42 @@ private struct EscapedForm: @unchecked Sendable {
         let range = NSRange(text.startIndex..., in: text)
         guard pattern.firstMatch(in: text, range: range) != nil else { return text }
         return pattern.stringByReplacingMatches(in: text, range: range, withTemplate: Redactor.placeholder)
+    }
+}
+
+/// Forms by their first four bytes, so that a text is searched only for the forms that
+/// could start somewhere in it: with a hundred secrets in a few thousand forms, most texts
+/// hold none, and finding that costs one pass over the text.
+private struct FormIndex: Sendable {
+    private var byPrefix: [UInt32: [Int]] = [:]
+    /// Forms under four bytes, always searched.
+    private var short: [Int] = []
+
+    init(_ forms: [String]) {
+        for (index, form) in forms.enumerated() {
+            let bytes = Array(form.utf8.prefix(4))
+            if bytes.count < 4 {
+                short.append(index)
+            } else {
+                byPrefix[Self.key(bytes[0], bytes[1], bytes[2], bytes[3]), default: []].append(index)
+            }
+        }
+    }
+
+    private static func key(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
+        UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
+    }
+
+    /// The indices of the forms that may occur in `text`, in their order (longest first).
+    func candidates(in text: String.UTF8View) -> [Int] {
+        var found = Set(short)
+        if !byPrefix.isEmpty {
+            var window: UInt32 = 0
+            for (offset, byte) in text.enumerated() {
+                window = window << 8 | UInt32(byte)
+                if offset >= 3, let forms = byPrefix[window] { found.formUnion(forms) }
+            }
+        }
+        return found.sorted()
     }
 }
