@@ -316,4 +316,20 @@ struct ClassifierTests {
         let attempt = classify(ObservedResponse(refused))
         #expect(attempt.probeClass == .connectFailure)
     }
+
+    @Test("a header value cut at exactly its limit keeps no start of a secret")
+    func headerCutAtLimit() {
+        let secret = "XYZWVUTS\u{1F511}rest"
+        // 8181 + 8 bytes + the 3-byte mark: the cut backed off a split 4-byte character.
+        var echoed = response(body: "<p>ok</p>")
+        let value = String(repeating: "A", count: 8181) + "XYZWVUTS" + CurlResponse.truncationMark
+        #expect(value.utf8.count == CurlResponse.maxHeaderValueBytes)
+        echoed.headers.append((name: "X-Echo", value: value))
+        var spec = ProbeSpec(name: "p", url: "http://127.0.0.1/")
+        spec.captureHeaders = ["X-Echo"]
+        let attempt = Classifier.classify(echoed, spec: spec, startedAt: Date(), redactor: Redactor(secrets: [secret]))
+        let shown = attempt.capturedHeaders.first?.value ?? ""
+        #expect(!shown.contains("XYZW"), "\(shown.suffix(40))")
+        #expect(shown.hasSuffix("[redacted]\u{2026}"))
+    }
 }

@@ -24,6 +24,9 @@ struct RedactorTests {
             ("it's-secret-42", "it&apos;s-secret-42"),  // HTML5
             ("Tk/9+a=b", "Tk&#x2f;9&#x2b;a&#x3d;b"),  // OWASP, hex entities in lowercase
             ("Tk/9+a=b", "Tk&#47;9&#43;a&#61;b"),  // decimal entities
+            ("Zk9+Qw2/xY==", "Zk9&#43;Qw2/xY=="),  // Go html/template: only + as an entity
+            ("Zk9+Qw2/xY==", "Zk9%2BQw2/xY%3D%3D"),  // Python quote(), '/' left as it is
+            ("pässwörd", "pa\u{0308}sswo\u{0308}rd"),  // echoed decomposed (NFD)
         ])
     func encodings(_ secret: String, _ echo: String) {
         let redactor = Redactor(secrets: [secret])
@@ -41,6 +44,14 @@ struct RedactorTests {
         // The longest start of any form wins, not the first form that ends the text.
         let other = Redactor(secrets: ["x/9Kx7Qm2secretpart12345"])
         #expect(other.redactCut("AAAAx/9K") == "AAAA[redacted]")
+    }
+
+    @Test("a combining mark after the secret, or a secret overlapping another, hides it whole")
+    func unicodeAndOverlaps() {
+        let marked = Redactor(secrets: ["hunter22"]).redact("token=hunter22\u{301} end")
+        #expect(!marked.contains("hunter22"), "\(marked)")
+        let overlapping = Redactor(secrets: ["tokenXYZ", "XYZ123"]).redact("a tokenXYZ123 b")
+        #expect(overlapping == "a [redacted] b")
     }
 
     @Test("text without the secret is left alone")

@@ -205,10 +205,14 @@ public enum Classifier {
                 return Verdict(.errorPage, "error page: \"\(builtInErrorPhrases[index])\"")
             }
         }
-        for pattern in step.errorPatterns where pattern.firstMatch(in: rawText) != nil {
-            // Quoted from the redacted text: a match that ends inside a secret would
-            // otherwise show its start.
-            guard let shown = pattern.firstMatch(in: redactor.redact(rawText)) else {
+        for pattern in step.errorPatterns {
+            guard let match = pattern.firstMatchRange(in: rawText) else { continue }
+            // Quoted from the redacted text around the match (a whole secret either side):
+            // a match that ends inside a secret would otherwise show its start, and a
+            // 10 MiB body is not redacted whole for one quote.
+            let reach = redactor.isEmpty ? 0 : redactor.longestSecretBytes
+            let window = String(rawText[Self.widened(match, by: reach, in: rawText)])
+            guard let shown = pattern.firstMatch(in: redactor.redact(window)) else {
                 return Verdict(.errorPage, "error page: the body matches /\(pattern)/")
             }
             return Verdict(.errorPage, "error page: \"\(shown.prefix(80))\" matches /\(pattern)/")
@@ -268,32 +272,4 @@ public enum Classifier {
         return days >= 1 || days <= -1 ? "\(Int(days))d" : "\(Int(seconds / 3600))h"
     }
 
-    /// The start of the body as printable text: control characters become spaces.
-    /// A header value with its secrets redacted, also one that the cut of a long value
-    /// left in part.
-    private static func redacted(_ value: String, _ redactor: Redactor) -> String {
-        guard !redactor.isEmpty else { return value }
-        guard value.utf8.count > ObservedResponse.maxHeaderValueBytes, value.hasSuffix(ObservedResponse.truncationMark)
-        else {
-            return redactor.redact(value)
-        }
-        return redactor.redactCut(String(value.dropLast())) + ObservedResponse.truncationMark
-    }
-
-    /// Redacted first, then cleaned and cut: a secret that straddles the cut, or holds a
-    /// tab, is still found whole. The window grows until it holds the excerpt and a whole
-    /// secret more, in characters (a character can take many bytes).
-    static func excerpt(_ body: [UInt8], redactor: Redactor = .none) -> String {
-        let wanted = excerptLength + redactor.longestSecretBytes
-        var size = wanted * 4
-        var text = String(decoding: ObservedResponse.utf8Prefix(body, size), as: UTF8.self)
-        while size < body.count, text.count < wanted, size < wanted * 64 {
-            size *= 2
-            text = String(decoding: ObservedResponse.utf8Prefix(body, size), as: UTF8.self)
-        }
-        // A window that still ends inside the body may end inside a secret.
-        text = size < body.count ? redactor.redactCut(text) : redactor.redact(text)
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.isControl ? " " : $0 }))
-        return String(cleaned.prefix(excerptLength))
-    }
 }

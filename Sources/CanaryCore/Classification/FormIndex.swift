@@ -2,17 +2,18 @@
 /// could start somewhere in it: with a hundred secrets in a few thousand forms, most texts
 /// hold none, and finding that costs one pass over the text.
 struct FormIndex: Sendable {
+    let forms: [[UInt8]]
     private var byPrefix: [UInt32: [Int]] = [:]
     /// Forms under four bytes, always searched.
     private var short: [Int] = []
 
-    init(_ forms: [String]) {
+    init(_ forms: [[UInt8]]) {
+        self.forms = forms
         for (index, form) in forms.enumerated() {
-            let bytes = Array(form.utf8.prefix(4))
-            if bytes.count < 4 {
+            if form.count < 4 {
                 short.append(index)
             } else {
-                byPrefix[Self.key(bytes[0], bytes[1], bytes[2], bytes[3]), default: []].append(index)
+                byPrefix[Self.key(form[0], form[1], form[2], form[3]), default: []].append(index)
             }
         }
     }
@@ -21,16 +22,24 @@ struct FormIndex: Sendable {
         UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
     }
 
-    /// The indices of the forms that may occur in `text`, in their order (longest first).
-    func candidates(in text: String.UTF8View) -> [Int] {
-        var found = Set(short)
-        if !byPrefix.isEmpty {
-            var window: UInt32 = 0
-            for (offset, byte) in text.enumerated() {
-                window = window << 8 | UInt32(byte)
-                if offset >= 3, let forms = byPrefix[window] { found.formUnion(forms) }
+    /// Every place in `text` where a form occurs, as byte ranges (overlapping ones too).
+    func matches(in text: [UInt8]) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        func check(_ formIndex: Int, at start: Int) {
+            let form = forms[formIndex]
+            guard !form.isEmpty, start + form.count <= text.count,
+                text[start..<(start + form.count)].elementsEqual(form)
+            else { return }
+            found.append(start..<(start + form.count))
+        }
+        var window: UInt32 = 0
+        for (offset, byte) in text.enumerated() {
+            for formIndex in short { check(formIndex, at: offset) }
+            window = window << 8 | UInt32(byte)
+            if offset >= 3, let candidates = byPrefix[window] {
+                for formIndex in candidates { check(formIndex, at: offset - 3) }
             }
         }
-        return found.sorted()
+        return found
     }
 }

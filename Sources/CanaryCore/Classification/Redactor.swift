@@ -3,49 +3,58 @@ import Foundation
 /// Replaces secret values (everything that came from `${env:...}` or `${file:...}`, and
 /// the passwords of URLs) with `[redacted]` in any text canary shows.
 ///
-/// A server may echo a secret back encoded, so each secret is also looked for in the
-/// forms it takes on the way: percent-encoded as the common encoders do it (RFC 3986,
-/// JavaScript's `encodeURIComponent`, PHP, Java and form encoding with `+` for a space,
-/// Foundation's query encoding), with escapes in either case; JSON-escaped (`\/`, and
-/// `\uXXXX` for non-ASCII characters or HTML's `<>&`, as Python and Go write them); HTML
-/// entities; and base64, at each of the three alignments it can have inside a longer
-/// base64 text (so that `Authorization: Basic base64(user:password)` is caught whatever
-/// the user).
+/// A server may echo a secret back encoded, so each text is also read with its escapes
+/// decoded (percent-escapes in either case, `+` for a space, HTML entities, JSON's `\uXXXX`
+/// and `\/`), whatever mix of escaped and plain characters the encoder chose; a secret is
+/// also looked for as composed and decomposed Unicode, and as base64 at each of the three
+/// alignments it can have inside a longer base64 text (so that `Authorization: Basic
+/// base64(user:password)` is caught whatever the user). Matching is on bytes, and the
+/// places every form matched are merged before they are replaced, so overlapping secrets
+/// are hidden whole.
 public struct Redactor: Sendable {
     public static let placeholder = "[redacted]"
 
-    /// Every form of every secret, longest first, so a secret that contains another is
-    /// replaced whole.
+    /// The secrets as given, for ``adding(secrets:)``.
+    private let originals: [String]
+    /// Every encoded form of every secret, longest first: what a text cut inside one is
+    /// checked against (``redactCut(_:)``).
     private let secrets: [String]
-    /// The forms holding hex escapes (`%2F`, `\u00e4`), matched whatever the case of their
-    /// hex digits, longest first.
-    private let escapedForms: [EscapedForm]
-    /// Where to look: a text is searched only for the forms whose first bytes it holds.
-    private let plainIndex: FormIndex
-    private let escapedIndex: FormIndex
+    /// The secrets as themselves, composed and decomposed: looked for in the text and in
+    /// its decoded reading.
+    private let raw: FormIndex
+    /// Forms no decoding reaches: base64.
+    private let encoded: FormIndex
+    /// Whether a secret holds a space, so that a `+` may stand for it.
+    private let spaces: Bool
 
     public init(secrets: some Sequence<String>) {
+        let originals = secrets.filter { !$0.isEmpty }
+        // As bytes: Swift's String equality holds NFC and NFD forms equal, and both are wanted.
+        var rawForms = Set<[UInt8]>()
         var variants = Set<String>()
-        for secret in secrets where !secret.isEmpty {
+        var base64 = Set<String>()
+        for secret in originals {
             let trimmed = secret.trimmingWhitespace()
             for form in [secret, trimmed] where !form.isEmpty {
+                rawForms.formUnion(
+                    [form, form.precomposedStringWithCanonicalMapping, form.decomposedStringWithCanonicalMapping].map {
+                        Array($0.utf8)
+                    })
                 variants.formUnion(Self.encodings(of: form))
+                base64.formUnion(Self.base64Cores(Array(form.utf8)))
             }
         }
-        self.init(forms: variants)
+        self.originals = originals
+        self.secrets = variants.union(rawForms.map { String(decoding: $0, as: UTF8.self) }).union(base64)
+            .sorted { $0.count > $1.count }
+        self.raw = FormIndex(Array(rawForms))
+        self.encoded = FormIndex(base64.map { Array($0.utf8) })
+        self.spaces = rawForms.contains { $0.contains(UInt8(ascii: " ")) }
     }
 
     /// This redactor and `more` secrets besides (those an attempt learns as it runs).
     public func adding(secrets more: [String]) -> Redactor {
-        let added = Redactor(secrets: more)
-        return Redactor(forms: Set(secrets).union(added.secrets))
-    }
-
-    private init(forms: Set<String>) {
-        self.secrets = forms.sorted { $0.count > $1.count }
-        self.escapedForms = self.secrets.compactMap(EscapedForm.init)
-        self.plainIndex = FormIndex(secrets)
-        self.escapedIndex = FormIndex(escapedForms.map(\.folded))
+        Redactor(secrets: originals + more)
     }
 
     /// Redacts the passwords of these URLs' userinfo (and nothing else), for a URL given on
@@ -60,7 +69,6 @@ public struct Redactor: Sendable {
         forms.formUnion(jsonForms(secret))
         forms.formUnion(percentForms(secret))
         forms.formUnion(htmlForms(secret))
-        forms.formUnion(base64Cores(Array(secret.utf8)))
         return forms
     }
 
@@ -169,26 +177,46 @@ public struct Redactor: Sendable {
 
     public static let none = Redactor(secrets: [])
 
-    public var isEmpty: Bool { secrets.isEmpty }
+    public var isEmpty: Bool { originals.isEmpty }
 
     /// The length in UTF-8 bytes of the longest secret (or form of one).
     public var longestSecretBytes: Int { secrets.map(\.utf8.count).max() ?? 0 }
 
-    /// `text` with every secret replaced.
+    /// `text` with every secret replaced, in any of the forms the type's notes list.
     public func redact(_ text: String) -> String {
-        guard !secrets.isEmpty else { return text }
-        var text = text
-        for index in plainIndex.candidates(in: text.utf8) where text.contains(secrets[index]) {
-            text = text.replacingOccurrences(of: secrets[index], with: Self.placeholder)
+        guard !originals.isEmpty else { return text }
+        let bytes = Array(text.utf8)
+        var found = raw.matches(in: bytes) + encoded.matches(in: bytes)
+        for plusAsSpace in spaces ? [false, true] : [false]
+        where EscapeDecoder.mayDecode(bytes, plusAsSpace: plusAsSpace) {
+            let decoded = EscapeDecoder(bytes, plusAsSpace: plusAsSpace)
+            found += raw.matches(in: decoded.bytes).map {
+                decoded.spans[$0.lowerBound].lowerBound..<decoded.spans[$0.upperBound - 1].upperBound
+            }
         }
-        guard !escapedForms.isEmpty else { return text }
-        // The patterns run only where a plain look at the folded text finds their form.
-        var folded = text.lowercased()
-        for index in escapedIndex.candidates(in: folded.utf8) where folded.contains(escapedForms[index].folded) {
-            text = escapedForms[index].redact(text)
-            folded = text.lowercased()
+        guard !found.isEmpty else { return text }
+        var output: [UInt8] = []
+        var cursor = 0
+        for range in Self.merged(found) {
+            output += bytes[cursor..<range.lowerBound]
+            output += Array(Self.placeholder.utf8)
+            cursor = range.upperBound
         }
-        return text
+        output += bytes[cursor...]
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `ranges` sorted, with those that overlap or touch made one.
+    private static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var merged: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
     }
 
     public func redact(_ text: String?) -> String? {

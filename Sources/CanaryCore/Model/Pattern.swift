@@ -13,6 +13,12 @@ public struct Pattern: @unchecked Sendable, CustomStringConvertible {
         self.regex = try NSRegularExpression(pattern: source)
     }
 
+    /// Where the first match in `text` is, if there is one.
+    public func firstMatchRange(in text: String) -> Range<String.Index>? {
+        let range = NSRange(text.startIndex..., in: text)
+        return regex.firstMatch(in: text, range: range).flatMap { Range($0.range, in: text) }
+    }
+
     /// The first match in `text`, if any.
     public func firstMatch(in text: String) -> String? {
         let range = NSRange(text.startIndex..., in: text)
