@@ -41,6 +41,10 @@ struct RedactorTests {
         let redactor = Redactor(secrets: [secret])
         let lower = "AAAA" + "abcdef%2fghijklmnopqrstuvwxyz0"
         #expect(redactor.redactCut(lower) == "AAAA[redacted]")
+        // Cut inside an escape: the part of it that is left goes too.
+        #expect(redactor.redactCut("AAAA" + "abcdef%2") == "AAAA[redacted]")
+        #expect(Redactor(secrets: ["Tk/9+a=b"]).redactCut("AAAA Tk&#x2") == "AAAA [redacted]")
+        #expect(Redactor(secrets: ["pässwort1"]).redactCut("AAAA p\\u00e") == "AAAA [redacted]")
         // The longest start of any form wins, not the first form that ends the text.
         let other = Redactor(secrets: ["x/9Kx7Qm2secretpart12345"])
         #expect(other.redactCut("AAAAx/9K") == "AAAA[redacted]")

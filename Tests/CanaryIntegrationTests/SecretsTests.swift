@@ -186,47 +186,46 @@ struct SecretsTests {
 
     @Test("a secret header is dropped on a redirect to another origin (recorded at 127.0.0.2), kept within it")
     func crossOriginRedirect() async throws {
-        let portal = try await SimulatorServer.start()
-        let elsewhere = try await SimulatorServer.start(host: "127.0.0.2")
-        defer {
-            Task {
-                try? await portal.shutdown()
-                try? await elsewhere.shutdown()
+        try await withSimulator { portal in
+            try await withSimulator(host: "127.0.0.2") { elsewhere in
+                let folder = try Fixtures.temporaryFolder()
+                let key = "key-\(UUID().uuidString)"
+                let away = "\(elsewhere.baseURL)/echo"
+                let file = try Fixtures.write(
+                    """
+                    defaults: {attempts: 1}
+                    probes:
+                      - name: away
+                        url: \(portal.baseURL)/redirect?to=\(away)
+                        headers: {X-Api-Key: "${env:KEY}", Authorization: "Bearer ${env:KEY}", X-Plain: visible}
+                      - name: home
+                        url: \(portal.baseURL)/redirect?to=/echo
+                        headers: {X-Api-Key: "${env:KEY}"}
+                      - name: stay
+                        url: \(portal.baseURL)/redirect?to=\(away)?stay
+                        follow_redirects: same_origin
+                      - name: cookie
+                        url: \(portal.baseURL)/cookie-gate
+                    """, to: "p.yaml", in: folder)
+                let output = try await CanaryBinary.run(["run", file, "--format", "json"], environment: ["KEY": key])
+                #expect(output.status == 0, "\(output.stdout)")
+                let received = elsewhere.receivedRequests
+                #expect(received.count == 1, "\(received)")
+                #expect(
+                    received.allSatisfy {
+                        !$0.contains(key) && !$0.contains("X-Api-Key") && !$0.contains("Authorization")
+                    })
+                #expect(received.first?.contains("X-Plain: visible") == true)
+                // Within the origin the header goes along.
+                #expect(portal.receivedRequests.filter { $0.hasPrefix("GET /echo ") }.allSatisfy { $0.contains(key) })
+                #expect(portal.receivedRequests.contains { $0.hasPrefix("GET /echo ") })
+                // same_origin stops at the redirect that would leave: its 302 is the final response.
+                let lines = output.stdout.split(separator: "\n").map(String.init)
+                #expect(lines.first { $0.contains(#""probe":"stay""#) }?.contains(#""http_status":302"#) == true)
+                // Cookies ride along redirects within one attempt.
+                #expect(lines.first { $0.contains(#""probe":"cookie""#) }?.contains(#""class":"ok""#) == true)
             }
         }
-        let folder = try Fixtures.temporaryFolder()
-        let key = "key-\(UUID().uuidString)"
-        let away = "\(elsewhere.baseURL)/echo"
-        let file = try Fixtures.write(
-            """
-            defaults: {attempts: 1}
-            probes:
-              - name: away
-                url: \(portal.baseURL)/redirect?to=\(away)
-                headers: {X-Api-Key: "${env:KEY}", Authorization: "Bearer ${env:KEY}", X-Plain: visible}
-              - name: home
-                url: \(portal.baseURL)/redirect?to=/echo
-                headers: {X-Api-Key: "${env:KEY}"}
-              - name: stay
-                url: \(portal.baseURL)/redirect?to=\(away)?stay
-                follow_redirects: same_origin
-              - name: cookie
-                url: \(portal.baseURL)/cookie-gate
-            """, to: "p.yaml", in: folder)
-        let output = try await CanaryBinary.run(["run", file, "--format", "json"], environment: ["KEY": key])
-        #expect(output.status == 0, "\(output.stdout)")
-        let received = elsewhere.receivedRequests
-        #expect(received.count == 1, "\(received)")
-        #expect(received.allSatisfy { !$0.contains(key) && !$0.contains("X-Api-Key") && !$0.contains("Authorization") })
-        #expect(received.first?.contains("X-Plain: visible") == true)
-        // Within the origin the header goes along.
-        #expect(portal.receivedRequests.filter { $0.hasPrefix("GET /echo ") }.allSatisfy { $0.contains(key) })
-        #expect(portal.receivedRequests.contains { $0.hasPrefix("GET /echo ") })
-        // same_origin stops at the redirect that would leave: its 302 is the final response.
-        let lines = output.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first { $0.contains(#""probe":"stay""#) }?.contains(#""http_status":302"#) == true)
-        // Cookies ride along redirects within one attempt.
-        #expect(lines.first { $0.contains(#""probe":"cookie""#) }?.contains(#""class":"ok""#) == true)
     }
 
     @Test("a --push URL's password never reaches stderr when the push fails")
@@ -252,46 +251,42 @@ struct SecretsTests {
     @Test(
         "a secret body is not re-sent to another origin by a 307 or 308; a redirect message never quotes its Location")
     func secretBodyAcrossOrigins() async throws {
-        let portal = try await SimulatorServer.start()
-        let elsewhere = try await SimulatorServer.start(host: "127.0.0.2")
-        defer {
-            Task {
-                try? await portal.shutdown()
-                try? await elsewhere.shutdown()
+        try await withSimulator { portal in
+            try await withSimulator(host: "127.0.0.2") { elsewhere in
+                let folder = try Fixtures.temporaryFolder()
+                let token = "tok-\(UUID().uuidString)"
+                let away = "\(elsewhere.baseURL)/echo"
+                let entries = ["307", "308"].map { status in
+                    """
+                      - name: post\(status)
+                        url: "\(portal.baseURL)/redirect?status=\(status)&to=\(away)"
+                        method: POST
+                        body: "pw=${env:TOK}"
+
+                    """
+                }.joined()
+                let gopher = String(repeating: "a", count: 181)
+                let file = try Fixtures.write(
+                    "defaults: {attempts: 1}\nprobes:\n" + entries + """
+                          - name: gopher
+                            url: "\(portal.baseURL)/redirect?to=gopher://x/\(gopher)${env:TOK}"
+                            headers: {X-Key: "${env:TOK}"}
+
+                        """, to: "p.yaml", in: folder)
+                let output = try await CanaryBinary.run(["run", file, "--format", "json"], environment: ["TOK": token])
+                #expect(output.status == 2)
+                #expect(elsewhere.receivedRequests.isEmpty, "\(elsewhere.receivedRequests)")
+                let lines = output.stdout.split(separator: "\n").map(String.init)
+                for status in ["307", "308"] {
+                    let line = try #require(lines.first { $0.contains(#""probe":"post\#(status)""#) })
+                    #expect(line.contains(#""class":"protocol_error""#))
+                    #expect(line.contains("it would send the secret body there"))
+                }
+                let gopherLine = try #require(lines.first { $0.contains(#""probe":"gopher""#) })
+                #expect(gopherLine.contains("redirect to a gopher: URL not followed"), "\(gopherLine)")
+                #expect(!gopherLine.contains(String(token.prefix(6))))
             }
         }
-        let folder = try Fixtures.temporaryFolder()
-        let token = "tok-\(UUID().uuidString)"
-        let away = "\(elsewhere.baseURL)/echo"
-        let entries = ["307", "308"].map { status in
-            """
-              - name: post\(status)
-                url: "\(portal.baseURL)/redirect?status=\(status)&to=\(away)"
-                method: POST
-                body: "pw=${env:TOK}"
-
-            """
-        }.joined()
-        let gopher = String(repeating: "a", count: 181)
-        let file = try Fixtures.write(
-            "defaults: {attempts: 1}\nprobes:\n" + entries + """
-                  - name: gopher
-                    url: "\(portal.baseURL)/redirect?to=gopher://x/\(gopher)${env:TOK}"
-                    headers: {X-Key: "${env:TOK}"}
-
-                """, to: "p.yaml", in: folder)
-        let output = try await CanaryBinary.run(["run", file, "--format", "json"], environment: ["TOK": token])
-        #expect(output.status == 2)
-        #expect(elsewhere.receivedRequests.isEmpty, "\(elsewhere.receivedRequests)")
-        let lines = output.stdout.split(separator: "\n").map(String.init)
-        for status in ["307", "308"] {
-            let line = try #require(lines.first { $0.contains(#""probe":"post\#(status)""#) })
-            #expect(line.contains(#""class":"protocol_error""#))
-            #expect(line.contains("it would send the secret body there"))
-        }
-        let gopherLine = try #require(lines.first { $0.contains(#""probe":"gopher""#) })
-        #expect(gopherLine.contains("redirect to a gopher: URL not followed"), "\(gopherLine)")
-        #expect(!gopherLine.contains(String(token.prefix(6))))
     }
 
     @Test("usage errors about a URL never show its userinfo")

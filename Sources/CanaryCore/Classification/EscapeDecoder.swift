@@ -13,6 +13,34 @@ struct EscapeDecoder {
             || (plusAsSpace && text.contains(UInt8(ascii: "+")))
     }
 
+    /// The length of an escape that `text` ends with and that was cut before it was
+    /// complete (`%2`, `&am`, `&#x2`, `\u00`, `\`); 0 when there is none.
+    static func danglingEscape(at text: [UInt8]) -> Int {
+        for length in 1...min(text.count, 11) {
+            let tail = text[(text.count - length)...]
+            guard let first = tail.first else { continue }
+            let rest = tail.dropFirst()
+            let isHex = { (byte: UInt8) in hex([byte], from: 0, count: 1) != nil }
+            switch first {
+            case UInt8(ascii: "%") where rest.count < 2 && rest.allSatisfy(isHex):
+                return length
+            case UInt8(ascii: "&")
+            where !rest.contains(UInt8(ascii: ";"))
+                && rest.allSatisfy({
+                    $0 == UInt8(ascii: "#") || (0x30...0x39).contains($0) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A)
+                }):
+                return length
+            case UInt8(ascii: "\\")
+            where rest.isEmpty
+                || (rest.first == UInt8(ascii: "u") && rest.count < 5 && rest.dropFirst().allSatisfy(isHex)):
+                return length
+            default:
+                continue
+            }
+        }
+        return 0
+    }
+
     /// - Parameters:
     ///   - text: The original bytes.
     ///   - plusAsSpace: Read `+` as a space, as a form value is encoded.

@@ -16,9 +16,6 @@ public struct Redactor: Sendable {
 
     /// The secrets as given, for ``adding(secrets:)``.
     private let originals: [String]
-    /// Every encoded form of every secret, longest first: what a text cut inside one is
-    /// checked against (``redactCut(_:)``).
-    private let secrets: [String]
     /// The secrets as themselves, composed and decomposed: looked for in the text and in
     /// its decoded reading.
     private let raw: FormIndex
@@ -31,7 +28,6 @@ public struct Redactor: Sendable {
         let originals = secrets.filter { !$0.isEmpty }
         // As bytes: Swift's String equality holds NFC and NFD forms equal, and both are wanted.
         var rawForms = Set<[UInt8]>()
-        var variants = Set<String>()
         var base64 = Set<String>()
         for secret in originals {
             let trimmed = secret.trimmingWhitespace()
@@ -40,13 +36,10 @@ public struct Redactor: Sendable {
                     [form, form.precomposedStringWithCanonicalMapping, form.decomposedStringWithCanonicalMapping].map {
                         Array($0.utf8)
                     })
-                variants.formUnion(Self.encodings(of: form))
                 base64.formUnion(Self.base64Cores(Array(form.utf8)))
             }
         }
         self.originals = originals
-        self.secrets = variants.union(rawForms.map { String(decoding: $0, as: UTF8.self) }).union(base64)
-            .sorted { $0.count > $1.count }
         self.raw = FormIndex(Array(rawForms))
         self.encoded = FormIndex(base64.map { Array($0.utf8) })
         self.spaces = rawForms.contains { $0.contains(UInt8(ascii: " ")) }
@@ -61,98 +54,6 @@ public struct Redactor: Sendable {
     /// the command line.
     public init(urlPasswords urls: [String], secrets: [String] = []) {
         self.init(secrets: secrets + urls.compactMap { ParsedURL($0, anyScheme: true) }.flatMap(\.passwords))
-    }
-
-    /// The secret and the encoded forms a server may echo it in.
-    static func encodings(of secret: String) -> Set<String> {
-        var forms: Set<String> = [secret]
-        forms.formUnion(jsonForms(secret))
-        forms.formUnion(percentForms(secret))
-        forms.formUnion(htmlForms(secret))
-        return forms
-    }
-
-    /// The characters each common URL encoder leaves as they are.
-    private static let urlEncoders: [CharacterSet] = {
-        let alphanumerics = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        return [
-            alphanumerics,
-            alphanumerics.union(CharacterSet(charactersIn: "-._~")),  // RFC 3986, Python's quote
-            alphanumerics.union(CharacterSet(charactersIn: "-_.!~*'()")),  // JavaScript
-            alphanumerics.union(CharacterSet(charactersIn: "-_.")),  // PHP's urlencode
-            alphanumerics.union(CharacterSet(charactersIn: ".-*_")),  // Java's URLEncoder
-            .urlQueryAllowed, .urlPathAllowed,
-        ]
-    }()
-
-    /// Percent-encoded as each common encoder writes it, and as a form value (`+` for a
-    /// space); escapes in uppercase (their case is matched loosely by ``EscapedForm``).
-    private static func percentForms(_ secret: String) -> Set<String> {
-        var forms = Set<String>()
-        for allowed in urlEncoders {
-            guard let encoded = secret.addingPercentEncoding(withAllowedCharacters: allowed) else { continue }
-            forms.insert(encoded)
-            if secret.contains(" ") {
-                var formAllowed = allowed
-                formAllowed.insert(" ")
-                if let form = secret.addingPercentEncoding(withAllowedCharacters: formAllowed) {
-                    forms.insert(form.replacingOccurrences(of: " ", with: "+"))
-                }
-            }
-        }
-        return forms
-    }
-
-    /// Inside a JSON string: as canary writes it, with `/` escaped too (PHP's habit), with
-    /// non-ASCII characters as `\uXXXX` (Python's default), with `<`, `>` and `&` as
-    /// `\u003c`... (Go's default), and their combinations.
-    private static func jsonForms(_ secret: String) -> Set<String> {
-        var forms = Set<String>()
-        for asciiOnly in [false, true] {
-            for htmlSafe in [false, true] {
-                var escaped = ""
-                for scalar in JSONValue.escaped(secret).unicodeScalars {
-                    if asciiOnly, scalar.value > 0x7F {
-                        for unit in String(scalar).utf16 { escaped += String(format: "\\u%04X", unit) }
-                    } else if htmlSafe, "<>&".unicodeScalars.contains(scalar) {
-                        escaped += String(format: "\\u%04X", scalar.value)
-                    } else {
-                        escaped.unicodeScalars.append(scalar)
-                    }
-                }
-                forms.insert(escaped)
-                forms.insert(escaped.replacingOccurrences(of: "/", with: "\\/"))
-            }
-        }
-        return forms
-    }
-
-    /// As HTML text or an attribute value: `&`, `<`, `>` as named entities, and `"` and
-    /// `'` as each common escaper writes them (`&quot;` or `&#34;`; `&#39;`, `&#039;`,
-    /// `&#x27;` or `&apos;`); and every character but letters and digits as a numeric
-    /// entity, decimal or hex (OWASP's encoders).
-    private static func htmlForms(_ secret: String) -> Set<String> {
-        var forms = Set<String>()
-        let named = secret.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-        for quote in ["&quot;", "&#34;"] {
-            for apostrophe in ["&#39;", "&#039;", "&#x27;", "&apos;"] {
-                forms.insert(
-                    named.replacingOccurrences(of: "\"", with: quote).replacingOccurrences(of: "'", with: apostrophe))
-            }
-        }
-        for hex in [false, true] {
-            var numeric = ""
-            for scalar in secret.unicodeScalars {
-                if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) {
-                    numeric.unicodeScalars.append(scalar)
-                } else {
-                    numeric += hex ? "&#x\(String(scalar.value, radix: 16, uppercase: true));" : "&#\(scalar.value);"
-                }
-            }
-            forms.insert(numeric)
-        }
-        return forms
     }
 
     /// The base64 characters that depend on the secret's bytes alone, for each of the
@@ -179,8 +80,12 @@ public struct Redactor: Sendable {
 
     public var isEmpty: Bool { originals.isEmpty }
 
-    /// The length in UTF-8 bytes of the longest secret (or form of one).
-    public var longestSecretBytes: Int { secrets.map(\.utf8.count).max() ?? 0 }
+    /// The most UTF-8 bytes a secret can take in a text, in any form it is looked for in
+    /// (an escape takes up to 6 bytes for each byte of the secret): how far past a cut to
+    /// read so that a secret straddling it is seen whole.
+    public var longestSecretBytes: Int {
+        (raw.forms.map(\.count).max() ?? 0) * 6
+    }
 
     /// `text` with every secret replaced, in any of the forms the type's notes list.
     public func redact(_ text: String) -> String {
@@ -224,24 +129,33 @@ public struct Redactor: Sendable {
     }
 
     /// `text`, which was cut short, with every secret replaced, and also the start of a
-    /// secret that the cut left at its end.
+    /// secret that the cut left at its end: as it is, with its escapes decoded, or as an
+    /// escape the cut split (`%2`, `&#x2`, `\u00`), which is hidden whatever it would
+    /// have been.
     public func redactCut(_ text: String) -> String {
         let whole = redact(text)
-        // Escapes (`%2f`, `\u00e4`, `&#x2F;`) may come in either case.
-        let folded = whole.lowercased()
-        var longest = 0
-        for secret in secrets {
-            let loose = secret.contains("%") || secret.contains("\\u") || secret.contains("&#x")
-            // The longest start of any form of a secret that the text ends with.
-            for length in stride(from: min(secret.count - 1, whole.count), through: longest + 1, by: -1) {
-                let start = secret.prefix(length)
-                if loose ? folded.hasSuffix(start.lowercased()) : whole.hasSuffix(start) {
-                    longest = length
+        guard !originals.isEmpty else { return whole }
+        var bytes = Array(whole.utf8)
+        let dangling = EscapeDecoder.danglingEscape(at: bytes)
+        bytes.removeLast(dangling)
+        var cut = bytes.count
+        // The longest start of a form that the bytes end with, in the original's offsets.
+        func consider(_ view: [UInt8], _ origin: (Int) -> Int) {
+            for form in raw.forms + encoded.forms {
+                for length in stride(from: min(form.count - 1, view.count), through: 1, by: -1)
+                where view[(view.count - length)...].elementsEqual(form.prefix(length)) {
+                    cut = min(cut, origin(view.count - length))
                     break
                 }
             }
         }
-        return longest == 0 ? whole : String(whole.dropLast(longest)) + Self.placeholder
+        consider(bytes) { $0 }
+        if EscapeDecoder.mayDecode(bytes, plusAsSpace: spaces) {
+            let decoded = EscapeDecoder(bytes, plusAsSpace: spaces)
+            consider(decoded.bytes) { decoded.spans[$0].lowerBound }
+        }
+        guard dangling > 0 || cut < bytes.count else { return whole }
+        return String(decoding: bytes[..<cut], as: UTF8.self) + Self.placeholder
     }
 }
 
@@ -264,16 +178,20 @@ extension ProbeResult {
         copy.url = redactor.redact(url)
         copy.message = redactor.redact(message)
         copy.labels = labels.mapValues { redactor.redact($0) }
-        copy.attempts = attempts.map { attempt in
-            var attempt = attempt
-            attempt.message = redactor.redact(attempt.message)
-            attempt.error = redactor.redact(attempt.error)
-            attempt.bodyExcerpt = redactor.redact(attempt.bodyExcerpt)
-            attempt.capturedHeaders = attempt.capturedHeaders.map {
-                HeaderField(name: $0.name, value: redactor.redact($0.value))
-            }
-            return attempt
-        }
+        copy.attempts = attempts.map { $0.redacted(redactor) }
         return copy
+    }
+}
+
+extension AttemptResult {
+    /// This attempt, and each of its steps, with `redactor` applied to every text it holds.
+    func redacted(_ redactor: Redactor) -> AttemptResult {
+        var attempt = self
+        attempt.message = redactor.redact(message)
+        attempt.error = redactor.redact(error)
+        attempt.bodyExcerpt = redactor.redact(bodyExcerpt)
+        attempt.capturedHeaders = capturedHeaders.map { HeaderField(name: $0.name, value: redactor.redact($0.value)) }
+        attempt.steps = steps?.map { $0.redacted(redactor) }
+        return attempt
     }
 }

@@ -26,10 +26,18 @@ public enum FileLimit {
             return "the open-file limit is \(soft), below the \(minimum) canary needs (raise it with ulimit -n or "
                 + "LimitNOFILE=)"
         }
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        let open = openDescriptors(under: soft)
         guard soft - open < minimum / 2 else { return nil }
         return "only \(max(0, soft - open)) of the \(soft) open files this process may have are free, "
             + "below the \(minimum / 2) canary needs (the parent left them open; close them or raise ulimit -n)"
+    }
+
+    /// The descriptors this process has open, counted only under a `limit` they could come
+    /// near (a parent can leave hundreds open, not tens of thousands): the count lists
+    /// /proc/self/fd, and every start would pay for it.
+    private static func openDescriptors(under limit: Int) -> Int {
+        guard limit < 65_536 else { return 0 }
+        return (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
     }
 
     /// Lifts the soft limit to the hard one: the usual soft limit of 1024 is below
@@ -45,7 +53,7 @@ public enum FileLimit {
     static var maxTransfers: Int {
         var limit = rlimit()
         guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return Int.max }
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        let open = openDescriptors(under: Int(clamping: limit.rlim_cur))
         return max(1, (Int(clamping: limit.rlim_cur) - open - reserve) / perTransfer)
     }
 
