@@ -121,78 +121,21 @@ struct CheckCommand: AsyncParsableCommand {
         }
         // A plugin must print a status line: a --shard that leaves the one probe out is
         // a usage error, not an empty OK.
-        if try selection.select([try spec()]).isEmpty, let shard = selection.shard {
+        let spec = try spec()
+        let selected: [ProbeSpec]
+        do {
+            selected = try selection.selection.select([spec])
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if selected.isEmpty, let shard = selection.shard {
             throw ValidationError("--shard \(shard) leaves out this check's only probe")
         }
     }
 
     func run() async throws {
-        let stop = StopSwitch.trippedBySignals()
-        let selected = try selection.select([try spec()])
-        let engine = try Engine.starting()
-        defer { engine.shutdown() }
-        // A monitor runs one check per service, each with its own --state or all sharing
-        // one, often in parallel: the state is locked only to read it now and to record
-        // the result, never while probing, and a check never forgets other probes of it.
-        try checkStateName(selected, stop: stop)
-        let started = Date()
-        let engineOptions = selection.engineOptions(labels: try options.labels())
-        // The URL's password is a secret here as in a probe file.
-        var report = await engine.run(
-            selected, redactor: Redactor(urlPasswords: [url]), options: engineOptions, stop: stop)
-        // Recording is one more output: when it fails, the report is still written and
-        // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
-        var failed = false
-        do {
-            if let store = try selection.openState(lockTimeout: .seconds(30), abandon: { stop.cause != nil }) {
-                defer { store.close() }
-                try refuseOtherURL(selected, in: store)
-                let known = Set(store.state.probes.keys).union(selected.map(\.name))
-                store.state.record(&report, due: selected, selected: selected, known: known)
-                failed = !store.saveReporting()
-            } else if selection.state != nil {
-                // A signal ended the wait for the lock: this check went unrecorded. When it
-                // also left the probe unrun, the one line on stderr says that instead.
-                failed = true
-                if report.unfinishedLine(signal: stop.cause) == nil {
-                    throw StateUnavailable(reason: "stopped while waiting for the lock; this check was not recorded")
-                }
-            }
-        } catch {
-            Terminal.error("canary: \(error)")
-            failed = true
-        }
-        let outputs = options.files(engine: engine, deadline: selection.deadline)
-        failed = !options.writeReport(report, defaultFormat: .nagios, files: outputs) || failed
-        if options.textfile != nil || options.push != nil {
-            let run = PrometheusReport.Run(labels: try options.labels(), timestamp: started, duration: report.duration)
-            failed = await !outputs.writeMetrics(PrometheusReport.render(report, run: run)) || failed
-        }
-        if let line = report.unfinishedLine(signal: stop.cause) { Terminal.error("canary: \(line)") }
-        throw ExitCode(report.exitCode(failOn: options.failOnSeverity, outputsFailed: failed))
-    }
-
-    /// Refuses a `--name` the `--state` file knows for another URL: two services named
-    /// alike (by default, after their host) would share one record.
-    /// Before probing, so that a clash ends UNKNOWN at once.
-    private func checkStateName(_ selected: [ProbeSpec], stop: StopSwitch) throws {
-        guard let store = try selection.openState(lockTimeout: .seconds(30), abandon: { stop.cause != nil }) else {
-            return
-        }
-        defer { store.close() }
-        try refuseOtherURL(selected, in: store)
-    }
-
-    /// Again when recording, under that lock: another check may have recorded the name
-    /// for its own URL meanwhile.
-    private func refuseOtherURL(_ selected: [ProbeSpec], in store: StateStore) throws {
-        if let spec = selected.first, let last = store.state.probes[spec.name]?.lastResult, last.url != spec.url {
-            throw StateUnavailable(
-                reason:
-                    "its probe '\(spec.name)' checks \(last.url), not \(Redactor(urlPasswords: [url]).redact(spec.url)); "
-                    + "give each check that shares a state file its own --name, or drop the old record with "
-                    + "'canary state forget \(selection.state ?? "FILE") \(spec.name)'")
-        }
+        let job = CheckJob(spec: try spec(), selection: selection.selection, outputs: try options.outputs())
+        throw ExitCode(try await job.run(stop: StopSwitch.trippedBySignals()))
     }
 
     /// The probe the flags describe, checked by the rules of a probe file.

@@ -34,9 +34,6 @@ struct OutputOptions: ParsableArguments {
             valueName: "severity"))
     var failOn: FailOn?
 
-    /// `--fail-on`, WARNING when not given.
-    var failOnSeverity: Severity { (failOn ?? .warning).severity }
-
     @Option(help: ArgumentHelp("Add a label to every probe, e.g. location=eu-west (repeatable).", valueName: "k=v"))
     var label: [String] = []
 
@@ -76,10 +73,12 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// The report in the chosen format, handed to `emit` in pieces: a line per probe for
-    /// JSON, so that 10,000 results never sit in memory twice over.
-    func render(_ report: RunReport, defaultFormat: ReportFormat, emit: (String) -> Void) {
-        let style = ReportStyle(colour: output == nil && Terminal.colourStdout, verbose: verbose, quiet: quiet)
-        (format ?? defaultFormat).renderer(style).render(report, emit: emit)
+    /// The outputs these flags name, writing to the process's terminal.
+    func outputs() throws -> ReportOutputs {
+        var outputs = ReportOutputs(console: Terminal.console)
+        (outputs.format, outputs.output, outputs.junit, outputs.textfile) = (format, output, junit, textfile)
+        (outputs.push, outputs.pushGrouping, outputs.labels) = (push, try pushGrouping(), try labels())
+        (outputs.verbose, outputs.quiet, outputs.failOn) = (verbose, quiet, (failOn ?? .warning).severity)
+        return outputs
     }
 }

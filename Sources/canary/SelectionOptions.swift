@@ -40,59 +40,12 @@ struct SelectionOptions: ParsableArguments {
         }
     }
 
-    /// The engine's options for a command: `--concurrency` (within the open-file limit),
-    /// `--deadline` counted from process start, less the time kept for reporting, and the
-    /// `--label` labels.
-    func engineOptions(labels: [String: String]) -> Engine.Options {
-        let usable = FileLimit.usableConcurrency(concurrency)
-        if let note = usable.note { Terminal.error("canary: \(note)") }
-        var options = Engine.Options(concurrency: usable.concurrency, deadline: deadline, labels: labels)
-        options.deadlineStart = Main.launched
-        options.deadlineReserve = RunCommand.reportingReserve
-        // Past the deadline, an output whose reader stalls is given up on.
-        BoundedWrite.setDeadline(deadline.map { Main.launched + $0 })
-        return options
-    }
-
-    /// Locks and loads the `--state` file, printing its warnings; `nil` without `--state`.
-    /// Waits for another run's lock up to `lockTimeout`, and never past `--deadline`.
-    /// - Throws: ``StateUnavailable`` when the lock cannot be had or the file not read:
-    ///   the command ends UNKNOWN with that line (and, for check, the plugin line).
-    /// A stop (`abandon` turns true: a signal came) during the wait gives it up and
-    /// returns `nil`: a run then reports its probes as not run, without the state.
-    func openState(lockTimeout: Duration, abandon: @Sendable () -> Bool = { false }) throws -> StateStore? {
-        guard let state else { return nil }
-        var wait = lockTimeout
-        if let deadline {
-            let left = Main.launched + deadline - RunCommand.reportingReserve - ContinuousClock.now
-            wait = max(.zero, min(wait, left))
-        }
-        do {
-            let store = try StateStore(path: state, lockTimeout: wait, abandon: abandon)
-            for warning in store.warnings { Terminal.error("canary: warning: \(warning)") }
-            return store
-        } catch .abandoned {
-            return nil
-        } catch {
-            throw StateUnavailable(reason: "\(error)")
-        }
-    }
-
-    /// The probes of `probes` that `--shard` and `--only` select.
-    /// - Throws: ``ValidationError`` when an `--only` name matches no probe.
-    func select(_ probes: [ProbeSpec]) throws -> [ProbeSpec] {
-        let known = Set(probes.map(\.name))
-        if let missing = only.first(where: { !known.contains($0) }) {
-            throw ValidationError("--only \(missing): no probe has that name")
-        }
-        var selected = probes
-        if let shard { selected = selected.filter { shard.contains($0.name) } }
-        guard !only.isEmpty else { return selected }
-        let inShard = Set(selected.map(\.name))
-        if let shard, let elsewhere = only.first(where: { !inShard.contains($0) }) {
-            throw ValidationError("--only \(elsewhere) is not in shard \(shard)")
-        }
-        return selected.filter { only.contains($0.name) }
+    /// The selection these flags describe, `--deadline` counted from process start.
+    var selection: Selection {
+        var selection = Selection(deadlineStart: Main.launched)
+        (selection.concurrency, selection.deadline, selection.only) = (concurrency, deadline, only)
+        (selection.shard, selection.state) = (shard, state)
+        return selection
     }
 }
 

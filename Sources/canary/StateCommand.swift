@@ -63,7 +63,7 @@ struct StateCommand: ParsableCommand {
                     reason: "no record of \(unknown.joined(separator: ", ")) in \(file); nothing changed")
             }
             for name in names { store.state.probes[name] = nil }
-            guard store.saveReporting() else { throw ExitCode(Severity.unknown.exitCode) }
+            guard store.saveReporting(to: Terminal.console) else { throw ExitCode(Severity.unknown.exitCode) }
             Terminal.write("forgot \(names.joined(separator: ", "))\n")
         }
     }

@@ -60,3 +60,12 @@ enum Terminal {
         return text.withUTF8 { BoundedWrite.writeAll(descriptor, UnsafeRawBufferPointer($0)) }
     }
 }
+
+extension Terminal {
+    /// The terminal as core sees it.
+    static var console: Console {
+        Console(
+            write: { write($0) }, writeError: { _ = writeAll(STDERR_FILENO, $0) }, colour: colourStdout,
+            stderrIsTerminal: stderrIsTTY, trace: { StartupTrace.mark($0) })
+    }
+}

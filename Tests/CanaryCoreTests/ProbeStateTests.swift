@@ -6,15 +6,14 @@ import Testing
 struct ProbeStateTests {
     static let start = Date(timeIntervalSince1970: 1_780_000_000)
 
-    func result(_ severity: Severity, run: Int) -> ProbeResult {
+    func result(_ severity: Severity, run: Int) -> ProbeRun {
         let probeClass: ProbeClass = severity == .ok ? .ok : .gatewayTimeout
         let attempt = AttemptResult(
             probeClass: probeClass, severity: severity, message: "",
             startedAt: Self.start.addingTimeInterval(Double(run) * 60))
-        return ProbeResult(
+        return ProbeRun(
             probe: "p", file: "f", url: "u", labels: [:], probeClass: probeClass, severity: severity,
-            intermittent: false, alerting: severity != .ok, message: "", startedAt: attempt.startedAt, duration: 1,
-            attempts: [attempt])
+            intermittent: false, message: "", startedAt: attempt.startedAt, duration: 1, attempts: [attempt])
     }
 
     /// Records `severities` as successive runs; returns whether it was alerting after each.
@@ -76,10 +75,10 @@ struct ProbeStateTests {
         let policy = AlertPolicy()
         _ = state.record(result(.ok, run: 0), policy: policy)
         _ = state.record(result(.critical, run: 1), policy: policy)
-        let notRun = ProbeResult(
+        let notRun = ProbeRun(
             probe: "p", file: "f", url: "u", labels: [:], probeClass: .timeout, severity: .unknown,
-            intermittent: false, alerting: false, message: "not run", startedAt: Self.start.addingTimeInterval(120),
-            duration: 0, attempts: [], history: .unknown)
+            intermittent: false, message: "not run", startedAt: Self.start.addingTimeInterval(120), duration: 0,
+            attempts: [])
         let before = (state.runs, state.consecutiveFailures, state.lastSuccess, state.failingSince)
         let recorded = state.record(notRun, policy: policy)
         #expect(state.runs == before.0)
@@ -95,12 +94,10 @@ struct ProbeStateTests {
     @Test("an alerting probe cut short counts UNKNOWN over a WARNING window, CRITICAL over a CRITICAL one")
     func cutWhileAlerting() {
         let policy = AlertPolicy()
-        let cut = ProbeResult(
+        let cut = ProbeRun(
             probe: "p", file: "f", url: "u", labels: [:], probeClass: .timeout, severity: .unknown,
-            intermittent: false, alerting: false, message: "cut", startedAt: Self.start.addingTimeInterval(600),
-            duration: 1,
-            attempts: [AttemptResult(probeClass: .timeout, severity: .unknown, message: "cut", startedAt: Self.start)],
-            history: .unknown)
+            intermittent: false, message: "cut", startedAt: Self.start.addingTimeInterval(600), duration: 1,
+            attempts: [AttemptResult(probeClass: .timeout, severity: .unknown, message: "cut", startedAt: Self.start)])
         for (window, expected) in [(Severity.warning, Severity.unknown), (.critical, .critical)] {
             var state = ProbeState()
             for run in 0..<3 { _ = state.record(result(window, run: run), policy: policy) }
@@ -120,10 +117,10 @@ struct ProbeStateTests {
 
     @Test("without state, a probe that was not run has no history to report")
     func notRunWithoutState() {
-        let notRun = ProbeResult(
+        let run = ProbeRun(
             probe: "p", file: "f", url: "u", labels: [:], probeClass: .timeout, severity: .unknown,
-            intermittent: false, alerting: false, message: "not run", startedAt: Self.start, duration: 0,
-            attempts: [], history: .unknown)
+            intermittent: false, message: "not run", startedAt: Self.start, duration: 0, attempts: [])
+        let notRun = ProbeResult(run, judgement: .alone(run))
         #expect(notRun.history.consecutiveFailures == 0)
         #expect(notRun.history.lastSuccess == nil)
         #expect(notRun.history.failingSince == nil)
@@ -163,8 +160,8 @@ struct ProbeStateTests {
         var recent = ProbeState()
         recent.lastSeen = now.addingTimeInterval(-29 * 86_400)
         state.probes = ["old": old, "recent": recent, "mine": ProbeState()]
-        var report = RunReport(results: [], startedAt: now, duration: 0)
-        state.record(&report, due: [], selected: [], known: ["mine"], now: now)
+        _ = state.record(
+            RunMeasurement(runs: [], startedAt: now, duration: 0), due: [], selected: [], known: ["mine"], now: now)
         #expect(Set(state.probes.keys) == ["recent", "mine"])
         #expect(state.probes["mine"]?.lastSeen == now)
     }

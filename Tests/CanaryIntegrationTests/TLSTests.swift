@@ -8,7 +8,7 @@ import Testing
 /// TLS against a real `openssl s_server` with certificates made at test time.
 @Suite("TLS", .serialized)
 struct TLSTests {
-    func probe(_ kind: TestCertificates.Kind, trustCA: Bool = true) async throws -> ProbeResult {
+    func probe(_ kind: TestCertificates.Kind, trustCA: Bool = true) async throws -> ProbeRun {
         let certificates = try await TestCertificates.make()
         let files = certificates.certificate(kind)
         let server = try await TLSServer.start(cert: files.cert, key: files.key)

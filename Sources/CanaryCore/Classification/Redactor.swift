@@ -159,20 +159,20 @@ public struct Redactor: Sendable {
     }
 }
 
-extension RunReport {
-    /// The report with every secret redacted from every text it holds; outputs are made
-    /// from this form only.
-    public func redacted(_ redactor: Redactor) -> RunReport {
+extension RunMeasurement {
+    /// The measurement with every secret redacted from every text it holds; reports are
+    /// made from this form only.
+    public func redacted(_ redactor: Redactor) -> RunMeasurement {
         guard !redactor.isEmpty else { return self }
         var copy = self
-        copy.results = results.map { $0.redacted(redactor) }
+        copy.runs = runs.map { $0.redacted(redactor) }
         return copy
     }
 }
 
-extension ProbeResult {
-    /// This result with `redactor` applied to every text it holds.
-    func redacted(_ redactor: Redactor) -> ProbeResult {
+extension ProbeRun {
+    /// This run with `redactor` applied to every text it holds.
+    func redacted(_ redactor: Redactor) -> ProbeRun {
         guard !redactor.isEmpty else { return self }
         var copy = self
         copy.url = redactor.redact(url)

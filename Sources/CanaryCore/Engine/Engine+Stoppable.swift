@@ -8,14 +8,14 @@ extension Engine {
     ///   - options: Concurrency, deadline and extra labels.
     ///   - stop: Stops the run when it trips; already tripped, no probe starts.
     ///   - progress: Told after each probe finishes.
-    /// - Returns: The report, secrets already redacted.
-    public func run(
+    /// - Returns: What was measured, secrets already redacted.
+    public func measure(
         _ probes: [ProbeSpec], redactor: Redactor = .none, options: Options, stop: StopSwitch,
         progress: Progress? = nil
-    ) async -> RunReport {
+    ) async -> RunMeasurement {
         let run = Task {
             if stop.cause != nil { withUnsafeCurrentTask { $0?.cancel() } }
-            return await self.run(probes, redactor: redactor, options: options, progress: progress)
+            return await self.measure(probes, redactor: redactor, options: options, progress: progress)
         }
         stop.onTrip { run.cancel() }
         return await run.value

@@ -35,25 +35,33 @@ public struct Engine: Sendable {
         self.client = client
     }
 
-    /// Runs every probe once and returns the report, secrets already redacted.
+    /// Runs every probe once and returns the report, each probe judged alone (without
+    /// run state), secrets already redacted.
+    public func run(
+        _ probes: [ProbeSpec], redactor: Redactor = .none, options: Options = Options(), progress: Progress? = nil
+    ) async -> RunReport {
+        RunReport(judgingAlone: await measure(probes, redactor: redactor, options: options, progress: progress))
+    }
+
+    /// Runs every probe once and returns what it measured, secrets already redacted.
     /// - Parameters:
     ///   - probes: The probes, usually a ``ProbeSet``'s.
     ///   - redactor: Removes secret values from every text of the report.
     ///   - options: Concurrency, deadline and extra labels.
     ///   - progress: Told after each probe finishes.
-    /// - Returns: A result per probe, in the order given; those a deadline or a stop left
+    /// - Returns: A run per probe, in the order given; those a deadline or a stop left
     ///   unrun are `not_run`.
-    public func run(
+    public func measure(
         _ probes: [ProbeSpec], redactor: Redactor = .none, options: Options = Options(), progress: Progress? = nil
-    ) async -> RunReport {
+    ) async -> RunMeasurement {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = options.deadline.map { (options.deadlineStart ?? start) + $0 - options.deadlineReserve }
-        var results = [ProbeResult?](repeating: nil, count: probes.count)
+        var results = [ProbeRun?](repeating: nil, count: probes.count)
         var failing = 0
         var done = 0
-        await withTaskGroup(of: (Int, ProbeResult).self) { group in
+        await withTaskGroup(of: (Int, ProbeRun).self) { group in
             var next = 0
             func startNext() {
                 // Cancelled (canary stopped by a signal) or past the deadline: no more probes.
@@ -82,11 +90,10 @@ public struct Engine: Sendable {
         }
         // Also those stopped before their first attempt.
         let unrun = final.count { $0.attempts.isEmpty }
-        var report = RunReport(
-            results: final, startedAt: startedAt, duration: (clock.now - start).seconds, unrunProbes: unrun,
-            deadline: options.deadline)
-        report.stopped = stopped
-        return report.redacted(redactor)
+        return RunMeasurement(
+            runs: final, startedAt: startedAt, duration: (clock.now - start).seconds, unrunProbes: unrun,
+            deadline: options.deadline, stopped: stopped
+        ).redacted(redactor)
     }
 
     /// Runs one probe: its attempts in turn, spaced, each bounded by the probe's timeout
@@ -104,7 +111,7 @@ public struct Engine: Sendable {
     public func probe(
         _ spec: ProbeSpec, deadline: ContinuousClock.Instant? = nil, labels: [String: String] = [:],
         redactor: Redactor = .none, stopping: (@Sendable () -> Bool)? = nil, wholeAttempts: Bool = false
-    ) async -> ProbeResult {
+    ) async -> ProbeRun {
         let clock = ContinuousClock()
         let start = clock.now
         let startedAt = Date()
@@ -123,7 +130,7 @@ public struct Engine: Sendable {
             if Task.isCancelled { break }
         }
         let verdict = Classifier.judgeRun(attempts, intermittentSeverity: spec.intermittent)
-        return ProbeResult(
+        return ProbeRun(
             probe: spec.name,
             file: spec.file,
             url: spec.url,
@@ -131,9 +138,6 @@ public struct Engine: Sendable {
             probeClass: verdict.probeClass,
             severity: verdict.severity,
             intermittent: verdict.intermittent,
-            // Without run state a failing run alerts at once; a run that learnt nothing
-            // (UNKNOWN: not run, or cut short) neither alerts nor counts as a failure.
-            alerting: verdict.severity.isWarningOrCritical,
             message: attempts.isEmpty
                 ? "not run: \((Task.isCancelled ? Interruption.stopped : .deadline(nil)).reason) before the first attempt"
                 : verdict.message,
@@ -141,14 +145,13 @@ public struct Engine: Sendable {
             duration: (clock.now - start).seconds,
             attempts: attempts,
             plannedAttempts: spec.attempts,
-            latency: spec.expect.latency,
-            history: verdict.severity == .unknown ? ProbeHistory.unknown : nil
+            latency: spec.expect.latency
         )
     }
 
     /// The result of a probe that `--deadline` left unrun.
-    static func notRun(_ spec: ProbeSpec, labels: [String: String], reason: String) -> ProbeResult {
-        ProbeResult(
+    static func notRun(_ spec: ProbeSpec, labels: [String: String], reason: String) -> ProbeRun {
+        ProbeRun(
             probe: spec.name,
             file: spec.file,
             url: spec.url,
@@ -156,14 +159,12 @@ public struct Engine: Sendable {
             probeClass: .notRun,
             severity: .unknown,
             intermittent: false,
-            alerting: false,
             message: "not run: \(reason) before this probe started",
             startedAt: Date(),
             duration: 0,
             attempts: [],
             plannedAttempts: spec.attempts,
-            latency: spec.expect.latency,
-            history: .unknown
+            latency: spec.expect.latency
         )
     }
 }

@@ -151,9 +151,9 @@ public actor Watcher {
         if pastDeadline {
             // Probes the deadline left unrun (more of them than --concurrency) say so.
             for probe in probes where latest[probe.name] == nil {
-                latest[probe.name] = Engine.notRun(
-                    probe, labels: options.labels,
-                    reason: Interruption.deadline(options.deadline).reason)
+                let run = Engine.notRun(
+                    probe, labels: options.labels, reason: Interruption.deadline(options.deadline).reason)
+                latest[probe.name] = ProbeResult(run, judgement: .alone(run))
             }
         }
         await flush(onFlush)
@@ -197,7 +197,7 @@ public actor Watcher {
     }
 
     /// Records a result, unless its probe was removed meanwhile, and schedules the next run.
-    private func finish(_ probe: ProbeSpec, _ raw: ProbeResult, startedAt: ContinuousClock.Instant) -> ProbeResult? {
+    private func finish(_ probe: ProbeSpec, _ raw: ProbeRun, startedAt: ContinuousClock.Instant) -> ProbeResult? {
         running.remove(probe.name)
         guard probes.contains(where: { $0.name == probe.name }) else { return nil }
         let current = probes.first { $0.name == probe.name } ?? probe

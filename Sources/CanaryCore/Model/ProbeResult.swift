@@ -64,6 +64,16 @@ public struct ProbeResult: Sendable, Codable {
         self.alertSeverity = severity
     }
 
+    /// The result of `run` as `judgement` judged it: the one place a result is made.
+    public init(_ run: ProbeRun, judgement: AlertJudgement) {
+        self.init(
+            probe: run.probe, file: run.file, url: run.url, labels: run.labels, probeClass: run.probeClass,
+            severity: run.severity, intermittent: run.intermittent, alerting: judgement.alerting,
+            message: run.message, startedAt: run.startedAt, duration: run.duration, attempts: run.attempts,
+            plannedAttempts: run.plannedAttempts, latency: run.latency, history: judgement.history)
+        alertSeverity = judgement.alertSeverity
+    }
+
     /// A word on alerting where run state judged differently from this run alone, for
     /// reports that show both: "not alerting yet (2 failing in a row)", or "still alerting
     /// (recovering)"; `nil` where they agree.

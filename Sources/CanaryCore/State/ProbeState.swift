@@ -35,33 +35,32 @@ public struct ProbeState: Sendable, Codable {
     /// Records a finished run and judges alerting: it starts when the failing runs in a
     /// row reach `after` or the window's failing share reaches `ratio`; it stops only
     /// when the last `recoverAfter` runs passed and the share is below `ratio` again.
-    /// - Returns: `result` with `alerting`, `history` and `alertSeverity` from the state.
-    public mutating func record(_ result: ProbeResult, policy: AlertPolicy) -> ProbeResult {
-        var result = result
-        guard !result.attempts.isEmpty, result.severity != .unknown else {
+    /// - Returns: The run's result, with `alerting`, `history` and `alertSeverity` from the state.
+    public mutating func record(_ run: ProbeRun, policy: AlertPolicy) -> ProbeResult {
+        guard !run.learntNothing else {
             // Not run, or every attempt cut short by --deadline: nothing learnt. The probe
             // keeps its alerting and its record as they were, and an alerting probe still
-            // counts for the exit code.
-            result.alerting = alerting
-            result.history = history(window: policy.window)
-            // An alerting probe counts the worst of its window, and UNKNOWN for not
-            // knowing now: CRITICAL stays CRITICAL, a WARNING becomes UNKNOWN.
-            if alerting { result.alertSeverity = .worst(worstFailingRun, result.severity) }
-            return result
+            // counts for the exit code: the worst of its window, and UNKNOWN for not
+            // knowing now (CRITICAL stays CRITICAL, a WARNING becomes UNKNOWN).
+            return ProbeResult(
+                run,
+                judgement: AlertJudgement(
+                    alerting: alerting, alertSeverity: alerting ? .worst(worstFailingRun, run.severity) : run.severity,
+                    history: history(window: policy.window)))
         }
-        let failing = result.severity.isFailing
-        runs.append(Run(at: result.startedAt, severity: result.severity))
+        let failing = run.severity.isFailing
+        runs.append(Run(at: run.startedAt, severity: run.severity))
         if runs.count > policy.window { runs.removeFirst(runs.count - policy.window) }
-        lastRun = result.startedAt
+        lastRun = run.startedAt
         if failing {
             consecutiveFailures += 1
             consecutivePasses = 0
-            failingSince = failingSince ?? result.startedAt
+            failingSince = failingSince ?? run.startedAt
         } else {
             consecutivePasses += 1
             consecutiveFailures = 0
             failingSince = nil
-            lastSuccess = result.startedAt
+            lastSuccess = run.startedAt
         }
         let ratio = failureRatio(window: policy.window)
         if !alerting, consecutiveFailures >= policy.after || ratio >= policy.ratio {
@@ -69,9 +68,11 @@ public struct ProbeState: Sendable, Codable {
         } else if alerting, consecutivePasses >= policy.recoverAfter, ratio < policy.ratio {
             alerting = false
         }
-        result.alerting = alerting
-        result.alertSeverity = alerting ? worstFailingRun : .ok
-        result.history = history(window: policy.window)
+        let result = ProbeResult(
+            run,
+            judgement: AlertJudgement(
+                alerting: alerting, alertSeverity: alerting ? worstFailingRun : .ok,
+                history: history(window: policy.window)))
         lastResult = result
         return result
     }

@@ -13,20 +13,20 @@ public struct RunState: Sendable, Codable {
     /// A record no run has loaded for this long is forgotten.
     public static let forgetAfter: TimeInterval = 30 * 86_400
 
-    /// Records a run in the state (`report.results[i]` is `due[i]`'s): judges each due
-    /// probe's alerting, carries the last results of the selected probes that were not
-    /// due into `report.notDue` (with the labels of this run: the probe's and `labels`,
-    /// from `--label`), and marks the probes named in `known` (those this run loaded) as
-    /// seen. Records of probes this run did not load are kept, for other runs that share
-    /// the file, until they go unseen for ``forgetAfter``.
+    /// Records a run in the state (`measurement.runs[i]` is `due[i]`'s) and makes its
+    /// report: judges each due probe's alerting, carries the last results of the selected
+    /// probes that were not due into `notDue` (with the labels of this run: the probe's and
+    /// `labels`, from `--label`), and marks the probes named in `known` (those this run
+    /// loaded) as seen. Records of probes this run did not load are kept, for other runs
+    /// that share the file, until they go unseen for ``forgetAfter``.
     public mutating func record(
-        _ report: inout RunReport, due: [ProbeSpec], selected: [ProbeSpec], known: Set<String>,
+        _ measurement: RunMeasurement, due: [ProbeSpec], selected: [ProbeSpec], known: Set<String>,
         labels: [String: String] = [:], now: Date = Date()
-    ) {
-        for (index, spec) in due.enumerated() {
-            report.results[index] = probes[spec.name, default: ProbeState()]
-                .record(report.results[index], policy: spec.alert)
+    ) -> RunReport {
+        let results = zip(due, measurement.runs).map { spec, run in
+            probes[spec.name, default: ProbeState()].record(run, policy: spec.alert)
         }
+        var report = RunReport(measurement, results: results)
         for result in report.results where result.probeClass == .notRun {
             report.lastMeasured[result.probe] = probes[result.probe]?.lastResult
         }
@@ -38,6 +38,7 @@ public struct RunState: Sendable, Codable {
         }
         for name in known where probes[name] != nil { probes[name]?.lastSeen = now }
         prune(now: now)
+        return report
     }
 
     /// Drops the records unseen for ``forgetAfter``.

@@ -1,11 +1,10 @@
-import CanaryCore
 import Foundation
 import Synchronization
 
 /// A one-line progress indicator on stderr for runs longer than a second; only on a
 /// terminal, and erased before the report is printed. It appears at one second even
 /// while no probe has finished (all of them hanging), and is redrawn every 250 ms.
-final class ProgressLine: Sendable {
+public final class ProgressLine: Sendable {
     private struct State {
         var done = 0
         var total = 0
@@ -16,10 +15,13 @@ final class ProgressLine: Sendable {
     }
 
     private let enabled: Bool
+    private let console: Console
     private let state = Mutex(State())
 
-    init(total: Int, enabled: Bool = Terminal.stderrIsTTY) {
-        self.enabled = enabled
+    /// A line for `total` probes, drawn on `console`'s stderr when it is a terminal.
+    public init(total: Int, console: Console) {
+        self.enabled = console.stderrIsTerminal
+        self.console = console
         guard enabled else { return }
         state.withLock { $0.total = total }
         let ticker = Task { [self] in
@@ -33,7 +35,7 @@ final class ProgressLine: Sendable {
     }
 
     /// Records progress; the ticker draws it.
-    func update(done: Int, total: Int, failing: Int) {
+    public func update(done: Int, total: Int, failing: Int) {
         guard enabled else { return }
         state.withLock { state in
             state.done = done
@@ -47,16 +49,16 @@ final class ProgressLine: Sendable {
             guard !state.finished else { return }
             state.shown = true
             let line = "\r\u{1B}[Kcanary: \(state.done)/\(state.total) probes done, \(state.failing) failing"
-            _ = Terminal.writeAll(STDERR_FILENO, line)
+            console.writeError(line)
         }
     }
 
     /// Stops drawing and removes the line, before the report is printed.
-    func erase() {
+    public func erase() {
         state.withLock { state in
             state.finished = true
             state.ticker?.cancel()
-            if state.shown { _ = Terminal.writeAll(STDERR_FILENO, "\r\u{1B}[K") }
+            if state.shown { console.writeError("\r\u{1B}[K") }
             state.shown = false
         }
     }

@@ -1,0 +1,83 @@
+import Foundation
+
+/// `canary check`: one probe from flags, reported as a monitoring plugin. A monitor runs
+/// one check per service, each with its own `--state` or all sharing one, often in
+/// parallel: the state is locked only to read it now and to record the result, never
+/// while probing, and a check never forgets other probes of it.
+public struct CheckJob: Sendable {
+    public var spec: ProbeSpec
+    public var selection: Selection
+    public var outputs: ReportOutputs
+
+    public init(spec: ProbeSpec, selection: Selection, outputs: ReportOutputs) {
+        self.spec = spec
+        self.selection = selection
+        self.outputs = outputs
+    }
+
+    /// The URL's password is a secret here as in a probe file.
+    private var redactor: Redactor { Redactor(urlPasswords: [spec.url]) }
+
+    /// Runs the check.
+    /// - Returns: The exit code, which always agrees with the status line.
+    /// - Throws: A ``RunFailure`` when the client cannot start or the state names this
+    ///   check's probe for another URL.
+    public func run(stop: StopSwitch) async throws -> Int32 {
+        let console = outputs.console
+        let selected = try selection.select([spec])
+        let engine = try Engine.starting()
+        defer { engine.shutdown() }
+        // A clash of names ends UNKNOWN before probing.
+        if let store = try openState(stop) {
+            defer { store.close() }
+            try refuseOtherURL(in: store)
+        }
+        let started = Date()
+        let options = selection.engineOptions(labels: outputs.labels, console: console)
+        let measurement = await engine.measure(selected, redactor: redactor, options: options, stop: stop)
+        // Recording is one more output: when it fails, the report is still written and
+        // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
+        var failed = false
+        var report = RunReport(judgingAlone: measurement)
+        do {
+            if let store = try openState(stop) {
+                defer { store.close() }
+                try refuseOtherURL(in: store)
+                let known = Set(store.state.probes.keys).union(selected.map(\.name))
+                report = store.state.record(measurement, due: selected, selected: selected, known: known)
+                failed = !store.saveReporting(to: console)
+            } else if selection.state != nil {
+                // A signal ended the wait for the lock: this check went unrecorded. When it
+                // also left the probe unrun, the one line on stderr says that instead.
+                failed = true
+                if report.unfinishedLine(signal: stop.cause) == nil {
+                    throw StateUnavailable(reason: "stopped while waiting for the lock; this check was not recorded")
+                }
+            }
+        } catch {
+            console.error("\(error)")
+            failed = true
+        }
+        let files = outputs.files(engine: engine, deadline: selection.deadlineInstant)
+        return await outputs.finish(
+            report, defaultFormat: .nagios, files: files, startedAt: started, signal: stop.cause, failed: failed)
+    }
+
+    private func openState(_ stop: StopSwitch) throws -> StateStore? {
+        try selection.openState(lockTimeout: .seconds(30), console: outputs.console) { stop.cause != nil }
+    }
+
+    /// Refuses a `--name` the `--state` file knows for another URL: two services named
+    /// alike (by default, after their host) would share one record. Checked before
+    /// probing, and again when recording, under that lock: another check may have
+    /// recorded the name for its own URL meanwhile.
+    private func refuseOtherURL(in store: StateStore) throws(StateUnavailable) {
+        if let last = store.state.probes[spec.name]?.lastResult, last.url != spec.url {
+            throw StateUnavailable(
+                reason:
+                    "its probe '\(spec.name)' checks \(last.url), not \(redactor.redact(spec.url)); "
+                    + "give each check that shares a state file its own --name, or drop the old record with "
+                    + "'canary state forget \(selection.state ?? "FILE") \(spec.name)'")
+        }
+    }
+}

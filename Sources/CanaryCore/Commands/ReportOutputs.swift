@@ -1,0 +1,96 @@
+import Foundation
+
+/// Where a command's results go and how they look: the report on stdout or `--output`,
+/// `--junit`, `--textfile` and `--push`, with the `--label` labels. Shared by run, check
+/// and watch.
+public struct ReportOutputs: Sendable {
+    /// `--format`; each command has its default.
+    public var format: ReportFormat?
+    public var output: String?
+    public var junit: String?
+    public var textfile: String?
+    public var push: String?
+    /// `--push-label`, in order.
+    public var pushGrouping: [(name: String, value: String)] = []
+    /// `--label`.
+    public var labels: [String: String] = [:]
+    public var verbose = false
+    public var quiet = false
+    /// `--fail-on`: the lowest severity that makes the exit code non-zero.
+    public var failOn = Severity.warning
+    public var console: Console
+
+    public init(console: Console) {
+        self.console = console
+    }
+
+    /// Whether the Prometheus text goes anywhere.
+    public var writesMetrics: Bool { textfile != nil || push != nil }
+
+    /// The files and Pushgateway of these flags; each failure is one line on stderr.
+    /// Pushes never run past `deadline`.
+    public func files(engine: Engine, deadline: ContinuousClock.Instant?) -> OutputFiles {
+        let console = console
+        var files = OutputFiles(engine: engine) { console.error($0) }
+        files.output = output
+        files.junit = junit
+        files.textfile = textfile
+        if let push { files.push = (push, pushGrouping) }
+        files.deadline = deadline
+        return files
+    }
+
+    /// The report in the chosen format, handed to `emit` in pieces: a line per probe for
+    /// JSON, so that 10,000 results never sit in memory twice over.
+    public func render(_ report: RunReport, defaultFormat: ReportFormat, emit: (String) -> Void) {
+        let style = ReportStyle(colour: output == nil && console.colour, verbose: verbose, quiet: quiet)
+        (format ?? defaultFormat).renderer(style).render(report, emit: emit)
+    }
+
+    /// The report as one text, for a file.
+    public func rendered(_ report: RunReport, defaultFormat: ReportFormat) -> String {
+        var text = ""
+        render(report, defaultFormat: defaultFormat) { text += $0 }
+        return text
+    }
+
+    /// Writes the report (to `--output`, or else stdout, in pieces of 64 KiB) and the
+    /// JUnit file; false when either could not be written.
+    public func writeReport(_ report: RunReport, defaultFormat: ReportFormat, files: OutputFiles) -> Bool {
+        if output == nil {
+            var buffer = ""
+            render(report, defaultFormat: defaultFormat) { piece in
+                buffer += piece
+                if buffer.utf8.count >= 64 << 10 {
+                    _ = console.write(buffer)
+                    buffer = ""
+                }
+            }
+            _ = console.write(buffer)
+        }
+        return files.writeFiles(report) { rendered($0, defaultFormat: defaultFormat) }
+    }
+
+    /// Writes every output of a finished run: the report, JUnit, and the metrics (with the
+    /// run's start); then the line of a run that did not finish. Failures are lines on stderr.
+    /// - Returns: The exit code: the report's, UNKNOWN (unless CRITICAL) when an output
+    ///   failed, here or before (`failed`).
+    public func finish(
+        _ report: RunReport, defaultFormat: ReportFormat, files: OutputFiles, startedAt: Date, signal: Int32?,
+        failed: Bool
+    ) async -> Int32 {
+        var failed = !writeReport(report, defaultFormat: defaultFormat, files: files) || failed
+        if writesMetrics {
+            let run = PrometheusReport.Run(labels: labels, timestamp: startedAt, duration: report.duration)
+            failed = await !files.writeMetrics(PrometheusReport.render(report, run: run)) || failed
+        }
+        if let line = report.unfinishedLine(signal: signal) { console.error(line) }
+        return report.exitCode(failOn: failOn, outputsFailed: failed)
+    }
+
+    /// Writes the metrics of probe files that did not load (`canary_config_load_success 0`).
+    public func writeLoadFailure(files: OutputFiles, startedAt: Date, duration: Double) async {
+        let run = PrometheusReport.Run(labels: labels, timestamp: startedAt, duration: duration, configLoaded: false)
+        _ = await files.writeMetrics(PrometheusReport.renderLoadFailure(run: run))
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// `canary run`: every probe of the files once, with run state when given, and every output.
+public struct RunJob: Sendable {
+    public var paths: [String]
+    public var selection: Selection
+    public var outputs: ReportOutputs
+    /// `--all`: with state, run every probe, due or not.
+    public var all = false
+    /// `--lock-timeout`: how long to wait for another run's lock on the state.
+    public var lockTimeout = Duration.seconds(30)
+
+    public init(paths: [String], selection: Selection, outputs: ReportOutputs) {
+        self.paths = paths
+        self.selection = selection
+        self.outputs = outputs
+    }
+
+    /// Runs the job until done or stopped.
+    /// - Returns: The exit code (DESIGN.md section 5).
+    /// - Throws: A ``RunFailure`` when the client or the state cannot be had.
+    public func run(stop: StopSwitch) async throws -> Int32 {
+        let console = outputs.console
+        let startedAt = Date()
+        let engine = try Engine.starting()
+        defer { engine.shutdown() }
+        let files = outputs.files(engine: engine, deadline: selection.deadlineInstant)
+        let store = try selection.openState(lockTimeout: lockTimeout, console: console) { stop.cause != nil }
+        defer { store?.close() }
+        let probeSet: ProbeSet
+        do {
+            probeSet = try ProbeLoader().load(paths: paths)
+        } catch {
+            console.problems(error)
+            await outputs.writeLoadFailure(
+                files: files, startedAt: startedAt, duration: Date().timeIntervalSince(startedAt))
+            return Severity.unknown.exitCode
+        }
+        for warning in probeSet.warnings { console.warn(warning) }
+        console.trace("loaded")
+        let selected: [ProbeSpec]
+        do {
+            selected = try selection.select(probeSet.probes)
+        } catch {
+            console.error("\(error)")
+            return Severity.unknown.exitCode
+        }
+        let due = dueProbes(selected, state: store?.state, at: startedAt)
+        let progress = ProgressLine(total: due.count, console: console)
+        let measurement = await engine.measure(
+            due, redactor: probeSet.redactor,
+            options: selection.engineOptions(labels: outputs.labels, console: console),
+            stop: stop, progress: { progress.update(done: $0, total: $1, failing: $2) })
+        progress.erase()
+        console.trace("probed")
+        var failed = false
+        let report: RunReport
+        if let store {
+            report = store.state.record(
+                measurement, due: due, selected: selected, known: Set(probeSet.probes.map(\.name)),
+                labels: outputs.labels)
+            failed = !store.saveReporting(to: console)
+        } else {
+            report = RunReport(judgingAlone: measurement)
+        }
+        return await outputs.finish(
+            report, defaultFormat: .text, files: files, startedAt: startedAt, signal: stop.cause, failed: failed)
+    }
+
+    /// The probes to run now: with state, those due (all with `--all`); a record from the
+    /// future (the clock was set back) is due at once, with a warning.
+    private func dueProbes(_ selected: [ProbeSpec], state: RunState?, at now: Date) -> [ProbeSpec] {
+        guard let state else { return selected }
+        let future = selected.filter { state.probes[$0.name]?.ranInFuture(at: now) == true }
+        if let first = future.first {
+            let one = future.count == 1
+            outputs.console.warn(
+                "the state records a last run in the future for \(future.count) probe\(one ? "" : "s") "
+                    + "(\(first.name) first): the clock was set back; running \(one ? "it" : "them") now")
+        }
+        guard !all else { return selected }
+        return selected.filter { state.probes[$0.name]?.isDue(interval: $0.interval, at: now) ?? true }
+    }
+}

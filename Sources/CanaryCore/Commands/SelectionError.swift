@@ -1,0 +1,4 @@
+/// An `--only` that names no probe (of the shard).
+public struct SelectionError: Error, CustomStringConvertible {
+    public var description: String
+}
