@@ -56,7 +56,13 @@ struct DemoCommand: AsyncParsableCommand {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await Task.sleep(until: end) }
                 group.addTask {
-                    await announcePhases(replay, to: session)
+                    // The scenario's own phase changes: the ground truth the probes are measured against.
+                    for await tick in replay.ticks(every: .milliseconds(50)) {
+                        await session.tick(at: tick.now)
+                        guard let phase = tick.newPhase else { continue }
+                        await session.say(
+                            "\(DemoNarrator.clock(tick.now))  -- scenario: \(phase.name)", milestone: false)
+                    }
                 }
                 group.addTask {
                     for await number in signals where number != SIGHUP { break }
@@ -100,19 +106,5 @@ struct DemoCommand: AsyncParsableCommand {
             demo-status-page (the vendor's status page), every 500 ms, 3 attempts each.
 
             """
-    }
-
-    /// Narrates the scenario's own phase changes: the ground truth the probes are measured against.
-    private func announcePhases(_ replay: ScenarioReplay, to session: DemoSession) async {
-        var current = -1
-        while !Task.isCancelled {
-            let phase = replay.phase
-            await session.tick(at: replay.now)
-            if phase.start != current {
-                current = phase.start
-                await session.say("\(DemoNarrator.clock(replay.now))  -- scenario: \(phase.name)", milestone: false)
-            }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
     }
 }

@@ -55,22 +55,12 @@ struct OutputOptions: ParsableArguments {
 
     /// `--label` values as a dictionary.
     func labels() throws -> [String: String] {
-        try Dictionary(pairs(label, flag: "--label").map { ($0.name, $0.value) }) { _, last in last }
+        try Dictionary(LabelName.pairs(label, flag: "--label").map { ($0.name, $0.value) }) { _, last in last }
     }
 
     /// `--push-label` values, in order.
     func pushGrouping() throws -> [(name: String, value: String)] {
-        try pairs(pushLabel, flag: "--push-label")
-    }
-
-    private func pairs(_ items: [String], flag: String) throws -> [(name: String, value: String)] {
-        try items.map { item in
-            let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, LabelName.isValid(String(parts[0])) else {
-                throw ValidationError("\(flag) '\(item)' is not name=value with a valid label name (\(LabelName.rule))")
-            }
-            return (String(parts[0]), String(parts[1]))
-        }
+        try LabelName.pairs(pushLabel, flag: "--push-label")
     }
 
     /// The outputs these flags name, writing to the process's terminal.

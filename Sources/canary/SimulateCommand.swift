@@ -57,7 +57,13 @@ struct SimulateCommand: AsyncParsableCommand {
             throw ExitCode(Severity.unknown.exitCode)
         }
         Terminal.write(introduction(server, replay))
-        let phases = Task { await announcePhases(replay) }
+        let phases = Task {
+            for await tick in replay.ticks(every: .milliseconds(100)) {
+                if let phase = tick.newPhase {
+                    Terminal.write("\(Scenario.clockWithSeconds(tick.now))  phase: \(phase.name)\n")
+                }
+            }
+        }
         for await number in signals where number != SIGHUP {
             Terminal.error("canary: simulator stopping (signal \(number))")
             break
@@ -82,18 +88,5 @@ struct SimulateCommand: AsyncParsableCommand {
             text += "  [status page: \(phase.indicator.rawValue)]\n"
         }
         return text + "\n"
-    }
-
-    /// A line per phase change, stamped with the scenario clock.
-    private func announcePhases(_ replay: ScenarioReplay) async {
-        var current = -1
-        while !Task.isCancelled {
-            let phase = replay.phase
-            if phase.start != current {
-                current = phase.start
-                Terminal.write("\(Scenario.clockWithSeconds(replay.now))  phase: \(phase.name)\n")
-            }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
     }
 }

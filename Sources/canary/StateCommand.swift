@@ -57,29 +57,15 @@ struct StateCommand: ParsableCommand {
         func run() throws {
             let store = try StateCommand.open(file)
             defer { store.close() }
-            let unknown = names.filter { store.state.probes[$0] == nil }
-            guard unknown.isEmpty else {
-                throw StateUnavailable(
-                    reason: "no record of \(unknown.joined(separator: ", ")) in \(file); nothing changed")
-            }
-            for name in names { store.state.probes[name] = nil }
+            try store.forget(names)
             guard store.saveReporting(to: Terminal.console) else { throw ExitCode(Severity.unknown.exitCode) }
             Terminal.write("forgot \(names.joined(separator: ", "))\n")
         }
     }
 
-    /// Locks and reads `file`; a missing or unusable file is an error here (left where it
-    /// is), not an empty state. A signal ends the wait for the lock.
+    /// Locks and reads `file`; a signal ends the wait for the lock.
     static func open(_ file: String) throws -> StateStore {
-        guard FileManager.default.fileExists(atPath: file) else {
-            throw StateUnavailable(reason: "\(file) does not exist")
-        }
         let stop = StopSwitch.trippedBySignals()
-        do {
-            return try StateStore(
-                path: file, lockTimeout: .seconds(30), abandon: { stop.cause != nil }, setAside: false)
-        } catch {
-            throw StateUnavailable(reason: "\(error)")
-        }
+        return try StateStore.openExisting(file) { stop.cause != nil }
     }
 }

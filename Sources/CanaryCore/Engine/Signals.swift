@@ -1,15 +1,14 @@
-import CanaryCore
 import Dispatch
 import Foundation
 
 /// SIGTERM, SIGINT and SIGHUP as an async stream, for `watch`.
-enum Signals {
-    static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP]
+public enum Signals {
+    public static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP]
 
     /// Unblocks the handled signals for this thread and the threads it starts. A parent
     /// (a test runner's worker thread, a careless supervisor) can hand down a mask that
     /// blocks SIGTERM, which would make the process impossible to stop gracefully.
-    static func unblock() {
+    public static func unblock() {
         var set = sigset_t()
         sigemptyset(&set)
         for signal in handled { sigaddset(&set, signal) }
@@ -17,7 +16,7 @@ enum Signals {
     }
 
     /// Stops the signals' default actions and yields each one as it arrives.
-    static func stream() -> AsyncStream<Int32> {
+    public static func stream() -> AsyncStream<Int32> {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         let sources = handled.map { number in
             signal(number, SIG_IGN)
@@ -35,22 +34,5 @@ enum Signals {
         let box = SourceBox(sources)
         continuation.onTermination = { _ in box.cancel() }
         return stream
-    }
-}
-
-extension StopSwitch {
-    /// A switch that SIGTERM, SIGINT or SIGHUP trips, from now on: for `run` and `check`,
-    /// whose first signal stops the probes (the outputs are still written); later ones
-    /// change nothing.
-    static func trippedBySignals() -> StopSwitch {
-        let stop = StopSwitch()
-        let signals = Signals.stream()
-        Task {
-            for await number in signals {
-                BoundedWrite.noteStop()
-                stop.trip(number)
-            }
-        }
-        return stop
     }
 }
