@@ -37,8 +37,8 @@ struct ConnectionHandler: Sendable {
         case .tooLarge:
             try await refuseOversizedHead(reader: &reader, writer: writer)
         case .request(let head, let surplus):
-            try await reader.discard(head.contentLength - surplus)
-            try await perform(router.action(for: head), reader: &reader, writer: writer)
+            let body = try await reader.readBody(head.contentLength, after: surplus)
+            try await perform(router.action(for: head, body: body), reader: &reader, writer: writer)
         }
     }
 

@@ -7,8 +7,8 @@ struct HeadAccumulator {
 
     enum Progress {
         case needMore
-        /// The head, and how many bytes after it (body bytes) were already received.
-        case complete(head: [UInt8], surplus: Int)
+        /// The head, and the bytes after it (body bytes) already received.
+        case complete(head: [UInt8], surplus: [UInt8])
         case tooLarge
     }
 
@@ -21,7 +21,7 @@ struct HeadAccumulator {
             return bytes.count > Self.limit ? .tooLarge : .needMore
         }
         guard end <= Self.limit else { return .tooLarge }
-        return .complete(head: Array(bytes[..<end]), surplus: bytes.count - end)
+        return .complete(head: Array(bytes[..<end]), surplus: Array(bytes[end...]))
     }
 
     /// The index just past the first CRLF CRLF at or after `start`.

@@ -3,8 +3,8 @@ import NIOCore
 /// Reads one request from a connection's inbound byte stream.
 struct RequestReader {
     enum Outcome {
-        /// A parsed head; `surplus` body bytes arrived with it.
-        case request(RequestHead, surplus: Int)
+        /// A parsed head; `surplus`: the body bytes that arrived with it.
+        case request(RequestHead, surplus: [UInt8])
         case tooLarge
         case malformed
         /// The client went away before finishing the head.
@@ -31,6 +31,19 @@ struct RequestReader {
             }
         }
         return .closed
+    }
+
+    /// The request's body: `count` bytes after `initial`, of which the first 64 KiB are
+    /// kept and the rest read and dropped.
+    mutating func readBody(_ count: Int, after initial: [UInt8]) async throws -> [UInt8] {
+        let keep = 64 << 10
+        var body = Array(initial.prefix(keep))
+        var remaining = count - initial.count
+        while remaining > 0, let buffer = try await iterator.next() {
+            remaining -= buffer.readableBytes
+            if body.count < keep { body += buffer.readableBytesView.prefix(keep - body.count) }
+        }
+        return Array(body.prefix(max(0, count)))
     }
 
     /// Reads and drops `count` bytes (a request body); closing a socket with

@@ -7,6 +7,8 @@ struct Router: Sendable {
 
     private let flakyCounter = FlakyCounter()
     private let bombs = BombCache()
+    /// The token endpoint, form login and API that journeys walk through.
+    private let journey = JourneyRoutes()
     /// The scenario being replayed, which takes the portal, sign-in and status-page paths.
     let scenario: ScenarioRoutes?
 
@@ -18,9 +20,10 @@ struct Router: Sendable {
         self.log = log
     }
 
-    func action(for request: RequestHead) -> SimulatorAction {
+    func action(for request: RequestHead, body: [UInt8] = []) -> SimulatorAction {
         log.record(request.raw)
         if let action = scenario?.action(for: request.path) { return action }
+        if let action = journey.action(for: request, body: body) { return action }
         guard let route = SimulatorRoute(path: request.path) else { return .respond(.status(404)) }
         let query = request.query
         switch route {

@@ -40,6 +40,12 @@ public struct CurlRequest: Sendable {
     public var proxy: String?
     public var ipVersion: IPVersion
     public var userAgent: String
+    /// Cookies to start with, as libcurl's cookie lines (Netscape format); with
+    /// `exportsCookies`, the response carries the jar as it ended. A journey's steps pass
+    /// one jar along this way.
+    public var cookies: [String] = []
+    /// Whether the response carries the cookie jar (``CurlResponse/cookies``).
+    public var exportsCookies = false
 
     /// The proxy this request goes through, as libcurl chooses it: `proxy`, or else the
     /// environment's `http_proxy` (lowercase only, libcurl's guard against "httpoxy") for

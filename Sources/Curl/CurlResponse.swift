@@ -49,6 +49,9 @@ public struct CurlResponse: Sendable {
     public var effectiveURL: String
     /// The proxy the transfer went through (`scheme://host:port`), if any.
     public var proxy: String?
+    /// The cookie jar as the transfer ended, as libcurl's cookie lines (Netscape format),
+    /// when the request asked for it.
+    public var cookies: [String] = []
 
     public init(
         error: CurlError? = nil,

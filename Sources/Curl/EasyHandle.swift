@@ -79,6 +79,7 @@ final class EasyHandle: @unchecked Sendable {
         // A cookie jar for this transfer alone: a portal that sets a cookie and redirects
         // to itself until it comes back gets it back, as in a browser.
         try set(CURLOPT_COOKIEFILE, "")
+        for cookie in request.cookies { try set(CURLOPT_COOKIELIST, cookie) }
         try set(CURLOPT_MAXREDIRS, request.maxRedirects)
         try set(CURLOPT_ACCEPT_ENCODING, "")
         try set(CURLOPT_USERAGENT, request.userAgent)
@@ -196,6 +197,7 @@ final class EasyHandle: @unchecked Sendable {
             effectiveURL: getString(CURLINFO_EFFECTIVE_URL) ?? request.url
         )
         response.proxy = request.effectiveProxy(for: response.effectiveURL)
+        if request.exportsCookies { response.cookies = cookieLines() }
         // After a redirect from https to http, libcurl still reports the first hop's
         // certificates: the final request had none.
         if !response.effectiveURL.lowercased().hasPrefix("https:") { response.certificateExpiry = nil }
@@ -213,6 +215,21 @@ final class EasyHandle: @unchecked Sendable {
             }
         }
         return response
+    }
+
+    /// The handle's cookie jar, as libcurl's cookie lines.
+    private func cookieLines() -> [String] {
+        var pointer: UnsafeMutableRawPointer?
+        guard ccurl_easy_getinfo_ptr(handle, CURLINFO_COOKIELIST, &pointer) == CURLE_OK, let pointer else { return [] }
+        let list = pointer.assumingMemoryBound(to: curl_slist.self)
+        defer { curl_slist_free_all(list) }
+        var lines: [String] = []
+        var item: UnsafeMutablePointer<curl_slist>? = list
+        while let current = item {
+            if let data = current.pointee.data { lines.append(String(cString: data)) }
+            item = current.pointee.next
+        }
+        return lines
     }
 
     private static func versionName(_ version: Int) -> String {

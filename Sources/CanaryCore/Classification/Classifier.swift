@@ -112,7 +112,14 @@ public enum Classifier {
     ) -> Verdict {
         if let verdict = transportVerdict(response, step: step) { return verdict }
         let status = response.status
-        if !step.expect.status.contains(status) { return statusVerdict(status, expected: step.expect.status) }
+        if !step.expect.status.contains(status) {
+            if step.checksCredentials, status == 401 || status == 403 {
+                let code = authErrorCode(response.body).map { " (\($0))" } ?? ""
+                return Verdict(
+                    .authFailure, "HTTP \(status) \(HTTPStatus.reason(status)): the credentials were refused\(code)")
+            }
+            return statusVerdict(status, expected: step.expect.status)
+        }
         if let verdict = contentVerdict(response, step: step, redactor: redactor) { return verdict }
         if let verdict = certificateVerdict(response, step: step, now: now) { return verdict }
         let total = response.timings.total
@@ -243,6 +250,13 @@ public enum Classifier {
             guard let value = response.header(name) else { return "header \(name) missing" }
             if pattern.firstMatch(in: value) == nil {
                 return "header \(name): \"\(redactor.redact(value).prefix(80))\" does not match /\(pattern)/"
+            }
+        }
+        for (path, pattern) in expect.json {
+            guard let value = path.firstText(inBody: body) else { return "expect.json: \(path) finds nothing" }
+            if pattern.firstMatch(in: value) == nil {
+                let shown = redactor.redact(value).escapingControlCharacters.prefix(80)
+                return "expect.json: \(path) is \"\(shown)\", which does not match /\(pattern)/"
             }
         }
         return nil

@@ -189,7 +189,10 @@ extension AttemptResult {
         var attempt = self
         attempt.message = redactor.redact(message)
         attempt.error = redactor.redact(error)
-        attempt.bodyExcerpt = redactor.redact(bodyExcerpt)
+        // An excerpt at its full length was cut there, perhaps inside a secret.
+        attempt.bodyExcerpt =
+            bodyExcerpt.count >= Classifier.excerptLength
+            ? redactor.redactCut(bodyExcerpt) : redactor.redact(bodyExcerpt)
         attempt.capturedHeaders = capturedHeaders.map { HeaderField(name: $0.name, value: redactor.redact($0.value)) }
         attempt.steps = steps?.map { $0.redacted(redactor) }
         return attempt

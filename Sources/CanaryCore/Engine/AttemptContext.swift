@@ -8,6 +8,8 @@ public struct AttemptContext: Sendable {
     public private(set) var variables: [String: String] = [:]
     /// Hides the probe's secrets and those the attempt has learnt.
     public private(set) var redactor: Redactor
+    /// Names of the values that are secrets.
+    public private(set) var secretNames: Set<String> = []
 
     /// - Parameter redactor: Hides the probe files' secrets (`${env:}`, `${file:}`, passwords).
     public init(redactor: Redactor) {
@@ -17,7 +19,16 @@ public struct AttemptContext: Sendable {
     /// Sets `${name}` for the steps that follow; a `secret` value joins the redactor.
     public mutating func set(_ name: String, to value: String, secret: Bool = false) {
         variables[name] = value
-        if secret { redactor = redactor.adding(secrets: [value]) }
+        if secret {
+            secretNames.insert(name)
+            redactor = redactor.adding(secrets: [value])
+        }
+    }
+
+    /// Whether `text` refers to a secret value (`${NAME}` of a secret capture): what it
+    /// becomes must not travel to another origin.
+    public func refersToSecret(_ text: String) -> Bool {
+        secretNames.contains { text.contains("${\($0)}") }
     }
 
     /// `text` with each `${NAME}` that names a value replaced by it; any other `${...}`

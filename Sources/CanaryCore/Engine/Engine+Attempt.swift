@@ -2,7 +2,9 @@ import Foundation
 
 extension Engine {
     /// Runs one attempt: the probe's steps in turn, each bounded by what is left of the
-    /// attempt's `timeout`, stopping at the first that does not pass.
+    /// attempt's `timeout` (and its own), stopping at the first that does not pass; steps
+    /// marked `always_run` run anyway and never fail the journey. A journey's steps share
+    /// one cookie jar and the values their captures take.
     /// - Parameters:
     ///   - spec: The probe.
     ///   - timeout: The attempt's bound (its own, or less where the deadline is nearer).
@@ -12,13 +14,21 @@ extension Engine {
     func attempt(_ spec: ProbeSpec, timeout: Duration, redactor: Redactor) async -> AttemptResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let context = AttemptContext(redactor: redactor)
+        let journey = spec.steps.count > 1
+        var context = AttemptContext(redactor: redactor)
+        var cookies: [String] = []
         var results: [AttemptResult] = []
-        for step in spec.steps {
+        var ran: [Int] = []
+        var deciding: Int?
+        for (number, step) in spec.steps.enumerated() where deciding == nil || step.alwaysRun {
+            if Task.isCancelled, !results.isEmpty { break }
             let left = timeout - (clock.now - start)
+            var request = step.request(
+                timeout: max(min(left, step.timeout ?? left), .milliseconds(1)), context: context)
+            (request.cookies, request.exportsCookies) = (cookies, journey)
             let startedAt = Date()
-            let response = ObservedResponse(
-                await client.perform(step.request(timeout: max(left, .milliseconds(1)), context: context)))
+            let response = ObservedResponse(await client.perform(request))
+            cookies = response.cookies
             var result = Classifier.classify(response, step: step, startedAt: startedAt, redactor: context.redactor)
             if timeout < spec.timeout, response.failure?.category == .timeout {
                 // It did not run out its own timeout: whether the portal would have
@@ -27,15 +37,41 @@ extension Engine {
                 result.probeClass = .notRun
                 result.severity = .unknown
             }
+            if result.severity == .ok { capture(step, from: response, into: &context, result: &result) }
+            if journey { result.step = step.name }
             results.append(result)
-            if result.severity != .ok || Task.isCancelled { break }
+            ran.append(number)
+            if result.severity != .ok, !step.alwaysRun, deciding == nil { deciding = results.count - 1 }
         }
-        guard results.count > 1 || spec.steps.count > 1, var deciding = results.last else {
-            return results[0]
+        guard journey, !results.isEmpty else { return results[0] }
+        // Secrets learnt along the way (a token) are hidden in every step, the one that
+        // received them included.
+        results = results.map { $0.redacted(context.redactor) }
+        // The deciding step: the first that failed, else the last that is not a clean-up.
+        let index = deciding ?? results.indices.last { !spec.steps[ran[$0]].alwaysRun } ?? results.count - 1
+        var attempt = results[index]
+        let name = spec.steps[ran[index]].name
+        let place = "\(ran[index] + 1) of \(spec.steps.count)"
+        attempt.message = (name.isEmpty ? "step \(place)" : "step \(name) (\(place))") + ": \(attempt.message)"
+        attempt.startedAt = results[0].startedAt
+        attempt.timings = PhaseTimings.sum(results.map(\.timings))
+        attempt.steps = results
+        return attempt
+    }
+
+    /// Takes the step's captures from its response into `context`; the first that finds
+    /// nothing fails the step as `content_mismatch`, naming it.
+    private func capture(
+        _ step: Step, from response: ObservedResponse, into context: inout AttemptContext, result: inout AttemptResult
+    ) {
+        for capture in step.captures {
+            guard let value = capture.value(in: response) else {
+                result.probeClass = .contentMismatch
+                result.severity = ProbeClass.contentMismatch.defaultSeverity
+                result.message = "capture '\(capture.name)' found nothing"
+                return
+            }
+            context.set(capture.name, to: value, secret: capture.secret)
         }
-        deciding.message = "step \(results.count) of \(spec.steps.count): \(deciding.message)"
-        deciding.startedAt = results[0].startedAt
-        deciding.steps = results
-        return deciding
     }
 }

@@ -21,6 +21,7 @@ extension ObservedResponse {
             contentLength: response.contentLength, bodyTooLarge: response.bodyTooLarge,
             timings: PhaseTimings(response.timings), certificateExpiry: response.certificateExpiry,
             effectiveURL: response.effectiveURL, proxy: response.proxy)
+        cookies = response.cookies
     }
 }
 

@@ -27,6 +27,9 @@ public struct AttemptResult: Sendable, Codable {
     public var error: String?
     /// The start of the visible text (or body), for people reading the report.
     public var bodyExcerpt: String
+    /// The name of the journey's step that decided the attempt (the failing one, or the
+    /// last); `nil` for a single request.
+    public var step: String?
     /// A result per step run, in order, when the probe has more than one (the attempt's
     /// own fields are those of the step that decided it); `nil` for a single request.
     public var steps: [AttemptResult]?

@@ -9,6 +9,8 @@ public struct Expectations: Sendable {
     public var bodyNotMatches: [Pattern] = []
     /// Header name -> a regex its value must match.
     public var headers: [(name: String, pattern: Pattern)] = []
+    /// `expect.json`: a JSONPath -> a regex the first value it finds must match.
+    public var json: [(path: JSONPath, pattern: Pattern)] = []
     /// An explicit minimum body size; when unset only an empty body is blank.
     public var minBodyBytes: Int?
     public var latency = Thresholds()

@@ -30,6 +30,8 @@ public struct ObservedResponse: Sendable {
     public var effectiveURL: String
     /// The proxy the transfer went through (`scheme://host:port`), if any.
     public var proxy: String?
+    /// The cookie jar as the transfer ended (libcurl's cookie lines), for a journey.
+    public var cookies: [String] = []
 
     public init(
         failure: TransferFailure? = nil, status: Int = 0, httpVersion: String = "", remoteIP: String = "",

@@ -28,5 +28,14 @@ public struct Pattern: @unchecked Sendable, CustomStringConvertible {
         return String(text[found])
     }
 
+    /// The first match's first group in `text` when the pattern has one (and it took
+    /// part), else the whole match; `nil` without a match.
+    public func firstGroupOrMatch(in text: String) -> String? {
+        let range = NSRange(text.startIndex..., in: text)
+        guard let match = regex.firstMatch(in: text, range: range) else { return nil }
+        if match.numberOfRanges > 1, let group = Range(match.range(at: 1), in: text) { return String(text[group]) }
+        return Range(match.range, in: text).map { String(text[$0]) }
+    }
+
     public var description: String { source }
 }

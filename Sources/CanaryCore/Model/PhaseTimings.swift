@@ -28,3 +28,17 @@ public struct PhaseTimings: Sendable, Equatable, Codable {
         [("resolve", resolve), ("connect", connect), ("tls", tls), ("processing", processing), ("transfer", transfer)]
     }
 }
+
+extension PhaseTimings {
+    /// The phases of several exchanges added up: a journey's attempt, step by step.
+    public static func sum(_ timings: [PhaseTimings]) -> PhaseTimings {
+        timings.reduce(into: PhaseTimings()) { sum, next in
+            sum.resolve += next.resolve
+            sum.connect += next.connect
+            sum.tls += next.tls
+            sum.processing += next.processing
+            sum.transfer += next.transfer
+            sum.total += next.total
+        }
+    }
+}

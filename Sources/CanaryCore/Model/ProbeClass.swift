@@ -11,6 +11,9 @@ public enum ProbeClass: String, Sendable, CaseIterable, Codable {
     case serviceUnavailable = "service_unavailable"
     case serverError = "server_error"
     case rateLimited = "rate_limited"
+    /// The probe's own credentials were refused (a token endpoint, or 401/403 on an
+    /// `auth: true` step).
+    case authFailure = "auth_failure"
     case unexpectedStatus = "unexpected_status"
     case blankPage = "blank_page"
     case errorPage = "error_page"
@@ -60,6 +63,7 @@ public enum ProbeClass: String, Sendable, CaseIterable, Codable {
         case .serviceUnavailable: "HTTP 503 Service Unavailable"
         case .serverError: "HTTP 5xx server error"
         case .rateLimited: "HTTP 429 Too Many Requests"
+        case .authFailure: "the probe's credentials were refused"
         case .unexpectedStatus: "status not in expect.status"
         case .blankPage: "blank page"
         case .errorPage: "error page served with an expected status"

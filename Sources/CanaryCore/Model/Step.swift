@@ -2,6 +2,9 @@
 /// list of steps, run in turn within each attempt (a journey, DESIGN.md section 12);
 /// today's probe files give every probe one.
 public struct Step: Sendable {
+    /// The step's name in a journey (`steps:`), shown where it fails; empty for the one
+    /// step of a probe with `url:`.
+    public var name = ""
     public var url: String
     public var method: String = "GET"
     public var headers: [(name: String, value: String)] = []
@@ -24,6 +27,19 @@ public struct Step: Sendable {
     public var expect = Expectations()
     public var errorPatterns: [Pattern] = []
     public var captureHeaders: [String] = []
+    /// `timeout:` of a journey's step: a bound within the attempt's.
+    public var timeout: Duration?
+    /// `form:`: fields sent URL-encoded as the body; values may hold `${NAME}`.
+    public var form: [(name: String, value: String)]?
+    /// `json:`: a JSON body; its strings may hold `${NAME}`.
+    public var json: JSONValue?
+    /// Values taken from the response for the steps that follow.
+    public var captures: [Capture] = []
+    /// `auth: true`: a 401 or 403 here is `auth_failure`, not `unexpected_status`.
+    public var checksCredentials = false
+    /// `always_run: true`: a clean-up step that runs even after a failure, and whose own
+    /// failure does not fail the journey.
+    public var alwaysRun = false
 
     public init(url: String) {
         self.url = url

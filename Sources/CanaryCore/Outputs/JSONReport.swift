@@ -43,26 +43,30 @@ public struct JSONReport: ReportRenderer {
 
     static func object(_ attempt: AttemptResult) -> JSONValue {
         let timings = attempt.timings
-        return .object([
-            ("class", .string(attempt.probeClass.rawValue)),
-            ("severity", .string(attempt.severity.rawValue)),
-            ("message", .string(attempt.message)),
-            ("started_at", .string(timestamp(attempt.startedAt))),
-            ("http_status", .optional(attempt.httpStatus, JSONValue.int)),
-            ("http_version", .optional(attempt.httpVersion, JSONValue.string)),
-            ("remote_ip", .optional(attempt.remoteIP, JSONValue.string)),
-            ("redirects", .int(attempt.redirects)),
-            ("body_bytes", .int(attempt.bodyBytes)),
-            ("content_length", .optional(attempt.contentLength, JSONValue.int)),
-            ("cert_expiry", .optional(attempt.certificateExpiry) { .string(timestamp($0)) }),
-            (
-                "timings",
-                .object(timings.phases.map { ($0.name, .double($0.seconds)) } + [("total", .double(timings.total))])
-            ),
-            ("headers", .object(attempt.capturedHeaders.map { ($0.name, .string($0.value)) })),
-            ("error", .optional(attempt.error, JSONValue.string)),
-            ("body_excerpt", .string(attempt.bodyExcerpt)),
-        ])
+        // A journey's attempt names its deciding step and lists every step it ran.
+        let journey: [(String, JSONValue)] =
+            attempt.steps.map { [("step", .string(attempt.step ?? "")), ("steps", .array($0.map(object)))] } ?? []
+        return .object(
+            [
+                ("class", .string(attempt.probeClass.rawValue)),
+                ("severity", .string(attempt.severity.rawValue)),
+                ("message", .string(attempt.message)),
+                ("started_at", .string(timestamp(attempt.startedAt))),
+                ("http_status", .optional(attempt.httpStatus, JSONValue.int)),
+                ("http_version", .optional(attempt.httpVersion, JSONValue.string)),
+                ("remote_ip", .optional(attempt.remoteIP, JSONValue.string)),
+                ("redirects", .int(attempt.redirects)),
+                ("body_bytes", .int(attempt.bodyBytes)),
+                ("content_length", .optional(attempt.contentLength, JSONValue.int)),
+                ("cert_expiry", .optional(attempt.certificateExpiry) { .string(timestamp($0)) }),
+                (
+                    "timings",
+                    .object(timings.phases.map { ($0.name, .double($0.seconds)) } + [("total", .double(timings.total))])
+                ),
+                ("headers", .object(attempt.capturedHeaders.map { ($0.name, .string($0.value)) })),
+                ("error", .optional(attempt.error, JSONValue.string)),
+                ("body_excerpt", .string(attempt.bodyExcerpt)),
+            ] + journey)
     }
 
     static func timestamp(_ date: Date) -> String {

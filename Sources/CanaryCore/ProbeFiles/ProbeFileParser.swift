@@ -78,11 +78,17 @@ final class ProbeFileParser {
         reader.checkKeys(fields, allowed: allowed, in: what)
         let errorCount = reader.errors.count
         var probe = ProbeSpec(name: "", url: "", file: file)
-        for (key, _, value) in fields {
+        // `steps:` last: its steps start from the probe's own request keys.
+        for (key, _, value) in fields.filter({ $0.key != "steps" }) + fields.filter({ $0.key == "steps" }) {
             ProbeSchema.probe[key]?(&probe, value, reader)
+        }
+        let journey = fields.first { $0.key == "steps" }
+        if journey != nil, let url = fields.first(where: { $0.key == "url" }) {
+            reader.error(at: url.keyNode, "probe: give 'url' or 'steps', not both (each step has its own url)")
         }
         if !isDefaults {
             for required in ["name", "url"] where !fields.contains(where: { $0.key == required }) {
+                if required == "url", journey != nil { continue }
                 reader.error(at: node, "probe: missing '\(required)'")
             }
         }

@@ -13,6 +13,26 @@ public enum ProbeRules {
         TextSearch.isProbeName(name)
     }
 
+    /// How a journey's step is named, for messages: as a probe is.
+    public static let stepNameRule = nameRule
+
+    /// Whether `name` names a step: it becomes a label value.
+    public static func isStepName(_ name: String) -> Bool {
+        TextSearch.isProbeName(name)
+    }
+
+    /// How a capture is named, for messages.
+    public static let captureNameRule = "[A-Za-z_][A-Za-z0-9_]*"
+
+    /// Whether `name` names a capture, for `${NAME}`.
+    public static func isCaptureName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else { return false }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
+    }
+
     /// Whether `name` can name a `check`: a monitor's service names are free text, so any
     /// one line without `|` (which would end the plugin line's text) will do.
     public static func isCheckName(_ name: String) -> Bool {

@@ -9,8 +9,15 @@ enum ProbeSchema {
 
     static let topKeys: Set = ["defaults", "probes"]
 
-    /// A probe's keys (and `defaults:`, less `name`).
-    static let probe: [String: Field<ProbeSpec>] = [
+    /// A probe's own keys (and `defaults:`, less `name`); its request keys are those of
+    /// ``step``, for its first step (or every step of its `steps:`).
+    static let probe: [String: Field<ProbeSpec>] = probeOnly.merging(
+        step.mapValues { field -> Field<ProbeSpec> in
+            { @Sendable spec, node, reader in field(&spec.steps[0], node, reader) }
+        }
+    ) { own, _ in own }
+
+    private static let probeOnly: [String: Field<ProbeSpec>] = [
         "name": { spec, node, reader in
             guard let name = reader.string(node, "name") else { return }
             if !ProbeRules.isName(name) {
@@ -18,17 +25,7 @@ enum ProbeSchema {
             }
             spec.name = name
         },
-        "url": { spec, node, reader in spec.url = reader.url(node) ?? spec.url },
-        "method": { spec, node, reader in spec.method = reader.method(node) ?? spec.method },
-        "headers": { spec, node, reader in
-            let headers = reader.headers(node)
-            spec.headers = headers.map { ($0.name, $0.value) }
-            spec.secretHeaders = Set(headers.filter(\.secret).map { $0.name.lowercased() })
-        },
-        "body": { spec, node, reader in
-            spec.body = reader.interpolated(node, "body")
-            spec.secretBody = node.string?.contains("${") ?? false
-        },
+        "steps": { spec, node, reader in spec.steps = reader.steps(node, template: spec.steps[0]) ?? spec.steps },
         "interval": { spec, node, reader in spec.interval = reader.positiveDuration(node, "interval") ?? spec.interval
         },
         "timeout": { spec, node, reader in spec.timeout = reader.positiveDuration(node, "timeout") ?? spec.timeout },
@@ -38,27 +35,42 @@ enum ProbeSchema {
         "attempt_spacing": { spec, node, reader in
             spec.attemptSpacing = reader.duration(node, "attempt_spacing") ?? spec.attemptSpacing
         },
-        "follow_redirects": { spec, node, reader in
-            if let policy = reader.followRedirects(node) { (spec.followRedirects, spec.sameOriginRedirects) = policy }
-        },
-        "max_redirects": { spec, node, reader in
-            spec.maxRedirects = reader.int(node, "max_redirects", in: ProbeRules.maxRedirects) ?? spec.maxRedirects
-        },
-        "max_body_bytes": { spec, node, reader in
-            spec.maxBodyBytes = reader.size(node, "max_body_bytes", minimum: 1) ?? spec.maxBodyBytes
-        },
-        "tls": { spec, node, reader in spec.tls = reader.record(node, "tls", fields: tls, into: TLSOptions()) },
-        "proxy": { spec, node, reader in spec.proxy = reader.proxy(node) },
-        "ip_version": { spec, node, reader in spec.ipVersion = reader.ipVersion(node) ?? spec.ipVersion },
-        "expect": { spec, node, reader in
-            spec.expect = reader.record(node, "expect", fields: expect, into: Expectations())
-        },
-        "error_patterns": { spec, node, reader in spec.errorPatterns = reader.patterns(node, "error_patterns") },
-        "capture_headers": { spec, node, reader in spec.captureHeaders = reader.stringList(node, "capture_headers") },
         "intermittent": { spec, node, reader in spec.intermittent = reader.intermittent(node) ?? spec.intermittent },
         "alert": { spec, node, reader in spec.alert = reader.record(node, "alert", fields: alert, into: AlertPolicy())
         },
         "labels": { spec, node, reader in spec.labels = reader.labels(node) },
+    ]
+
+    /// A request's keys: a probe's (for its first step) and each step's of `steps:`.
+    static let step: [String: Field<Step>] = [
+        "url": { step, node, reader in step.url = reader.url(node) ?? step.url },
+        "method": { step, node, reader in step.method = reader.method(node) ?? step.method },
+        "headers": { step, node, reader in
+            let headers = reader.headers(node)
+            step.headers = headers.map { ($0.name, $0.value) }
+            step.secretHeaders = Set(headers.filter(\.secret).map { $0.name.lowercased() })
+        },
+        "body": { step, node, reader in
+            step.body = reader.interpolated(node, "body")
+            step.secretBody = node.string?.contains("${") ?? false
+        },
+        "follow_redirects": { step, node, reader in
+            if let policy = reader.followRedirects(node) { (step.followRedirects, step.sameOriginRedirects) = policy }
+        },
+        "max_redirects": { step, node, reader in
+            step.maxRedirects = reader.int(node, "max_redirects", in: ProbeRules.maxRedirects) ?? step.maxRedirects
+        },
+        "max_body_bytes": { step, node, reader in
+            step.maxBodyBytes = reader.size(node, "max_body_bytes", minimum: 1) ?? step.maxBodyBytes
+        },
+        "tls": { step, node, reader in step.tls = reader.record(node, "tls", fields: tls, into: TLSOptions()) },
+        "proxy": { step, node, reader in step.proxy = reader.proxy(node) },
+        "ip_version": { step, node, reader in step.ipVersion = reader.ipVersion(node) ?? step.ipVersion },
+        "expect": { step, node, reader in
+            step.expect = reader.record(node, "expect", fields: expect, into: Expectations())
+        },
+        "error_patterns": { step, node, reader in step.errorPatterns = reader.patterns(node, "error_patterns") },
+        "capture_headers": { step, node, reader in step.captureHeaders = reader.stringList(node, "capture_headers") },
     ]
 
     static let tls: [String: Field<TLSOptions>] = [
@@ -92,6 +104,15 @@ enum ProbeSchema {
         "latency": { expect, node, reader in
             expect.latency =
                 reader.thresholds(node, "expect.latency", rising: true, over: expect.latency) ?? expect.latency
+        },
+        "json": { expect, node, reader in
+            expect.json = reader.stringMap(node, "expect.json", interpolate: false).compactMap {
+                path, source, keyNode, valueNode in
+                guard let parsed = reader.jsonPath(path, at: keyNode, "expect.json"),
+                    let pattern = reader.compile(source, at: valueNode, "expect.json.\(path)")
+                else { return nil }
+                return (parsed, pattern)
+            }
         },
         "cert_expiry": { expect, node, reader in
             expect.certExpiry =

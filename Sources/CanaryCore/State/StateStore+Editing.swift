@@ -3,7 +3,10 @@ import Foundation
 extension StateStore {
     /// Locks and reads `file` for `canary state`: a missing or unusable file is an error
     /// here (left where it is), not an empty state.
-    /// - Parameter abandon: Ends the wait for the lock when it turns true (a signal came).
+    /// - Parameters:
+    ///   - file: The state file.
+    ///   - abandon: Ends the wait for the lock when it turns true (a signal came).
+    /// - Returns: The store, locked.
     /// - Throws: ``StateUnavailable``.
     public static func openExisting(
         _ file: String, abandon: @escaping @Sendable () -> Bool

@@ -27,16 +27,17 @@ public enum PrometheusReport {
         let results = report.results + report.notDue
         let labelNames = labelNames(results, run: run)
         for family in probeFamilies {
-            writer.family(family.name, help: family.help)
-            for result in results {
-                // A probe never attempted sends no request, so no `probe_*` sample may
-                // claim one failed: those come from its last measured run, if any.
-                guard let measured = measuredResult(result, family: family, report: report) else { continue }
+            // A probe never attempted sends no request, so no `probe_*` sample may claim
+            // one failed: those come from its last measured run, if any.
+            let samples = results.flatMap { result in
                 let base = [("probe", result.probe)] + labelNames.map { ($0, result.labels[$0] ?? "") }
-                for (extra, value) in family.samples(measured) {
-                    writer.sample(family.name, base + extra, value)
-                }
+                let measured = measuredResult(result, family: family, report: report)
+                return (measured.map(family.samples) ?? []).map { (base + $0.0, $0.1) }
             }
+            // The step families exist only where a journey ran.
+            if family.journeysOnly, samples.isEmpty { continue }
+            writer.family(family.name, help: family.help)
+            for (labels, value) in samples { writer.sample(family.name, labels, value) }
         }
         runFamilies(&writer, run: run, configLoaded: run.configLoaded)
         return writer.text
@@ -86,7 +87,17 @@ public enum PrometheusReport {
     struct Family: Sendable {
         let name: String
         let help: String
+        var journeysOnly = false
         let samples: @Sendable (ProbeResult) -> Samples
+    }
+
+    /// A sample per step of a journey's reported attempt, labelled `step`.
+    private static func perStep(
+        _ name: String, _ help: String, _ value: @escaping @Sendable (AttemptResult) -> Double
+    ) -> Family {
+        Family(name: name, help: help, journeysOnly: true) { result in
+            (last(result)?.steps ?? []).map { ([("step", $0.step ?? "")], value($0)) }
+        }
     }
 
     /// One sample without extra labels; none where `value` is `nil`.
@@ -168,5 +179,12 @@ public enum PrometheusReport {
             "canary_probe_failing_since_timestamp_seconds",
             "When the current failing streak began, Unix time; 0 when passing."
         ) { timestamp($0.history.failingSince) },
+        perStep("canary_step_success", "1 if the journey's step passed in the last attempt, else 0.") {
+            flag($0.severity == .ok)
+        },
+        perStep("canary_step_duration_seconds", "Total time of the step in the last attempt.") { $0.timings.total },
+        perStep("canary_step_http_status_code", "HTTP status of the step's response, 0 if none.") {
+            Double($0.httpStatus ?? 0)
+        },
     ]
 }

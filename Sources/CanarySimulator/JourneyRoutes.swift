@@ -1,0 +1,137 @@
+import NIOCore
+import Synchronization
+
+/// What a synthetic user walks through, under `/journey/`: an OAuth2 token endpoint
+/// (client credentials; errors in Entra's form), a token-protected JSON API shaped like
+/// Graph's `authentication/methods`, and a form login with a CSRF field and a session
+/// cookie in front of a portal page.
+public final class JourneyRoutes: Sendable {
+    /// The client the token endpoint accepts.
+    static let clientID = "canary-client"
+    static let clientSecret = "canary-client-secret"
+    /// The secret, for tests that sign in with it.
+    public static var clientSecretForTests: String { clientSecret }
+
+    private struct Issued {
+        var counter = 0
+        var tokens: Set<String> = []
+        var sessions: Set<String> = []
+    }
+
+    private let issued = Mutex(Issued())
+
+    /// The routes and what each does, for the simulator's introduction.
+    static let routes: [(path: String, summary: String)] = [
+        ("/journey/token", "POST client_credentials form: 200 {access_token}, else 401 invalid_client (AADSTS)"),
+        ("/journey/methods?status=200", "Bearer token: 200 Graph-like {value:[...]}; 401 without; ?status= to fail"),
+        ("/journey/login", "GET: form with a CSRF field and a cookie; POST csrf: session cookie, 302 to portal"),
+        ("/journey/portal", "200 with the session cookie, else 302 to /journey/login"),
+    ]
+
+    func action(for request: RequestHead, body: [UInt8]) -> SimulatorAction? {
+        switch (request.method, request.path) {
+        case ("POST", "/journey/token"): return .respond(token(Self.form(body)))
+        case (_, "/journey/methods"): return .respond(methods(request))
+        case ("GET", "/journey/login"): return .respond(loginPage())
+        case ("POST", "/journey/login"): return .respond(login(request, form: Self.form(body)))
+        case (_, "/journey/portal"): return .respond(portal(request))
+        default: return nil
+        }
+    }
+
+    private func next(_ prefix: String, into set: WritableKeyPath<Issued, Set<String>>) -> String {
+        issued.withLock { issued in
+            issued.counter += 1
+            let value = "\(prefix)-\(issued.counter)-\(UInt32.random(in: 0...UInt32.max))"
+            issued[keyPath: set].insert(value)
+            return value
+        }
+    }
+
+    private func token(_ form: [String: String]) -> HTTPResponse {
+        guard form["grant_type"] == "client_credentials" else {
+            return Self.json(
+                #"{"error":"unsupported_grant_type","error_description":"AADSTS70003: The app requested an unsupported grant type."}"#,
+                status: 400)
+        }
+        guard form["client_id"] == Self.clientID, form["client_secret"] == Self.clientSecret else {
+            return Self.json(
+                #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","error_codes":[7000215]}"#,
+                status: 401)
+        }
+        let token = next("at", into: \.tokens)
+        return Self.json(#"{"token_type":"Bearer","expires_in":3600,"access_token":"\#(token)"}"#)
+    }
+
+    private func methods(_ request: RequestHead) -> HTTPResponse {
+        let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let bearer, issued.withLock({ $0.tokens.contains(bearer) }) else {
+            return Self.json(
+                #"{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}"#, status: 401)
+        }
+        let status = request.query.int("status", default: 200, in: 100...599)
+        guard status == 200 else { return .status(status) }
+        return Self.json(
+            ##"{"value":[{"@odata.type":"#microsoft.graph.phoneAuthenticationMethod","id":"3179e48a-750b-4051-897c-87b9720928f7","phoneNumber":"+1 5550100"}]}"##
+        )
+    }
+
+    private func loginPage() -> HTTPResponse {
+        let csrf = next("csrf", into: \.sessions)
+        var response = HTTPResponse.html(
+            """
+            <!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in</h1>
+            <form method="post" action="/journey/login"><input type="hidden" name="csrf" value="\(csrf)">
+            <input name="user"><button>Sign in</button></form></body></html>
+            """)
+        response.headers.append(("Set-Cookie", "pre=\(csrf); Path=/journey; HttpOnly"))
+        return response
+    }
+
+    private func login(_ request: RequestHead, form: [String: String]) -> HTTPResponse {
+        let cookie = Self.cookies(request)["pre"]
+        guard let csrf = form["csrf"], csrf == cookie, issued.withLock({ $0.sessions.contains(csrf) }) else {
+            return .html(
+                "<html><body><h1>Sign in</h1><p>Your session has expired. Sign in again.</p></body></html>", status: 403
+            )
+        }
+        let session = next("sid", into: \.sessions)
+        var response = HTTPResponse.redirect(to: "/journey/portal", status: 303)
+        response.headers.append(("Set-Cookie", "sid=\(session); Path=/journey; HttpOnly"))
+        return response
+    }
+
+    private func portal(_ request: RequestHead) -> HTTPResponse {
+        guard let session = Self.cookies(request)["sid"], issued.withLock({ $0.sessions.contains(session) }) else {
+            return .redirect(to: "/journey/login")
+        }
+        return .html(Pages.ok)
+    }
+
+    private static func json(_ text: String, status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: text))
+    }
+
+    /// An `application/x-www-form-urlencoded` body's fields.
+    static func form(_ body: [UInt8]) -> [String: String] {
+        let text = String(decoding: body, as: UTF8.self)
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+            }
+            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return fields
+    }
+
+    private static func cookies(_ request: RequestHead) -> [String: String] {
+        var cookies: [String: String] = [:]
+        for pair in (request.header("Cookie") ?? "").split(separator: ";") {
+            let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { cookies[String(parts[0])] = String(parts[1]) }
+        }
+        return cookies
+    }
+}
