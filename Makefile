@@ -5,9 +5,9 @@ ENSURE = ./scripts/ensure-packages.sh
 
 .PHONY: deps test-deps build release test lint format run install bench stress clean
 
-## deps: libcurl's headers (and pkg-config), only when missing
+## deps: libcurl's and OpenSSL's libcrypto headers (and pkg-config), only when missing
 deps:
-	@$(ENSURE) pkg-config:libcurl:libcurl4-openssl-dev
+	@$(ENSURE) pkg-config:libcurl:libcurl4-openssl-dev pkg-config:libcrypto:libssl-dev
 
 ## test-deps: what the tests run besides canary: openssl makes and serves test certificates;
 ## promtool, node_exporter and the Pushgateway check the Prometheus output

@@ -19,16 +19,24 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "Curl", dependencies: ["CCurl"]),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "OneTimePassword", dependencies: ["CCrypto"]),
         .target(
             name: "CanaryCore",
             dependencies: [
                 "Curl",
+                "OneTimePassword",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
             name: "CanarySimulator",
             dependencies: [
+                "OneTimePassword",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -48,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CanaryCoreTests",
-            dependencies: ["CanaryCore", "CanaryTestSupport"]
+            dependencies: ["CanaryCore", "OneTimePassword", "CanaryTestSupport"]
         ),
         .testTarget(
             name: "CanaryIntegrationTests",

@@ -1,4 +1,6 @@
+import Foundation
 import NIOCore
+import OneTimePassword
 import Synchronization
 
 /// What a synthetic user walks through, under `/journey/`: an OAuth2 token endpoint
@@ -9,6 +11,9 @@ public final class JourneyRoutes: Sendable {
     /// The client the token endpoint accepts.
     static let clientID = "canary-client"
     static let clientSecret = "canary-client-secret"
+    /// The TOTP secret of `/journey/mfa`'s second factor: 6 digits, SHA1, a 2-second
+    /// period so that tests see codes change.
+    public static let totpSecret = "otpauth://totp/simulator:canary?secret=JBSWY3DPEHPK3PXP&period=2"
     /// The secret, for tests that sign in with it.
     public static var clientSecretForTests: String { clientSecret }
 
@@ -16,6 +21,8 @@ public final class JourneyRoutes: Sendable {
         var counter = 0
         var tokens: Set<String> = []
         var sessions: Set<String> = []
+        /// TOTP time steps already accepted: a replayed code is refused.
+        var usedSteps: Set<Int64> = []
     }
 
     private let issued = Mutex(Issued())
@@ -25,6 +32,7 @@ public final class JourneyRoutes: Sendable {
         ("/journey/token", "POST client_credentials form: 200 {access_token}, else 401 invalid_client (AADSTS)"),
         ("/journey/methods?status=200", "Bearer token: 200 Graph-like {value:[...]}; 401 without; ?status= to fail"),
         ("/journey/login", "GET: form with a CSRF field and a cookie; POST csrf: session cookie, 302 to portal"),
+        ("/journey/mfa", "as /journey/login, plus an 'otp' field: a TOTP code (not replayed) or 401"),
         ("/journey/portal", "200 with the session cookie, else 302 to /journey/login"),
     ]
 
@@ -32,8 +40,10 @@ public final class JourneyRoutes: Sendable {
         switch (request.method, request.path) {
         case ("POST", "/journey/token"): return .respond(token(Self.form(body)))
         case (_, "/journey/methods"): return .respond(methods(request))
-        case ("GET", "/journey/login"): return .respond(loginPage())
-        case ("POST", "/journey/login"): return .respond(login(request, form: Self.form(body)))
+        case ("GET", "/journey/login"): return .respond(loginPage(action: "/journey/login"))
+        case ("POST", "/journey/login"): return .respond(login(request, form: Self.form(body), mfa: false))
+        case ("GET", "/journey/mfa"): return .respond(loginPage(action: "/journey/mfa"))
+        case ("POST", "/journey/mfa"): return .respond(login(request, form: Self.form(body), mfa: true))
         case (_, "/journey/portal"): return .respond(portal(request))
         default: return nil
         }
@@ -76,29 +86,46 @@ public final class JourneyRoutes: Sendable {
         )
     }
 
-    private func loginPage() -> HTTPResponse {
+    private func loginPage(action: String) -> HTTPResponse {
         let csrf = next("csrf", into: \.sessions)
         var response = HTTPResponse.html(
             """
             <!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in</h1>
-            <form method="post" action="/journey/login"><input type="hidden" name="csrf" value="\(csrf)">
+            <form method="post" action="\(action)"><input type="hidden" name="csrf" value="\(csrf)">
             <input name="user"><button>Sign in</button></form></body></html>
             """)
         response.headers.append(("Set-Cookie", "pre=\(csrf); Path=/journey; HttpOnly"))
         return response
     }
 
-    private func login(_ request: RequestHead, form: [String: String]) -> HTTPResponse {
+    private func login(_ request: RequestHead, form: [String: String], mfa: Bool) -> HTTPResponse {
         let cookie = Self.cookies(request)["pre"]
         guard let csrf = form["csrf"], csrf == cookie, issued.withLock({ $0.sessions.contains(csrf) }) else {
             return .html(
                 "<html><body><h1>Sign in</h1><p>Your session has expired. Sign in again.</p></body></html>", status: 403
             )
         }
+        if mfa, !acceptCode(form["otp"] ?? "") {
+            return .html(
+                "<html><body><h1>Verify your identity</h1><p>That code didn't work.</p></body></html>", status: 401)
+        }
         let session = next("sid", into: \.sessions)
         var response = HTTPResponse.redirect(to: "/journey/portal", status: 303)
         response.headers.append(("Set-Cookie", "sid=\(session); Path=/journey; HttpOnly"))
         return response
+    }
+
+    /// A TOTP code of the current step or the one before (clock skew), each step once.
+    private func acceptCode(_ code: String) -> Bool {
+        guard let totp = try? TOTP(parsing: Self.totpSecret) else { return false }
+        let now = totp.counter(at: Date())
+        return issued.withLock { issued in
+            guard let step = [now, now - 1].first(where: { totp.code(counter: $0) == code }),
+                !issued.usedSteps.contains(step)
+            else { return false }
+            issued.usedSteps.insert(step)
+            return true
+        }
     }
 
     private func portal(_ request: RequestHead) -> HTTPResponse {

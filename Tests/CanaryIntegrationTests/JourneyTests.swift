@@ -148,3 +148,63 @@ struct JourneyTests {
             ])
     }
 }
+
+/// The second factor: `${totp:...}` codes in a form login.
+@Suite("Journeys with TOTP")
+struct TOTPJourneyTests {
+    func file(_ base: String, folder: String) throws -> String {
+        try Fixtures.write(
+            """
+            probes:
+              - name: mfa
+                attempts: 2
+                attempt_spacing: 0s
+                timeout: 10s
+                steps:
+                  - name: page
+                    url: \(base)/journey/mfa
+                    capture: {csrf: {regex: 'name="csrf" value="([^"]+)"'}}
+                  - name: verify
+                    url: \(base)/journey/mfa
+                    form: {csrf: "${csrf}", otp: "${totp:env:CANARY_TOTP}"}
+                    auth: true
+                    expect: {body_contains: ["My Sign-Ins"]}
+            """, to: "mfa.yaml", in: folder)
+    }
+
+    @Test("a CSRF + cookie + TOTP login passes, a second attempt waits for a fresh code; no code or secret shows")
+    func passes() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let output = try await expectCanary(
+                ["run", try file(server.baseURL, folder: folder), "--verbose", "--format", "json"], exitCode: 0,
+                stdout: [#""class":"ok""#, "for a fresh TOTP code"],
+                environment: ["CANARY_TOTP": JourneyRoutes.totpSecret])
+            #expect(!output.stdout.contains("JBSWY3DPEHPK3PXP"))
+        }
+    }
+
+    @Test("a wrong TOTP secret is auth_failure: the server answers 401 at the auth: true step")
+    func wrongSecret() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let output = try await expectCanary(
+                ["run", try file(server.baseURL, folder: folder)], exitCode: 2,
+                stdout: ["auth_failure", "step verify (2 of 2): HTTP 401"],
+                environment: ["CANARY_TOTP": "otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=2"])
+            #expect(!output.stdout.contains("GEZDGNBVGY3TQOJQ"))
+        }
+    }
+
+    @Test("an unreadable TOTP secret is a load error at its place, without the secret")
+    func badSecret() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let output = try await expectCanary(
+                ["validate", try file(server.baseURL, folder: folder)], exitCode: 3,
+                stdout: ["mfa.yaml:12:38: form.otp: ${totp:env:CANARY_TOTP}: not a base32 secret"],
+                environment: ["CANARY_TOTP": "not-base32-!!"])
+            #expect(!output.stdout.contains("not-base32-!!"))
+        }
+    }
+}

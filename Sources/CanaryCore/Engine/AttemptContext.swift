@@ -1,4 +1,5 @@
 import Foundation
+import OneTimePassword
 
 /// What one attempt carries from step to step: values taken from earlier responses,
 /// filled into later requests as `${NAME}` when they are made, and the secrets to hide,
@@ -29,6 +30,11 @@ public struct AttemptContext: Sendable {
     /// becomes must not travel to another origin.
     public func refersToSecret(_ text: String) -> Bool {
         secretNames.contains { text.contains("${\($0)}") }
+    }
+
+    /// Sets `${totp#N}` to each generator's code at `date`, as secrets.
+    public mutating func setCodes(of totps: [TOTP], at date: Date) {
+        for (index, totp) in totps.enumerated() { set("totp#\(index)", to: totp.code(at: date), secret: true) }
     }
 
     /// `text` with each `${NAME}` that names a value replaced by it; any other `${...}`

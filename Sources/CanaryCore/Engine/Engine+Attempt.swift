@@ -22,6 +22,15 @@ extension Engine {
         var deciding: Int?
         for (number, step) in spec.steps.enumerated() where deciding == nil || step.alwaysRun {
             if Task.isCancelled, !results.isEmpty { break }
+            var waited: Duration?
+            if step.usesTOTP {
+                // A code is sent once: a second attempt in the same period waits for the next.
+                for (index, totp) in spec.totps.enumerated() {
+                    let left = timeout - (clock.now - start)
+                    waited = await totpLedger.freshCode(totp, key: "\(spec.name)#\(index)", left: left) ?? waited
+                }
+                context.setCodes(of: spec.totps, at: Date())
+            }
             let left = timeout - (clock.now - start)
             var request = step.request(
                 timeout: max(min(left, step.timeout ?? left), .milliseconds(1)), context: context)
@@ -38,6 +47,7 @@ extension Engine {
                 result.severity = .unknown
             }
             if result.severity == .ok { capture(step, from: response, into: &context, result: &result) }
+            if let waited { result.message += " (waited \(Units.format(waited)) for a fresh TOTP code)" }
             if journey { result.step = step.name }
             results.append(result)
             ran.append(number)

@@ -30,6 +30,8 @@ public struct Engine: Sendable {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ failing: Int) -> Void
 
     let client: CurlClient
+    /// TOTP codes already sent, so that no attempt sends one twice.
+    let totpLedger = TOTPLedger()
 
     public init(client: CurlClient) {
         self.client = client

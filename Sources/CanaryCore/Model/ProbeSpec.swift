@@ -1,4 +1,5 @@
 import Foundation
+import OneTimePassword
 
 /// One probe, fully resolved from its file and the file's `defaults:`. DESIGN.md section 3.
 ///
@@ -20,6 +21,9 @@ public struct ProbeSpec: Sendable {
     public var intermittent: Severity = .warning
     public var alert = AlertPolicy()
     public var labels: [String: String] = [:]
+    /// The generators of the `${totp:...}` references in its file, by placeholder number
+    /// (`${totp#N}` in its steps' values).
+    public var totps: [TOTP] = []
 
     public init(name: String, url: String, file: String = "") {
         self.name = name

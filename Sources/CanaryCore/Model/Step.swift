@@ -41,6 +41,14 @@ public struct Step: Sendable {
     /// failure does not fail the journey.
     public var alwaysRun = false
 
+    /// Whether any of its values holds a `${totp#N}` placeholder (a code to fill in).
+    public var usesTOTP: Bool {
+        let marker = "${totp#"
+        return url.contains(marker) || headers.contains { $0.value.contains(marker) }
+            || (body?.contains(marker) ?? false) || (form?.contains { $0.value.contains(marker) } ?? false)
+            || (json?.serialized().contains(marker) ?? false)
+    }
+
     public init(url: String) {
         self.url = url
     }

@@ -1,7 +1,10 @@
 import Foundation
+import OneTimePassword
 
 /// Expands `${env:NAME}` and `${file:PATH}` in probe-file values, remembering every
-/// expanded value as a secret so that no output ever shows it.
+/// expanded value as a secret so that no output ever shows it. `${totp:env:NAME}` and
+/// `${totp:file:PATH}` read a TOTP secret the same way and leave a placeholder,
+/// `${totp#N}`, that each attempt fills with the code of the moment.
 final class Interpolator {
     struct Failure: Error {
         var message: String
@@ -13,6 +16,8 @@ final class Interpolator {
 
     let environment: Environment
     private(set) var secrets: [String] = []
+    /// The TOTP generators of `${totp:...}` references, by placeholder number.
+    private(set) var totps: [TOTP] = []
 
     init(environment: Environment) {
         self.environment = environment
@@ -37,14 +42,40 @@ final class Interpolator {
                 let argumentRange = Range(match.range(at: 2), in: text)
             else { continue }
             output += text[cursor..<whole.lowerBound]
-            let value = try resolve(kind: String(text[kindRange]), argument: String(text[argumentRange]))
-            secrets.append(value)
-            output += value
+            let kind = String(text[kindRange])
+            let argument = String(text[argumentRange])
+            if kind == "totp" {
+                output += try totpPlaceholder(argument)
+            } else {
+                let value = try resolve(kind: kind, argument: argument)
+                secrets.append(value)
+                output += value
+            }
             cursor = whole.upperBound
         }
         output += text[cursor...]
         return output
     }
+
+    /// `${totp:env:NAME}` or `${totp:file:PATH}`: the secret is read (and remembered as a
+    /// secret), checked, and stands for the placeholder of its generator.
+    private func totpPlaceholder(_ argument: String) throws(Failure) -> String {
+        let parts = argument.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, parts[0] == "env" || parts[0] == "file" else {
+            throw Failure(message: "${totp:\(argument)} must be ${totp:env:NAME} or ${totp:file:PATH}")
+        }
+        let seed = try resolve(kind: String(parts[0]), argument: String(parts[1]))
+        secrets.append(seed)
+        do {
+            totps.append(try TOTP(parsing: seed))
+        } catch {
+            throw Failure(message: "${totp:\(argument)}: \(error.description)")
+        }
+        return "${\(Self.totpPrefix)\(totps.count - 1)}"
+    }
+
+    /// How a TOTP placeholder's name starts: `${totp#0}`.
+    static let totpPrefix = "totp#"
 
     private func resolve(kind: String, argument: String) throws(Failure) -> String {
         switch kind {
@@ -69,7 +100,8 @@ final class Interpolator {
             while value.hasSuffix("\n") || value.hasSuffix("\r") { value.removeLast() }
             return value
         default:
-            throw Failure(message: "${\(kind):...} is not a known reference (use ${env:NAME} or ${file:PATH})")
+            throw Failure(
+                message: "${\(kind):...} is not a known reference (use ${env:NAME}, ${file:PATH} or ${totp:env:NAME})")
         }
     }
 }

@@ -40,7 +40,16 @@ final class ProbeFileParser {
         var seen = Set<ProbeFileError>()
         let unique = reader.errors.filter { seen.insert($0).inserted }
             .sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        // `${totp#N}` placeholders number the file's generators.
+        let totps = interpolator.totps
+        if !totps.isEmpty { probes = probes.map { probe, place in (with(probe) { $0.totps = totps }, place) } }
         return Output(probes: probes, errors: unique, secrets: interpolator.secrets)
+    }
+
+    private func with(_ probe: ProbeSpec, _ change: (inout ProbeSpec) -> Void) -> ProbeSpec {
+        var probe = probe
+        change(&probe)
+        return probe
     }
 
     private func parseRoot(_ root: Node) -> [(ProbeSpec, ProbeFileError)] {
