@@ -8,18 +8,18 @@ import Synchronization
 /// Graph's `authentication/methods`, and a form login with a CSRF field and a session
 /// cookie in front of a portal page.
 public final class JourneyRoutes: Sendable {
-    /// The client the token endpoint accepts.
-    static let clientID = "canary-client"
-    static let clientSecret = "canary-client-secret"
+    public init() {}
+
+    /// The authorization server behind `/journey/token` and `/journey/devicecode`.
+    public let oauth = OAuthServer()
     /// The TOTP secret of `/journey/mfa`'s second factor: 6 digits, SHA1, a 2-second
     /// period so that tests see codes change.
     public static let totpSecret = "otpauth://totp/simulator:canary?secret=JBSWY3DPEHPK3PXP&period=2"
     /// The secret, for tests that sign in with it.
-    public static var clientSecretForTests: String { clientSecret }
+    public static var clientSecretForTests: String { OAuthServer.clientSecret }
 
     private struct Issued {
         var counter = 0
-        var tokens: Set<String> = []
         var sessions: Set<String> = []
         /// TOTP time steps already accepted: a replayed code is refused.
         var usedSteps: Set<Int64> = []
@@ -29,7 +29,12 @@ public final class JourneyRoutes: Sendable {
 
     /// The routes and what each does, for the simulator's introduction.
     static let routes: [(path: String, summary: String)] = [
-        ("/journey/token", "POST client_credentials form: 200 {access_token}, else 401 invalid_client (AADSTS)"),
+        (
+            "/journey/token",
+            "POST: client_credentials, password, refresh_token (rotated), device_code grants; AADSTS errors"
+        ),
+        ("/journey/devicecode", "POST client_id: a device code and user code (RFC 8628)"),
+        ("/journey/device?user_code=CODE", "approves a device code, as a person signing in would"),
         ("/journey/methods?status=200", "Bearer token: 200 Graph-like {value:[...]}; 401 without; ?status= to fail"),
         ("/journey/login", "GET: form with a CSRF field and a cookie; POST csrf: session cookie, 302 to portal"),
         ("/journey/mfa", "as /journey/login, plus an 'otp' field: a TOTP code (not replayed) or 401"),
@@ -38,7 +43,15 @@ public final class JourneyRoutes: Sendable {
 
     func action(for request: RequestHead, body: [UInt8]) -> SimulatorAction? {
         switch (request.method, request.path) {
-        case ("POST", "/journey/token"): return .respond(token(Self.form(body)))
+        case ("POST", "/journey/token"):
+            return .respond(oauth.token(Self.form(body), authorization: request.header("Authorization")))
+        case ("POST", "/journey/devicecode"):
+            return .respond(
+                oauth.deviceAuthorization(Self.form(body), baseURL: "http://\(request.header("Host") ?? "127.0.0.1")"))
+        case ("GET", "/journey/device"):
+            let approved = request.query["user_code"].map { oauth.approve(userCode: $0) } ?? false
+            return .respond(
+                .html(approved ? "<p>You have signed in.</p>" : "<p>Enter the code.</p>", status: approved ? 200 : 400))
         case (_, "/journey/methods"): return .respond(methods(request))
         case ("GET", "/journey/login"): return .respond(loginPage(action: "/journey/login"))
         case ("POST", "/journey/login"): return .respond(login(request, form: Self.form(body), mfa: false))
@@ -58,24 +71,9 @@ public final class JourneyRoutes: Sendable {
         }
     }
 
-    private func token(_ form: [String: String]) -> HTTPResponse {
-        guard form["grant_type"] == "client_credentials" else {
-            return Self.json(
-                #"{"error":"unsupported_grant_type","error_description":"AADSTS70003: The app requested an unsupported grant type."}"#,
-                status: 400)
-        }
-        guard form["client_id"] == Self.clientID, form["client_secret"] == Self.clientSecret else {
-            return Self.json(
-                #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","error_codes":[7000215]}"#,
-                status: 401)
-        }
-        let token = next("at", into: \.tokens)
-        return Self.json(#"{"token_type":"Bearer","expires_in":3600,"access_token":"\#(token)"}"#)
-    }
-
     private func methods(_ request: RequestHead) -> HTTPResponse {
         let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        guard let bearer, issued.withLock({ $0.tokens.contains(bearer) }) else {
+        guard let bearer, oauth.isValidAccessToken(bearer) else {
             return Self.json(
                 #"{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}"#, status: 401)
         }
@@ -136,7 +134,7 @@ public final class JourneyRoutes: Sendable {
     }
 
     private static func json(_ text: String, status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: text))
+        OAuthServer.json(text, status: status)
     }
 
     /// An `application/x-www-form-urlencoded` body's fields.

@@ -8,16 +8,17 @@ struct Router: Sendable {
     private let flakyCounter = FlakyCounter()
     private let bombs = BombCache()
     /// The token endpoint, form login and API that journeys walk through.
-    private let journey = JourneyRoutes()
+    private let journey: JourneyRoutes
     /// The scenario being replayed, which takes the portal, sign-in and status-page paths.
     let scenario: ScenarioRoutes?
 
     /// Every request's head, as received.
     let log: RequestLog
 
-    init(replay: ScenarioReplay? = nil, log: RequestLog = RequestLog()) {
+    init(replay: ScenarioReplay? = nil, log: RequestLog = RequestLog(), journey: JourneyRoutes = JourneyRoutes()) {
         self.scenario = replay.map(ScenarioRoutes.init)
         self.log = log
+        self.journey = journey
     }
 
     func action(for request: RequestHead, body: [UInt8] = []) -> SimulatorAction {

@@ -38,6 +38,10 @@ public final class SimulatorServer: Sendable {
 
     private let log = RequestLog()
 
+    /// The token endpoint, API and logins under `/journey/`: tests issue refresh tokens
+    /// and approve device codes through it.
+    public let journey = JourneyRoutes()
+
     /// The heads of the requests received so far (the last 1,000), as sent, oldest first.
     public var receivedRequests: [String] { log.all }
 
@@ -50,7 +54,7 @@ public final class SimulatorServer: Sendable {
         self.group = group
         self.listener = listener.channel
         self.replay = replay
-        let handler = ConnectionHandler(router: Router(replay: replay, log: log))
+        let handler = ConnectionHandler(router: Router(replay: replay, log: log, journey: journey))
         self.acceptTask = Task { await Self.accept(on: listener, handler: handler) }
     }
 

@@ -16,11 +16,17 @@ extension Engine {
         let start = clock.now
         let journey = spec.steps.count > 1
         var context = AttemptContext(redactor: redactor)
+        let authorization: String?
+        switch await self.authorization(spec, timeout: timeout, context: &context) {
+        case .success(let value): authorization = value
+        case .failure(let failure): return failure.result.redacted(context.redactor)
+        }
         var cookies: [String] = []
         var results: [AttemptResult] = []
         var ran: [Int] = []
         var deciding: Int?
-        for (number, step) in spec.steps.enumerated() where deciding == nil || step.alwaysRun {
+        for (number, original) in spec.steps.enumerated() where deciding == nil || original.alwaysRun {
+            let step = original.authorized(authorization)
             if Task.isCancelled, !results.isEmpty { break }
             var waited: Duration?
             if step.usesTOTP {
@@ -53,7 +59,10 @@ extension Engine {
             ran.append(number)
             if result.severity != .ok, !step.alwaysRun, deciding == nil { deciding = results.count - 1 }
         }
-        guard journey, !results.isEmpty else { return results[0] }
+        guard journey, !results.isEmpty else {
+            // A single request hides what its attempt learnt (a token, a TOTP code) too.
+            return context.secretNames.isEmpty ? results[0] : results[0].redacted(context.redactor)
+        }
         // Secrets learnt along the way (a token) are hidden in every step, the one that
         // received them included.
         results = results.map { $0.redacted(context.redactor) }

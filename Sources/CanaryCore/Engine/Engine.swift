@@ -32,6 +32,8 @@ public struct Engine: Sendable {
     let client: CurlClient
     /// TOTP codes already sent, so that no attempt sends one twice.
     let totpLedger = TOTPLedger()
+    /// OAuth2 access tokens, reused by every attempt and step until they expire.
+    let tokens = TokenCache()
 
     public init(client: CurlClient) {
         self.client = client

@@ -62,6 +62,18 @@ extension Step {
         }
     }
 
+    /// This step with `authorization` (the probe's `auth:`) as its `Authorization` header,
+    /// bound to its origin, unless it sets one itself.
+    func authorized(_ authorization: String?) -> Step {
+        guard let authorization, !headers.contains(where: { $0.name.lowercased() == "authorization" }) else {
+            return self
+        }
+        var step = self
+        step.headers.append(("Authorization", authorization))
+        step.secretHeaders.insert("authorization")
+        return step
+    }
+
     /// A form field's name or value as `application/x-www-form-urlencoded` writes it.
     static func formEncoded(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics.intersection(

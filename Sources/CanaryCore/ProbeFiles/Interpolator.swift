@@ -31,6 +31,11 @@ final class Interpolator {
         }
     }
 
+    /// Remembers a credential written literally in a probe file as a secret.
+    func rememberSecret(_ value: String) {
+        if !value.isEmpty { secrets.append(value) }
+    }
+
     /// `text` with every reference replaced by its value.
     /// - Throws: ``Failure`` naming the unset variable, unreadable file or unknown kind.
     func expand(_ text: String) throws(Failure) -> String {

@@ -4,14 +4,14 @@ import Yams
 /// The values of probe-file keys that need more than a typed read: URLs, methods,
 /// headers, labels, statuses, thresholds.
 extension NodeReader {
-    func url(_ node: Node) -> String? {
-        guard let text = interpolated(node, "url") else { return nil }
+    func url(_ node: Node, _ path: String = "url") -> String? {
+        guard let text = interpolated(node, path) else { return nil }
         guard let url = ParsedURL(text, anyScheme: true) else {
-            error(at: node, "url: '\(node.string ?? text)' is not a valid absolute URL")
+            error(at: node, "\(path): '\(node.string ?? text)' is not a valid absolute URL")
             return nil
         }
         guard url.scheme == "http" || url.scheme == "https" else {
-            error(at: node, "url: scheme '\(url.scheme)' is not supported (use http or https)")
+            error(at: node, "\(path): scheme '\(url.scheme)' is not supported (use http or https)")
             return nil
         }
         interpolator.rememberPassword(of: url)

@@ -26,6 +26,7 @@ enum ProbeSchema {
             spec.name = name
         },
         "steps": { spec, node, reader in spec.steps = reader.steps(node, template: spec.steps[0]) ?? spec.steps },
+        "auth": { spec, node, reader in spec.auth = reader.record(node, "auth", fields: auth, into: Credentials()) },
         "interval": { spec, node, reader in spec.interval = reader.positiveDuration(node, "interval") ?? spec.interval
         },
         "timeout": { spec, node, reader in spec.timeout = reader.positiveDuration(node, "timeout") ?? spec.timeout },

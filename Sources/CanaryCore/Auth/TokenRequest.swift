@@ -1,0 +1,40 @@
+import Foundation
+
+extension Credentials.OAuth2 {
+    /// The token endpoint's request for this grant, as a step of its own (`auth`): a form
+    /// POST, never redirected, its body and client credentials bound to its origin.
+    /// - Parameter refreshToken: The current refresh token, for the `refresh_token` grant.
+    /// - Returns: The token request, named `auth`.
+    func tokenStep(refreshToken: String?) -> Step {
+        var step = Step(url: tokenURL)
+        step.name = "auth"
+        step.method = "POST"
+        step.followRedirects = false
+        step.maxBodyBytes = 1 << 20
+        var form: [(name: String, value: String)] = [("grant_type", grant.rawValue)]
+        switch grant {
+        case .clientCredentials: break
+        case .password: form += [("username", username ?? ""), ("password", password ?? "")]
+        case .refreshToken: form.append(("refresh_token", refreshToken ?? ""))
+        }
+        if let scope { form.append(("scope", scope)) }
+        switch clientAuthentication {
+        case .body:
+            form.append(("client_id", clientID))
+            if let clientSecret { form.append(("client_secret", clientSecret)) }
+        case .basic:
+            let pair = Self.formEncoded(clientID) + ":" + Self.formEncoded(clientSecret ?? "")
+            step.headers.append(("Authorization", "Basic " + Data(pair.utf8).base64EncodedString()))
+            step.secretHeaders.insert("authorization")
+        }
+        step.form = form
+        step.secretBody = true
+        step.headers.append(("Accept", "application/json"))
+        return step
+    }
+
+    /// RFC 6749 section 2.3.1: the client id and secret are form-encoded before Basic.
+    private static func formEncoded(_ text: String) -> String {
+        Step.formEncoded(text)
+    }
+}
