@@ -45,6 +45,11 @@ public final class OAuthServer: Sendable {
         }
     }
 
+    /// The user codes of device sign-ins not yet approved (what the people signing in see).
+    public var pendingUserCodes: [String] {
+        state.withLock { $0.devices.values.filter { !$0.approved }.map(\.userCode) }
+    }
+
     func isValidAccessToken(_ token: String) -> Bool {
         state.withLock { $0.accessTokens.contains(token) }
     }

@@ -14,6 +14,7 @@ struct Canary: AsyncParsableCommand {
         version: "canary \(CanaryVersion.current) (libcurl \(Engine.libcurlVersion), \(Engine.tlsBackend))",
         subcommands: [
             RunCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, StateCommand.self,
+            LoginCommand.self,
             SimulateCommand.self, DemoCommand.self,
         ]
     )

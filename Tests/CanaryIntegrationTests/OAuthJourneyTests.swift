@@ -190,3 +190,62 @@ struct OAuthJourneyTests {
             ])
     }
 }
+
+/// `canary login`: the device authorization grant against the simulator.
+@Suite("canary login")
+struct LoginTests {
+    @Test("login prints a code, a person approves it at the URL, the refresh token is stored and the next run uses it")
+    func deviceFlow() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let tokenFile = folder + "/refresh.token"
+            let file = try Fixtures.write(
+                """
+                probes:
+                  - name: graph
+                    attempts: 1
+                    auth:
+                      oauth2:
+                        token_url: \(server.baseURL)/journey/token
+                        device_authorization_url: \(server.baseURL)/journey/devicecode
+                        grant: refresh_token
+                        client_id: canary-client
+                        scope: https://graph.microsoft.com/.default
+                        refresh_token_file: \(tokenFile)
+                    url: \(server.baseURL)/journey/methods
+                """, to: "g.yaml", in: folder)
+            _ = try await expectCanary(["run", file], exitCode: 3, stdout: ["not_run", "canary login"])
+            async let login = CanaryBinary.run(["login", file, "--probe", "graph"])
+            var code: String?
+            for _ in 0..<200 where code == nil {
+                try await Task.sleep(for: .milliseconds(25))
+                code = server.journey.oauth.pendingUserCodes.first
+            }
+            let userCode = try #require(code)
+            // The person: opens the verification URL with the code (a 200 page).
+            _ = try await expectCanary(
+                ["check", "\(server.baseURL)/journey/device?user_code=\(userCode)"], exitCode: 0)
+            let output = try await login
+            #expect(output.status == 0, "\(output.stdout) \(output.stderr)")
+            #expect(output.stdout.contains("enter the code \(userCode)"))
+            #expect(output.stdout.contains("stored in \(tokenFile)"))
+            let stored = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            #expect(server.journey.oauth.isLiveRefreshToken(stored))
+            #expect(!output.stdout.contains(stored))
+            _ = try await expectCanary(["run", file], exitCode: 0, stdout: ["graph", "ok"])
+        }
+    }
+
+    @Test("login refuses a probe without device settings, and an unknown probe")
+    func refusals() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        let file = try Fixtures.write(
+            "probes:\n  - {name: plain, url: 'http://127.0.0.1:1/'}\n", to: "p.yaml", in: folder)
+        _ = try await expectCanary(
+            ["login", file, "--probe", "plain"], exitCode: 3,
+            stderr: ["needs auth.oauth2 with device_authorization_url and refresh_token_file"])
+        _ = try await expectCanary(
+            ["login", file, "--probe", "other"], exitCode: 3, stderr: ["--probe other: no probe has that name"])
+    }
+}

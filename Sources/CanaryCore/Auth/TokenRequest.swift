@@ -38,3 +38,39 @@ extension Credentials.OAuth2 {
         Step.formEncoded(text)
     }
 }
+
+extension Credentials.OAuth2 {
+    /// The scope a device sign-in asks for: the probe's, with `offline_access` so that the
+    /// answer carries a refresh token.
+    var deviceScope: String {
+        let scopes = (scope ?? "").split(separator: " ").map(String.init)
+        return (scopes.contains("offline_access") ? scopes : scopes + ["offline_access"]).joined(separator: " ")
+    }
+
+    /// The device authorization request (RFC 8628 section 3.1).
+    /// - Returns: The request, `nil` without a `device_authorization_url`.
+    func deviceAuthorizationStep() -> Step? {
+        guard let deviceAuthorizationURL else { return nil }
+        var step = Step(url: deviceAuthorizationURL)
+        step.name = "device"
+        step.method = "POST"
+        step.followRedirects = false
+        step.form = [("client_id", clientID), ("scope", deviceScope)]
+        step.headers.append(("Accept", "application/json"))
+        return step
+    }
+
+    /// The token request that polls for a device sign-in (RFC 8628 section 3.4).
+    /// - Parameter deviceCode: The device code the authorization request gave.
+    /// - Returns: The request.
+    func deviceTokenStep(deviceCode: String) -> Step {
+        var step = tokenStep(refreshToken: nil)
+        step.form =
+            [
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", deviceCode),
+                ("client_id", clientID),
+            ] + (clientSecret.map { [("client_secret", $0)] } ?? [])
+        step.headers.removeAll { $0.name == "Authorization" }
+        return step
+    }
+}

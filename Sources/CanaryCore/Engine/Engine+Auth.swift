@@ -102,3 +102,15 @@ extension Engine {
         return AttemptFailure(result: tokenStepMessage(result))
     }
 }
+
+extension Engine {
+    /// One step's request on its own, outside any attempt (`canary login`).
+    /// - Parameters:
+    ///   - step: The request.
+    ///   - timeout: Bound on the whole transfer.
+    /// - Returns: What came back, or why nothing did.
+    public func perform(_ step: Step, timeout: Duration) async -> ObservedResponse {
+        ObservedResponse(
+            await client.perform(step.request(timeout: timeout, context: AttemptContext(redactor: .none))))
+    }
+}
