@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates Sources/CanaryCore/DemoProbes.swift from probes/demo.yaml, which `canary
+# Regenerates Sources/CanaryCore/Demo/DemoProbes.swift from probes/demo.yaml, which `canary
 # demo` compiles in; a test fails when the two differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 - <<'PY'
 text = open("probes/demo.yaml").read()
 assert '"""#' not in text
-path = "Sources/CanaryCore/DemoProbes.swift"
+path = "Sources/CanaryCore/Demo/DemoProbes.swift"
 source = open(path).read()
 start = source.index('#"""\n') + len('#"""\n')
 end = source.index('"""#')

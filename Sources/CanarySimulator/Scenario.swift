@@ -50,6 +50,8 @@ public struct Scenario: Sendable {
         case portal
         /// The sign-in page, `/login/`.
         case login
+        /// The API behind the portal, `/api/`: it fails as the portal does.
+        case api
     }
 
     /// The vendor status page's Atlassian Statuspage indicator.
@@ -75,7 +77,7 @@ public struct Scenario: Sendable {
         }
 
         func mix(for target: Target) -> Mix {
-            target == .portal ? portal : login
+            target == .login ? login : portal
         }
     }
 
@@ -108,7 +110,13 @@ public struct Scenario: Sendable {
 
     /// A uniform number in [0, 1) from SplitMix64 over the seed, target and index.
     static func uniform(seed: UInt64, target: Target, index: Int) -> Double {
-        var state = seed &+ (target == .portal ? 0x9E37_79B9_7F4A_7C15 : 0xD1B5_4A32_D192_ED03)
+        let salt: UInt64 =
+            switch target {
+            case .portal: 0x9E37_79B9_7F4A_7C15
+            case .login: 0xD1B5_4A32_D192_ED03
+            case .api: 0x8CB9_2BA7_2F3D_8DD7
+            }
+        var state = seed &+ salt
         state = state &+ UInt64(truncatingIfNeeded: index) &* 0xBF58_476D_1CE4_E5B9
         var z = state &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

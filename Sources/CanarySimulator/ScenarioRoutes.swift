@@ -2,7 +2,8 @@ import Foundation
 import NIOCore
 
 /// The hosts a scenario plays, on one port by path prefix: the portal (`/portal/`), the
-/// sign-in page (`/login/`) and the vendor's status page in the Atlassian Statuspage form
+/// API behind it (`/api/`, Graph-shaped JSON, failing as the portal does), the sign-in page
+/// (`/login/`) and the vendor's status page in the Atlassian Statuspage form
 /// (`/status/api/v2/status.json`).
 struct ScenarioRoutes: Sendable {
     static let statusPath = "/status/api/v2/status.json"
@@ -14,8 +15,13 @@ struct ScenarioRoutes: Sendable {
         if path == Self.statusPath { return .respond(statusPage()) }
         if path == "/portal" || path.hasPrefix("/portal/") { return serve(.portal, page: Pages.ok) }
         if path == "/login" || path.hasPrefix("/login/") { return serve(.login, page: Pages.login) }
+        if path.hasPrefix("/api/") { return serve(.api, page: Self.methods) }
         return nil
     }
+
+    /// A healthy answer of the API: the user's authentication methods.
+    static let methods =
+        ##"{"value":[{"@odata.type":"#microsoft.graph.phoneAuthenticationMethod","id":"3179e48a-750b-4051-897c-87b9720928f7"}]}"##
 
     private func serve(_ target: Scenario.Target, page: String) -> SimulatorAction {
         let (behaviour, index) = replay.next(target)
@@ -29,7 +35,7 @@ struct ScenarioRoutes: Sendable {
         switch behaviour {
         case .healthy:
             // Latency jitter of a healthy service: 5 to 40 ms.
-            return .delay(milliseconds: 5 + index % 36, then: .respond(withID(.html(page))))
+            return .delay(milliseconds: 5 + index % 36, then: .respond(withID(content(target, page))))
         case .gatewayTimeout(let milliseconds):
             return .delay(milliseconds: milliseconds, then: .respond(withID(.status(504))))
         case .blankPage:
@@ -37,10 +43,16 @@ struct ScenarioRoutes: Sendable {
         case .errorPage:
             return .respond(withID(.html(Pages.error)))
         case .slow(let milliseconds):
-            return .delay(milliseconds: milliseconds, then: .respond(withID(.html(page))))
+            return .delay(milliseconds: milliseconds, then: .respond(withID(content(target, page))))
         case .hang:
             return .hang
         }
+    }
+
+    private func content(_ target: Scenario.Target, _ page: String) -> HTTPResponse {
+        guard target == .api else { return .html(page) }
+        return HTTPResponse(
+            status: 200, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: page))
     }
 
     private func statusPage() -> HTTPResponse {

@@ -19,6 +19,9 @@ struct DemoTests {
         #expect(output.stdout.contains("gateway_timeout"))
         #expect(output.stdout.contains("blank_page"))
         #expect(output.stdout.contains("the vendor's status page now admits the incident"))
+        // The journey names the step that broke while its token was still issued.
+        #expect(output.stdout.contains("demo-user-journey: "), "\(output.stdout)")
+        #expect(output.stdout.contains("at step methods (the token was issued"), "\(output.stdout)")
         // "detected gateway_timeout on mysignins 240 s (4m00s) after onset (scenario time)"
         let line = try #require(output.stdout.split(separator: "\n").first { $0.contains(">> detected ") })
         let words = line.split(separator: " ")
@@ -34,11 +37,14 @@ struct DemoTests {
 
     @Test("canary simulate answers on the given address; canary run classifies each route as DESIGN.md says")
     func simulate() async throws {
-        let port = try ChildProcess.freePort()
+        // Port 0, read back from the simulator's first line: no other process can take it.
         let simulator = try ChildProcess.Background(
-            CanaryBinary.path, ["simulate", "--listen", "127.0.0.1:\(port)", "--scenario", "healthy"])
+            CanaryBinary.path, ["simulate", "--listen", "127.0.0.1:0", "--scenario", "healthy"])
         simulator.drainOutput()
         defer { simulator.stop() }
+        let port = try #require(
+            await simulator.waitForOutput(
+                matching: #/listening on http://127\.0\.0\.1:([0-9]+)/#, timeout: .seconds(10)))
         let base = "http://127.0.0.1:\(port)"
         _ = try await Scraper.get(base + "/ok")
         let routes: [(route: String, expected: ProbeClass, extra: String)] = [

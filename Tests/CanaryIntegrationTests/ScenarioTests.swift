@@ -98,6 +98,7 @@ struct ScenarioTests {
             contentsOfFile: Fixtures.packageRoot.appendingPathComponent("probes/demo.yaml").path, encoding: .utf8)
         #expect(DemoProbes.yaml == file)
         let set = try DemoProbes.probeSet(simulator: "http://127.0.0.1:1")
-        #expect(set.probes.map(\.name) == ["demo-mysignins", "demo-login", "demo-status-page"])
+        #expect(
+            set.probes.map(\.name) == ["demo-mysignins", "demo-login", "demo-user-journey", "demo-status-page"])
     }
 }

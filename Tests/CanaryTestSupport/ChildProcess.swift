@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs other programs from tests: to completion (``run(_:_:environment:stdin:timeout:)``)
 /// or in the background as servers (``Background``).
@@ -116,12 +117,31 @@ public enum ChildProcess {
             self.process = process
         }
 
-        /// Keeps reading the child's output so it never blocks on a full pipe.
+        private let captured = Mutex(Data())
+
+        /// Keeps reading the child's output so it never blocks on a full pipe; the first
+        /// 64 KiB are kept for ``waitForOutput(matching:timeout:)``.
         public func drainOutput() {
             let handle = output.fileHandleForReading
-            Thread {
-                while !handle.availableData.isEmpty {}
+            Thread { [self] in
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    captured.withLock { if $0.count < 64 << 10 { $0.append(data) } }
+                }
             }.start()
+        }
+
+        /// The first match of `pattern` in the child's output (after ``drainOutput()``),
+        /// waiting up to `timeout` for it; `nil` if it never came.
+        public func waitForOutput(matching pattern: Regex<(Substring, Substring)>, timeout: Duration) async -> String? {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                let text = captured.withLock { String(decoding: $0, as: UTF8.self) }
+                if let match = text.firstMatch(of: pattern) { return String(match.1) }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            return nil
         }
 
         public var isRunning: Bool { process.isRunning }

@@ -27,6 +27,9 @@ public struct DemoNarrator: Sendable {
 
     public let portal: String
     public let statusPage: String
+    /// The synthetic user's journey probe, whose first failing step is told.
+    public var journey: String?
+    private var journeyFailureSeen = false
     public let milestones: Milestones
     /// When canary first saw the portal fail after the onset.
     public private(set) var detection: Double?
@@ -68,6 +71,14 @@ public struct DemoNarrator: Sendable {
         for attempt in result.attempts { periodAttempts[name, default: [:]][attempt.probeClass, default: 0] += 1 }
         latest[name] = result
         if name == portal { events += portalMilestones(result, at: time) }
+        if name == journey, !journeyFailureSeen, result.severity.isFailing,
+            let attempt = result.attempts.first(where: { $0.severity.isFailing }), let step = attempt.step
+        {
+            journeyFailureSeen = true
+            let why =
+                step == "auth" ? "the sign-in itself failed" : "the token was issued: sign-in works, this step does not"
+            events.append(milestone("\(name): \(attempt.probeClass.rawValue) at step \(step) (\(why))", at: time))
+        }
         if name == statusPage, acknowledgementSeen == nil, result.probeClass == .contentMismatch {
             acknowledgementSeen = time
             var text = "the vendor's status page now admits the incident"

@@ -33,6 +33,29 @@ public enum DemoProbes {
               latency: {warning: 500ms, critical: 2s}
             labels: {portal: login}
 
+          # The synthetic user: a token from the (healthy) sign-in service, then the API behind the
+          # portal and the portal itself, which fail together. The client secret is the
+          # simulator's; a real tenant's comes from ${env:...} (see probes/mysignins-user.yaml).
+          - name: demo-user-journey
+            auth:
+              oauth2:
+                token_url: "http://127.0.0.1:8080/journey/token"
+                client_id: canary-client
+                client_secret: canary-client-secret
+            steps:
+              - name: methods
+                url: "http://127.0.0.1:8080/api/methods"
+                expect:
+                  json: {"$.value[0].id": ".+"}
+                  latency: {warning: 500ms, critical: 2s}
+                capture_headers: [x-ms-request-id]
+              - name: portal
+                url: "http://127.0.0.1:8080/portal/"
+                expect:
+                  body_contains: ["My Sign-Ins"]
+                  latency: {warning: 500ms, critical: 2s}
+            labels: {portal: journey}
+
           # The vendor's status page: content_mismatch means it admits an incident.
           - name: demo-status-page
             url: "http://127.0.0.1:8080/status/api/v2/status.json"
