@@ -60,7 +60,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CanaryIntegrationTests",
-            dependencies: ["CanaryCore", "CanarySimulator", "CanaryTestSupport"]
+            dependencies: ["CanaryCore", "CanarySimulator", "OneTimePassword", "CanaryTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

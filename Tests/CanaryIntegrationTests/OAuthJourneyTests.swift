@@ -2,6 +2,7 @@ import CanaryCore
 import CanarySimulator
 import CanaryTestSupport
 import Foundation
+import OneTimePassword
 import Testing
 
 /// `auth.oauth2` and `auth.basic` against the simulator's authorization server.
@@ -247,5 +248,86 @@ struct LoginTests {
             stderr: ["needs auth.oauth2 with device_authorization_url and refresh_token_file"])
         _ = try await expectCanary(
             ["login", file, "--probe", "other"], exitCode: 3, stderr: ["--probe other: no probe has that name"])
+    }
+}
+
+/// DESIGN 12's list of secrets, against every output, while a server echoes them back.
+@Suite("Journey secrets")
+struct JourneySecretsTests {
+    @Test("client secret, refresh and access tokens, TOTP secret and codes, secret captures: in no output, in any form")
+    func noSecretAnywhere() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let tokenFile = folder + "/refresh.token"
+            let firstRefresh = server.journey.oauth.issueRefreshToken()
+            _ = try Fixtures.write(firstRefresh + "\n", to: "refresh.token", in: folder)
+            let file = try Fixtures.write(
+                """
+                defaults: {attempts: 1, timeout: 8s}
+                probes:
+                  - name: leaky
+                    auth:
+                      oauth2:
+                        token_url: \(server.baseURL)/journey/token
+                        grant: refresh_token
+                        client_id: canary-client
+                        client_secret: ${env:CANARY_CLIENT_SECRET}
+                        refresh_token_file: \(tokenFile)
+                    steps:
+                      - name: raw
+                        url: \(server.baseURL)/echo?format=raw
+                        headers: {X-Otp: "${totp:env:CANARY_TOTP}"}
+                        capture: {token: {regex: 'Bearer ([A-Za-z0-9-]+)', secret: true}}
+                      - name: json
+                        url: \(server.baseURL)/echo?format=json
+                        headers: {X-Token: "${token}", X-Otp: "${totp:env:CANARY_TOTP}"}
+                      - name: percent
+                        url: \(server.baseURL)/echo?format=percent
+                        headers: {X-Token: "${token}"}
+                        expect: {body_contains: ["never there"]}
+                """, to: "leaky.yaml", in: folder)
+            let environment = [
+                "CANARY_CLIENT_SECRET": OAuthServer.clientSecret, "CANARY_TOTP": JourneyRoutes.totpSecret,
+            ]
+            let started = Date()
+            var texts: [String: String] = [:]
+            for format in ["text", "json", "nagios", "junit"] {
+                let output = try await CanaryBinary.run(
+                    [
+                        "run", file, "--format", format, "--verbose", "--output", "\(folder)/out.\(format)",
+                        "--junit", "\(folder)/j.\(format).xml", "--textfile", "\(folder)/t.\(format).prom",
+                        "--state", "\(folder)/s.json", "--all",
+                    ], environment: environment)
+                #expect([0, 2].contains(output.status), "\(output.stdout) \(output.stderr)")
+                texts["stderr.\(format)"] = output.stderr
+                for name in ["out.\(format)", "j.\(format).xml", "t.\(format).prom"] {
+                    texts[name] = try String(contentsOfFile: "\(folder)/\(name)", encoding: .utf8)
+                }
+            }
+            let stdout = try await CanaryBinary.run(["run", file, "-v", "--format", "json"], environment: environment)
+            texts["stdout"] = stdout.stdout + stdout.stderr
+            texts["state"] = try String(contentsOfFile: "\(folder)/s.json", encoding: .utf8)
+            #expect(texts["out.json"]?.contains(#""class":"content_mismatch""#) == true, "the journey ran to its end")
+            #expect(texts["out.json"]?.contains("[redacted]") == true, "the echoes were there to hide")
+            let rotated = try String(contentsOfFile: tokenFile, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let totp = try TOTP(parsing: JourneyRoutes.totpSecret)
+            let codes = (totp.counter(at: started) - 1...totp.counter(at: Date()) + 1).map { totp.code(counter: $0) }
+            let secrets = [OAuthServer.clientSecret, firstRefresh, rotated, "JBSWY3DPEHPK3PXP"]
+            for (name, text) in texts {
+                for secret in secrets {
+                    for form in [secret, Data(secret.utf8).base64EncodedString()] {
+                        #expect(!text.contains(form), "\(name) holds a secret (\(secret.prefix(4))...)")
+                    }
+                }
+                #expect(text.firstRange(of: #/at-[0-9]+-[0-9]+/#) == nil, "\(name) holds an access token")
+                #expect(text.firstRange(of: #/rt-[0-9]+-[0-9]+/#) == nil, "\(name) holds a refresh token")
+                for code in codes {
+                    let pattern = try NSRegularExpression(pattern: "(?<![0-9.])\(code)(?![0-9])")
+                    let found = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+                    #expect(found == nil, "\(name) holds a TOTP code")
+                }
+            }
+        }
     }
 }

@@ -25,17 +25,25 @@ extension Engine {
         var results: [AttemptResult] = []
         var ran: [Int] = []
         var deciding: Int?
+        var totpChecked = false
         for (number, original) in spec.steps.enumerated() where deciding == nil || original.alwaysRun {
             let step = original.authorized(authorization)
             if Task.isCancelled, !results.isEmpty { break }
             var waited: Duration?
             if step.usesTOTP {
-                // A code is sent once: a second attempt in the same period waits for the next.
-                for (index, totp) in spec.totps.enumerated() {
-                    let left = timeout - (clock.now - start)
-                    waited = await totpLedger.freshCode(totp, key: "\(spec.name)#\(index)", left: left) ?? waited
+                // A code is sent by one attempt only: a later attempt in the same period
+                // waits for the next (the steps of one attempt may share theirs).
+                if !totpChecked {
+                    totpChecked = true
+                    for (index, totp) in spec.totps.enumerated() {
+                        let left = timeout - (clock.now - start)
+                        waited = await totpLedger.freshCode(totp, key: "\(spec.name)#\(index)", left: left) ?? waited
+                    }
                 }
                 context.setCodes(of: spec.totps, at: Date())
+                for (index, totp) in spec.totps.enumerated() {
+                    totpLedger.markUsed(totp, key: "\(spec.name)#\(index)")
+                }
             }
             let left = timeout - (clock.now - start)
             var request = step.request(

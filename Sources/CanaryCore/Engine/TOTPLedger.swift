@@ -7,6 +7,12 @@ import Synchronization
 final class TOTPLedger: Sendable {
     private let used = Mutex<[String: Int64]>([:])
 
+    /// Records the code of now as used for `key`.
+    func markUsed(_ totp: TOTP, key: String) {
+        let counter = totp.counter(at: Date())
+        used.withLock { $0[key] = counter }
+    }
+
     /// Waits until `totp` has a code not used yet for `key`, when that fits in `left` (with
     /// a second to spare for the request), and records the code as used. When it does not
     /// fit, the used code goes again (the server decides), rather than the whole attempt
