@@ -58,6 +58,7 @@ bench: release
 	./bench/overhead.sh 1000 500 5
 	./bench/overhead.sh 10000 50 3 no
 	./bench/overhead.sh 10000 500 3 no
+	./bench/journey.sh 1000 50 5
 	./bench/fidelity.sh 20
 	./bench/deadline.sh 3
 	./bench/memory.sh

@@ -1,7 +1,7 @@
 import Yams
 
 extension ProbeSchema {
-    /// `auth:`.
+    /// `auth:`: one of `oauth2` and `basic`.
     static let auth: [String: Field<Credentials>] = [
         "oauth2": { auth, node, reader in
             let settings = reader.record(

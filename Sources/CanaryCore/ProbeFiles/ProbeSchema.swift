@@ -26,7 +26,12 @@ enum ProbeSchema {
             spec.name = name
         },
         "steps": { spec, node, reader in spec.steps = reader.steps(node, template: spec.steps[0]) ?? spec.steps },
-        "auth": { spec, node, reader in spec.auth = reader.record(node, "auth", fields: auth, into: Credentials()) },
+        "auth": { spec, node, reader in
+            spec.auth = reader.record(node, "auth", fields: auth, into: Credentials())
+            if spec.auth.oauth2 != nil, spec.auth.basic != nil {
+                reader.error(at: node, "auth: give oauth2 or basic, not both (both would set Authorization)")
+            }
+        },
         "interval": { spec, node, reader in spec.interval = reader.positiveDuration(node, "interval") ?? spec.interval
         },
         "timeout": { spec, node, reader in spec.timeout = reader.positiveDuration(node, "timeout") ?? spec.timeout },
