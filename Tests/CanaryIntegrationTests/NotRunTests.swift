@@ -18,13 +18,19 @@ struct NotRunTests {
             }
             let healthy = try write(route: "/ok", timeout: "1s")
             let state = "\(folder)/state.json"
-            #expect(try await CanaryBinary.run(["run", healthy, "--state", state]).status == 0)
+            // Timed (a 1 s timeout, then a 1 s deadline): apart from the tests that load the machine.
+            let first = try await HeavyTests.exclusive {
+                try await CanaryBinary.run(["run", healthy, "--state", state])
+            }
+            #expect(first.status == 0)
             let hanging = try write(route: "/hang", timeout: "10s")
             let common = ["run", hanging, "--deadline", "1s", "--concurrency", "1", "--format", "json"]
             for withState in [false, true] {
                 let textfile = "\(folder)/\(withState).prom"
                 let extra = withState ? ["--state", state, "--all"] : []
-                let output = try await CanaryBinary.run(common + extra + ["--textfile", textfile])
+                let output = try await HeavyTests.exclusive {
+                    try await CanaryBinary.run(common + extra + ["--textfile", textfile])
+                }
                 #expect(output.status == 3)
                 let lines = output.stdout.split(separator: "\n").map(String.init)
                 let unrun = try #require(lines.first { $0.contains(#""probe":"p1""#) })

@@ -119,13 +119,16 @@ struct OAuthJourneyTests {
                 refresh_token_file: \(tokenFile)
                 """
             let file = try Fixtures.write(probe(server.baseURL, auth: auth), to: "g.yaml", in: folder)
-            let outputs = try await withThrowingTaskGroup(of: CanaryBinary.Output.self) { group in
-                for index in 0..<20 {
-                    group.addTask {
-                        try await CanaryBinary.run(["run", file, "--state", folder + "/s\(index).json"])
+            // 20 processes at once load the machine: apart from the tests that time things.
+            let outputs = try await HeavyTests.exclusive {
+                try await withThrowingTaskGroup(of: CanaryBinary.Output.self) { group in
+                    for index in 0..<20 {
+                        group.addTask {
+                            try await CanaryBinary.run(["run", file, "--state", folder + "/s\(index).json"])
+                        }
                     }
+                    return try await group.reduce(into: []) { $0.append($1) }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(outputs.count == 20)
             for output in outputs {
@@ -158,7 +161,7 @@ struct OAuthJourneyTests {
             let file = try Fixtures.write(probe(server.baseURL, auth: auth), to: "g.yaml", in: folder)
             let output = try await expectCanary(
                 ["run", file, "-v", "--format", "json"], exitCode: 2,
-                stdout: [#""class":"content_mismatch""#, "without an access_token"])
+                stdout: [#""class":"content_mismatch""#, "without a usable access_token"])
             let basic = Data("canary-client:\(secret)".utf8).base64EncodedString()
             #expect(!output.stdout.contains(secret))
             #expect(!output.stdout.contains(basic))

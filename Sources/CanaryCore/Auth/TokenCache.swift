@@ -11,6 +11,19 @@ final class TokenCache: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// Rotated refresh tokens that could not be written to their file, by path: the only
+    /// copy of the live token, used and written again before any other refresh.
+    private let unwritten = Mutex<[String: String]>([:])
+
+    /// The refresh token for `path` that is still to be written, if any.
+    func unwrittenRefreshToken(for path: String) -> String? {
+        unwritten.withLock { $0[path] }
+    }
+
+    /// Records (or, with `nil`, clears) the refresh token for `path` still to be written.
+    func setUnwrittenRefreshToken(_ token: String?, for path: String) {
+        unwritten.withLock { $0[path] = token }
+    }
 
     /// The probe's token, when one is kept for these settings and still good at `now`.
     func token(for probe: String, settings: Credentials.OAuth2, at now: Date = Date()) -> String? {

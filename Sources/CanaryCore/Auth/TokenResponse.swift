@@ -19,6 +19,12 @@ struct TokenResponse: Sendable {
         refreshToken = (object["refresh_token"] as? String).flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// Whether `text` can travel as a token: printable ASCII without spaces (an RFC 6750
+    /// b64token is stricter); never a line break a server could smuggle a header in with.
+    static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64 << 10 && text.utf8.allSatisfy { (0x21...0x7e).contains($0) }
+    }
+
     /// Error codes that mean the probe's own credentials were refused (RFC 6749 5.2).
     static let refusals: Set = ["invalid_client", "invalid_grant", "unauthorized_client"]
 }

@@ -90,6 +90,17 @@ public struct Redactor: Sendable {
     /// `text` with every secret replaced, in any of the forms the type's notes list.
     public func redact(_ text: String) -> String {
         guard !originals.isEmpty else { return text }
+        // A text already redacted keeps its placeholders whole: a secret such as "act"
+        // must not turn "[redacted]" into "[red[redacted]ed]" when a text is redacted again.
+        if text.contains(Self.placeholder) {
+            return text.components(separatedBy: Self.placeholder).map { redactPiece($0) }
+                .joined(separator: Self.placeholder)
+        }
+        return redactPiece(text)
+    }
+
+    private func redactPiece(_ text: String) -> String {
+        guard !text.isEmpty else { return text }
         let bytes = Array(text.utf8)
         var found = raw.matches(in: bytes) + encoded.matches(in: bytes)
         for plusAsSpace in spaces ? [false, true] : [false]

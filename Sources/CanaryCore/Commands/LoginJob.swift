@@ -43,6 +43,8 @@ public struct LoginJob: Sendable {
                 description: "probe \(probe) needs auth.oauth2 with device_authorization_url and refresh_token_file")
         }
         let redactor = probeSet.redactor
+        // Before a person signs in: a token that could not be stored would waste the sign-in.
+        try await checkWritable(path)
         let engine = try Engine.starting()
         defer { engine.shutdown() }
         let answer = await engine.perform(request, timeout: .seconds(30))
@@ -70,11 +72,27 @@ public struct LoginJob: Sendable {
             }
             switch Classifier.authErrorCode(poll.body)?.split(separator: ",").first.map(String.init) {
             case "authorization_pending": continue
-            case "slow_down": interval += .seconds(5)
+            case "slow_down": interval = min(interval + .seconds(5), .seconds(60))
             default: throw Failure(description: "the sign-in failed: \(Self.describe(poll, redactor))")
             }
         }
         throw Failure(description: "the sign-in was not completed in time; run 'canary login' again")
+    }
+
+    /// Fails early when the token file could not be written: its folder must be writable
+    /// (the file is replaced by a rename) and its lock must open.
+    private func checkWritable(_ path: String) async throws(Failure) {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard access(folder.isEmpty ? "." : folder, W_OK) == 0 else {
+            throw Failure(
+                description: "cannot write \(path): \(String(cString: strerror(errno))) (its folder must be writable)")
+        }
+        let file = RefreshTokenFile(path: path)
+        do {
+            file.unlock(try await file.lock(timeout: .seconds(30)))
+        } catch {
+            throw Failure(description: error.description)
+        }
     }
 
     /// Writes the token under the file's lock, as a refreshing run would.

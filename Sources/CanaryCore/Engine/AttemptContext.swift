@@ -11,6 +11,8 @@ public struct AttemptContext: Sendable {
     public private(set) var redactor: Redactor
     /// Names of the values that are secrets.
     public private(set) var secretNames: Set<String> = []
+    /// The secret values learnt, in order.
+    public private(set) var learnt: [String] = []
 
     /// - Parameter redactor: Hides the probe files' secrets (`${env:}`, `${file:}`, passwords).
     public init(redactor: Redactor) {
@@ -22,6 +24,7 @@ public struct AttemptContext: Sendable {
         variables[name] = value
         if secret {
             secretNames.insert(name)
+            learnt.append(value)
             redactor = redactor.adding(secrets: [value])
         }
     }
@@ -37,9 +40,27 @@ public struct AttemptContext: Sendable {
         for (index, totp) in totps.enumerated() { set("totp#\(index)", to: totp.code(at: date), secret: true) }
     }
 
+    /// A URL with its `${NAME}`s filled in: a reference that is the whole URL as it is (a
+    /// captured `Location`), any other percent-encoded as a URL component, so that a value
+    /// with a space, `&`, `#` or a line break stays one value.
+    public func expandURL(_ url: String) -> String {
+        if url.hasPrefix("${"), url.hasSuffix("}"), let value = variables[String(url.dropFirst(2).dropLast())] {
+            return value
+        }
+        return expand(url) { value in value.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? value }
+    }
+
+    /// RFC 3986's unreserved characters: what a URL component keeps as it is.
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     /// `text` with each `${NAME}` that names a value replaced by it; any other `${...}`
     /// is left as it is.
     public func expand(_ text: String) -> String {
+        expand(text) { $0 }
+    }
+
+    private func expand(_ text: String, encoding: (String) -> String) -> String {
         guard !variables.isEmpty, text.contains("${") else { return text }
         var output = ""
         var rest = Substring(text)
@@ -52,7 +73,7 @@ public struct AttemptContext: Sendable {
                 rest = rest[open.upperBound...]
                 continue
             }
-            output += value
+            output += encoding(value)
             rest = rest[rest.index(after: close)...]
         }
         return output + rest

@@ -14,8 +14,11 @@ extension Engine {
     func attempt(_ spec: ProbeSpec, timeout: Duration, redactor: Redactor) async -> AttemptResult {
         let clock = ContinuousClock()
         let start = clock.now
-        let journey = spec.steps.count > 1
-        var context = AttemptContext(redactor: redactor)
+        // `steps:` makes a journey, even of one step (its steps are named).
+        let journey = spec.steps.count > 1 || !spec.steps[0].name.isEmpty
+        let known = learnt.secrets(for: spec.name)
+        var context = AttemptContext(redactor: known.isEmpty ? redactor : redactor.adding(secrets: known))
+        defer { learnt.add(context.learnt, for: spec.name) }
         let authorization: String?
         switch await self.authorization(spec, timeout: timeout, context: &context) {
         case .success(let value): authorization = value
@@ -32,12 +35,29 @@ extension Engine {
             var waited: Duration?
             if step.usesTOTP {
                 // A code is sent by one attempt only: a later attempt in the same period
-                // waits for the next (the steps of one attempt may share theirs).
+                // waits for the next (the steps of one attempt may share theirs), or, when
+                // the next comes too late, does not run.
                 if !totpChecked {
                     totpChecked = true
-                    for (index, totp) in spec.totps.enumerated() {
+                    var late: Duration?
+                    for (index, totp) in spec.totps.enumerated() where late == nil {
                         let left = timeout - (clock.now - start)
-                        waited = await totpLedger.freshCode(totp, key: "\(spec.name)#\(index)", left: left) ?? waited
+                        switch await totpLedger.freshCode(totp, key: "\(spec.name)#\(index)", left: left) {
+                        case .fresh: break
+                        case .waited(let wait): waited = wait
+                        case .tooLate(let wait): late = wait
+                        }
+                    }
+                    if let late {
+                        var result = AttemptResult(
+                            probeClass: .notRun, severity: .unknown,
+                            message: "not sent: an earlier attempt used this period's TOTP code, and the next comes "
+                                + "in \(Units.format(late)), past this attempt's timeout", startedAt: Date())
+                        if journey { result.step = step.name }
+                        results.append(result)
+                        ran.append(number)
+                        deciding = deciding ?? results.count - 1
+                        break
                     }
                 }
                 context.setCodes(of: spec.totps, at: Date())
@@ -50,17 +70,26 @@ extension Engine {
                 timeout: max(min(left, step.timeout ?? left), .milliseconds(1)), context: context)
             (request.cookies, request.exportsCookies) = (cookies, journey)
             let startedAt = Date()
-            let response = ObservedResponse(await client.perform(request))
-            cookies = response.cookies
-            var result = Classifier.classify(response, step: step, startedAt: startedAt, redactor: context.redactor)
-            if timeout < spec.timeout, response.failure?.category == .timeout {
-                // It did not run out its own timeout: whether the portal would have
-                // answered is unknown, not CRITICAL.
-                result.message += " (cut short by --deadline)"
-                result.probeClass = .notRun
-                result.severity = .unknown
+            var result: AttemptResult
+            if let header = request.headers.first(where: { !ProbeRules.isHeaderValue($0.value) }) {
+                // A captured value with a line break would smuggle headers (or a request) in.
+                result = AttemptResult(
+                    probeClass: .contentMismatch, severity: ProbeClass.contentMismatch.defaultSeverity,
+                    message: "header \(header.name): a captured value holds a line break; not sent",
+                    startedAt: startedAt)
+            } else {
+                let response = ObservedResponse(await client.perform(request))
+                cookies = response.cookies
+                result = Classifier.classify(response, step: step, startedAt: startedAt, redactor: context.redactor)
+                if timeout < spec.timeout, response.failure?.category == .timeout {
+                    // It did not run out its own timeout: whether the portal would have
+                    // answered is unknown, not CRITICAL.
+                    result.message += " (cut short by --deadline)"
+                    result.probeClass = .notRun
+                    result.severity = .unknown
+                }
+                if result.severity == .ok { capture(step, from: response, into: &context, result: &result) }
             }
-            if result.severity == .ok { capture(step, from: response, into: &context, result: &result) }
             if let waited { result.message += " (waited \(Units.format(waited)) for a fresh TOTP code)" }
             if journey { result.step = step.name }
             results.append(result)
@@ -86,16 +115,22 @@ extension Engine {
         return attempt
     }
 
+    /// The largest value a capture takes: ids, tokens and form fields, not pages.
+    static let maxCaptureBytes = 64 << 10
+
     /// Takes the step's captures from its response into `context`; the first that finds
     /// nothing fails the step as `content_mismatch`, naming it.
     private func capture(
         _ step: Step, from response: ObservedResponse, into context: inout AttemptContext, result: inout AttemptResult
     ) {
         for capture in step.captures {
-            guard let value = capture.value(in: response) else {
+            guard let value = capture.value(in: response), value.utf8.count <= Self.maxCaptureBytes else {
+                let found = capture.value(in: response).map {
+                    "\($0.utf8.count) bytes, over the 64 KiB a value may hold"
+                }
                 result.probeClass = .contentMismatch
                 result.severity = ProbeClass.contentMismatch.defaultSeverity
-                result.message = "capture '\(capture.name)' found nothing"
+                result.message = "capture '\(capture.name)' found \(found ?? "nothing")"
                 return
             }
             context.set(capture.name, to: value, secret: capture.secret)

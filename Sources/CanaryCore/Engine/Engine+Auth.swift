@@ -11,6 +11,14 @@ extension Engine {
             return .success("Basic " + Data("\(basic.username):\(basic.password)".utf8).base64EncodedString())
         }
         guard let settings = spec.auth.oauth2 else { return .success(nil) }
+        // A rotated refresh token that could not be written is the only live one: it must
+        // reach its file before anything else, or the next run sends a spent one.
+        if let path = settings.refreshTokenFile, let unwritten = tokens.unwrittenRefreshToken(for: path) {
+            context.set("auth#unwritten", to: unwritten, secret: true)
+            if let failure = await writeUnwritten(unwritten, to: path, timeout: timeout) {
+                return .failure(failure)
+            }
+        }
         if let token = tokens.token(for: spec.name, settings: settings) {
             context.set("auth#token", to: token, secret: true)
             return .success("Bearer " + token)
@@ -39,7 +47,11 @@ extension Engine {
             do {
                 let lock = try await store.lock(timeout: timeout)
                 file = (store, lock)
-                refreshToken = try store.read()
+                if let unwritten = tokens.unwrittenRefreshToken(for: path) {
+                    refreshToken = unwritten
+                } else {
+                    refreshToken = try store.read()
+                }
                 context.set("auth#refresh", to: refreshToken ?? "", secret: true)
             } catch {
                 if let file { file.store.unlock(file.lock) }
@@ -68,21 +80,24 @@ extension Engine {
         guard let answer = TokenResponse(body: response.body) else {
             result.probeClass = .contentMismatch
             result.severity = ProbeClass.contentMismatch.defaultSeverity
-            result.message = "token endpoint answered HTTP \(response.status) without an access_token"
+            result.message = "token endpoint answered HTTP \(response.status) without a usable access_token"
             return .failure(AttemptFailure(result: Self.tokenStepMessage(result)))
         }
         context.set("auth#token", to: answer.accessToken, secret: true)
+        tokens.keep(answer.accessToken, for: probe, settings: settings, lifetime: answer.expiresIn)
         if let rotated = answer.refreshToken {
             context.set("auth#rotated", to: rotated, secret: true)
             if let file {
                 do {
                     try file.store.write(rotated)
+                    tokens.setUnwrittenRefreshToken(nil, for: file.store.path)
                 } catch {
-                    return .failure(Self.authFailure(.notRun, error.description, at: startedAt))
+                    // Kept in memory: never refreshed with the spent one again in this process.
+                    tokens.setUnwrittenRefreshToken(rotated, for: file.store.path)
+                    return .failure(Self.unwrittenFailure(error.description, at: startedAt))
                 }
             }
         }
-        tokens.keep(answer.accessToken, for: probe, settings: settings, lifetime: answer.expiresIn)
         return .success(answer.accessToken)
     }
 
@@ -93,6 +108,27 @@ extension Engine {
         result.steps = [result]
         result.message = "step auth: " + result.message
         return result
+    }
+
+    /// Writes the refresh token a refresh could not write; `nil` once it is written.
+    private func writeUnwritten(_ token: String, to path: String, timeout: Duration) async -> AttemptFailure? {
+        let store = RefreshTokenFile(path: path)
+        do {
+            let lock = try await store.lock(timeout: timeout)
+            defer { store.unlock(lock) }
+            try store.write(token)
+            tokens.setUnwrittenRefreshToken(nil, for: path)
+            return nil
+        } catch {
+            return Self.unwrittenFailure(error.description, at: Date())
+        }
+    }
+
+    private static func unwrittenFailure(_ reason: String, at date: Date) -> AttemptFailure {
+        authFailure(
+            .notRun,
+            "\(reason); the new token is kept in memory only, so fix the file before canary exits, "
+                + "or run 'canary login' afterwards", at: date)
     }
 
     private static func authFailure(_ probeClass: ProbeClass, _ message: String, at date: Date) -> AttemptFailure {

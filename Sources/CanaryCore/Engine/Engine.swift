@@ -34,6 +34,8 @@ public struct Engine: Sendable {
     let totpLedger = TOTPLedger()
     /// OAuth2 access tokens, reused by every attempt and step until they expire.
     let tokens = TokenCache()
+    /// Secrets each probe's attempts learnt, hidden in its later attempts too.
+    let learnt = LearntSecrets()
 
     public init(client: CurlClient) {
         self.client = client
@@ -132,6 +134,12 @@ public struct Engine: Sendable {
             let timeout = left.map { min($0, spec.timeout) } ?? spec.timeout
             attempts.append(await attempt(spec, timeout: timeout, redactor: redactor))
             if Task.isCancelled { break }
+        }
+        // What one attempt learnt may show in another's evidence (an echo of an earlier token).
+        let known = learnt.secrets(for: spec.name)
+        if !known.isEmpty {
+            let hiding = redactor.adding(secrets: known)
+            attempts = attempts.map { $0.redacted(hiding) }
         }
         let verdict = Classifier.judgeRun(attempts, intermittentSeverity: spec.intermittent)
         return ProbeRun(

@@ -13,7 +13,7 @@ extension Step {
         }
         let secretNow = self.headers.filter { context.refersToSecret($0.value) }.map { $0.name.lowercased() }
         return CurlRequest(
-            url: context.expand(url),
+            url: context.expandURL(url),
             method: body != nil && method == "GET" && (form != nil || json != nil) ? "POST" : method,
             headers: headers,
             body: body.map(\.bytes),

@@ -13,22 +13,24 @@ final class TOTPLedger: Sendable {
         used.withLock { $0[key] = counter }
     }
 
+    /// What a wait for a fresh code came to.
+    enum Wait {
+        /// The code of now was not used yet.
+        case fresh
+        /// It was: the next was waited for, this long.
+        case waited(Duration)
+        /// It was, and the next comes too late for the time left: this long from now.
+        case tooLate(Duration)
+    }
+
     /// Waits until `totp` has a code not used yet for `key`, when that fits in `left` (with
-    /// a second to spare for the request), and records the code as used. When it does not
-    /// fit, the used code goes again (the server decides), rather than the whole attempt
-    /// being spent waiting.
-    /// - Returns: How long it waited; `nil` when it did not wait.
-    func freshCode(_ totp: TOTP, key: String, left: Duration) async -> Duration? {
+    /// a second to spare for the request).
+    func freshCode(_ totp: TOTP, key: String, left: Duration) async -> Wait {
         let now = Date()
-        let last = used.withLock { $0[key] }
-        guard last == totp.counter(at: now) else {
-            used.withLock { $0[key] = totp.counter(at: now) }
-            return nil
-        }
+        guard used.withLock({ $0[key] }) == totp.counter(at: now) else { return .fresh }
         let wait = Duration.seconds(totp.nextStep(after: now).timeIntervalSince(now))
-        guard wait + .seconds(1) <= left else { return nil }
+        guard wait + .seconds(1) <= left else { return .tooLate(wait) }
         try? await Task.sleep(for: wait)
-        used.withLock { $0[key] = totp.counter(at: Date()) }
-        return wait
+        return .waited(wait)
     }
 }

@@ -58,7 +58,11 @@ public struct RunReport: Sendable {
     /// or a signal, numbered `signal`): how many probes it left unrun or cut short; `nil`
     /// when it finished.
     public func unfinishedLine(signal: Int32? = nil) -> String? {
-        let cut = results.count { $0.severity == .unknown && !$0.attempts.isEmpty }
+        // A probe whose credentials could not be read (step `auth`) was not cut short: its
+        // own message says what to do.
+        let cut = results.count {
+            $0.severity == .unknown && !$0.attempts.isEmpty && !$0.attempts.allSatisfy { $0.step == "auth" }
+        }
         guard unrunProbes + cut > 0 else { return nil }
         var parts: [String] = []
         if unrunProbes > 0 { parts.append("\(unrunProbes) of \(results.count) probes not run") }

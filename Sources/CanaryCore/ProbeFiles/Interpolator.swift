@@ -71,6 +71,12 @@ final class Interpolator {
         }
         let seed = try resolve(kind: String(parts[0]), argument: String(parts[1]))
         secrets.append(seed)
+        // The base32 secret inside an otpauth:// URI is the secret itself.
+        if let inner = URLComponents(string: seed.trimmingCharacters(in: .whitespacesAndNewlines))?.queryItems?
+            .first(where: { $0.name.lowercased() == "secret" })?.value, !inner.isEmpty
+        {
+            secrets.append(inner)
+        }
         do {
             totps.append(try TOTP(parsing: seed))
         } catch {

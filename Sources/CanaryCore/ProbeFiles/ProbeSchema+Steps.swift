@@ -44,6 +44,15 @@ extension NodeReader {
         if list.isEmpty { error(at: node, "steps: the list is empty") }
         var names = Set<String>()
         var captured = Set<String>()
+        defer {
+            if !list.isEmpty,
+                list.allSatisfy({ item in
+                    pairs(item)?.contains { $0.key == "always_run" && $0.value.string == "true" } ?? false
+                })
+            {
+                error(at: node, "steps: every step is always_run; a journey needs a step that can fail it")
+            }
+        }
         return list.map { item in
             var step = record(item, "step", fields: ProbeSchema.journeyStep, into: template)
             guard let fields = pairs(item) else { return step }
@@ -51,6 +60,10 @@ extension NodeReader {
             if nameNode == nil { error(at: item, "step: missing 'name'") }
             if let nameNode, !names.insert(step.name).inserted {
                 error(at: nameNode.value, "steps.name: '\(step.name)' is used by an earlier step of this probe")
+            }
+            let bodies = fields.filter { ["body", "form", "json"].contains($0.key) }
+            if bodies.count > 1 {
+                error(at: bodies[1].keyNode, "step '\(step.name)': give one of body, form and json, not several")
             }
             if !fields.contains(where: { $0.key == "url" }), template.url.isEmpty {
                 error(at: item, "step '\(step.name)': missing 'url'")
@@ -66,11 +79,15 @@ extension NodeReader {
 
     /// `${NAME}` references (captures, not `${env:}`/`${file:}`) in the scalars under
     /// `node`, each an error unless an earlier step captures it.
-    private func checkReferences(_ node: Node, defined: Set<String>, in step: String) {
+    func checkReferences(_ node: Node, defined: Set<String>, in step: String) {
         switch node {
         case .scalar(let scalar):
             for name in Self.references(in: scalar.string) where !defined.contains(name) {
-                error(at: node, "${\(name)}: no earlier step of this probe captures '\(name)' (step '\(step)')")
+                error(
+                    at: node,
+                    step == "auth"
+                        ? "${\(name)}: auth runs before the steps, so no capture is defined there"
+                        : "${\(name)}: no earlier step of this probe captures '\(name)' (step '\(step)')")
             }
         case .mapping(let mapping):
             for (key, value) in mapping {

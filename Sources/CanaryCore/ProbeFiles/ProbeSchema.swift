@@ -28,6 +28,8 @@ enum ProbeSchema {
         "steps": { spec, node, reader in spec.steps = reader.steps(node, template: spec.steps[0]) ?? spec.steps },
         "auth": { spec, node, reader in
             spec.auth = reader.record(node, "auth", fields: auth, into: Credentials())
+            // The token is fetched before any step: no capture exists yet.
+            reader.checkReferences(node, defined: [], in: "auth")
             if spec.auth.oauth2 != nil, spec.auth.basic != nil {
                 reader.error(at: node, "auth: give oauth2 or basic, not both (both would set Authorization)")
             }
