@@ -9,22 +9,28 @@ struct Router: Sendable {
     private let bombs = BombCache()
     /// The token endpoint, form login and API that journeys walk through.
     private let journey: JourneyRoutes
+    private let vendorPage: VendorPage
     /// The scenario being replayed, which takes the portal, sign-in and status-page paths.
     let scenario: ScenarioRoutes?
 
     /// Every request's head, as received.
     let log: RequestLog
 
-    init(replay: ScenarioReplay? = nil, log: RequestLog = RequestLog(), journey: JourneyRoutes = JourneyRoutes()) {
+    init(
+        replay: ScenarioReplay? = nil, log: RequestLog = RequestLog(), journey: JourneyRoutes = JourneyRoutes(),
+        vendorPage: VendorPage = VendorPage()
+    ) {
         self.scenario = replay.map(ScenarioRoutes.init)
         self.log = log
         self.journey = journey
+        self.vendorPage = vendorPage
     }
 
     func action(for request: RequestHead, body: [UInt8] = []) -> SimulatorAction {
         log.record(request.raw)
         if let action = scenario?.action(for: request.path) { return action }
         if let action = journey.action(for: request, body: body) { return action }
+        if let action = vendorPage.action(for: request.path) { return action }
         guard let route = SimulatorRoute(path: request.path) else { return .respond(.status(404)) }
         let query = request.query
         switch route {

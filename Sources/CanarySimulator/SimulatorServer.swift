@@ -42,6 +42,9 @@ public final class SimulatorServer: Sendable {
     /// and approve device codes through it.
     public let journey = JourneyRoutes()
 
+    /// A vendor status page a test sets (`/vendor/api/v2/summary.json`).
+    public let vendorPage = VendorPage()
+
     /// The heads of the requests received so far (the last 1,000), as sent, oldest first.
     public var receivedRequests: [String] { log.all }
 
@@ -54,7 +57,8 @@ public final class SimulatorServer: Sendable {
         self.group = group
         self.listener = listener.channel
         self.replay = replay
-        let handler = ConnectionHandler(router: Router(replay: replay, log: log, journey: journey))
+        let handler = ConnectionHandler(
+            router: Router(replay: replay, log: log, journey: journey, vendorPage: vendorPage))
         self.acceptTask = Task { await Self.accept(on: listener, handler: handler) }
     }
 

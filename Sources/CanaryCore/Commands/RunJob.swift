@@ -47,10 +47,19 @@ public struct RunJob: Sendable {
         }
         let due = dueProbes(selected, state: store?.state, at: startedAt)
         let progress = ProgressLine(total: due.count, console: console)
+        // The vendors the due probes name, polled beside them (with state, only when due).
+        let linked = Set(due.compactMap(\.vendor?.vendor))
+        let polled = probeSet.vendors.filter {
+            linked.contains($0.name) && store?.state.isDue($0, at: startedAt) ?? true
+        }
+        async let readings = engine.poll(
+            polled, deadline: selection.deadlineInstant.map { $0 - Selection.reportingReserve },
+            redactor: probeSet.redactor)
         let measurement = await engine.measure(
             due, redactor: probeSet.redactor,
             options: selection.engineOptions(labels: outputs.labels, console: console),
             stop: stop, progress: { progress.update(done: $0, total: $1, failing: $2) })
+        let vendors = await readings
         progress.erase()
         console.trace("probed")
         var failed = false
@@ -58,10 +67,12 @@ public struct RunJob: Sendable {
         if let store {
             report = store.state.record(
                 measurement, due: due, selected: selected, known: Set(probeSet.probes.map(\.name)),
-                labels: outputs.labels)
+                labels: outputs.labels, vendors: vendors)
             failed = !store.saveReporting(to: console)
         } else {
-            report = RunReport(judgingAlone: measurement)
+            report = RunReport(
+                judgingAlone: measurement, vendors: vendors,
+                links: Dictionary(due.compactMap { spec in spec.vendor.map { (spec.name, $0) } }) { first, _ in first })
         }
         return await outputs.finish(
             report, defaultFormat: .text, files: files, startedAt: startedAt, signal: stop.cause, failed: failed)

@@ -6,6 +6,8 @@ public struct AlertJudgement: Sendable {
     public var alertSeverity: Severity
     /// The probe's record over recent runs.
     public var history: ProbeHistory
+    /// Its vendor's word beside it, for a probe linked to a vendor.
+    public var vendor: VendorView?
 
     public init(alerting: Bool, alertSeverity: Severity, history: ProbeHistory) {
         self.alerting = alerting

@@ -1,7 +1,9 @@
 /// Label names as Prometheus accepts them, minus the ones canary sets itself.
 public enum LabelName {
     /// Names canary puts on samples; a user label of the same name would clash.
-    public static let reserved: Set = ["probe", "class", "phase", "version", "libcurl", "job", "instance"]
+    public static let reserved: Set = [
+        "probe", "class", "phase", "version", "libcurl", "job", "instance", "step", "vendor", "component", "status",
+    ]
 
     /// The rule, for error messages.
     public static let rule =

@@ -28,6 +28,8 @@ public struct ProbeResult: Sendable, Codable {
     /// with state, the worst severity of its window's failing runs while it is alerting,
     /// and OK while it is not (DESIGN.md section 6).
     public var alertSeverity: Severity
+    /// Its vendor's word beside it (DESIGN.md section 13), for a probe linked to a vendor.
+    public var vendor: VendorView?
 
     public init(
         probe: String,
@@ -72,6 +74,7 @@ public struct ProbeResult: Sendable, Codable {
             message: run.message, startedAt: run.startedAt, duration: run.duration, attempts: run.attempts,
             plannedAttempts: run.plannedAttempts, latency: run.latency, history: judgement.history)
         alertSeverity = judgement.alertSeverity
+        vendor = judgement.vendor
     }
 
     /// A word on alerting where run state judged differently from this run alone, for

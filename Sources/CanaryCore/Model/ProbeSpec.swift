@@ -21,6 +21,8 @@ public struct ProbeSpec: Sendable {
     public var intermittent: Severity = .warning
     public var alert = AlertPolicy()
     public var labels: [String: String] = [:]
+    /// `vendor:`: whose word on the service to put beside the probe's.
+    public var vendor: VendorLink?
     /// `auth:`: credentials sent with every step.
     public var auth = Credentials()
     /// The generators of the `${totp:...}` references in its file, by placeholder number

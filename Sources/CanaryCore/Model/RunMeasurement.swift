@@ -37,8 +37,23 @@ extension RunReport {
         stopped = measurement.stopped
     }
 
-    /// The report of `measurement` without run state: each run judged alone.
-    public init(judgingAlone measurement: RunMeasurement) {
-        self.init(measurement, results: measurement.runs.map { ProbeResult($0, judgement: .alone($0)) })
+    /// The report of `measurement` without run state: each run judged alone, and put
+    /// beside its vendor's reading in `vendors` (`links`: each probe's, by name).
+    public init(
+        judgingAlone measurement: RunMeasurement, vendors: [VendorReading] = [], links: [String: VendorLink] = [:]
+    ) {
+        let readings = Dictionary(vendors.map { ($0.vendor, $0) }) { first, _ in first }
+        self.init(
+            measurement,
+            results: measurement.runs.map { run in
+                var judgement = AlertJudgement.alone(run)
+                if let link = links[run.probe] {
+                    var state = ProbeState()
+                    state.alerting = judgement.alerting
+                    judgement.vendor = state.compare(link, reading: readings[link.vendor], now: run.startedAt)
+                }
+                return ProbeResult(run, judgement: judgement)
+            })
+        self.vendors = vendors
     }
 }

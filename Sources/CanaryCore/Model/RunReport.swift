@@ -19,6 +19,8 @@ public struct RunReport: Sendable {
     /// (class `not_run`), by name. The blackbox-style `probe_*` samples come from it, so
     /// that a textfile keeps describing the last request really sent.
     public var lastMeasured: [String: ProbeResult] = [:]
+    /// The vendors the probes are linked to, as last read.
+    public var vendors: [VendorReading] = []
 
     public init(
         results: [ProbeResult], startedAt: Date, duration: Double, unrunProbes: Int = 0, deadline: Duration? = nil

@@ -25,19 +25,42 @@ public struct JSONReport: ReportRenderer {
 
     /// The fields of one probe run, in the documented order.
     public static func object(_ result: ProbeResult) -> JSONValue {
+        .object(
+            [
+                ("probe", .string(result.probe)),
+                ("file", .string(result.file)),
+                ("url", .string(result.url)),
+                ("class", .string(result.probeClass.rawValue)),
+                ("severity", .string(result.severity.rawValue)),
+                ("intermittent", .bool(result.intermittent)),
+                ("alerting", .bool(result.alerting)),
+                ("message", .string(result.message)),
+                ("started_at", .string(timestamp(result.startedAt))),
+                ("duration_seconds", .double(result.duration)),
+                ("labels", .object(result.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                ("attempts", .array(result.attempts.map(object))),
+            ] + (result.vendor.map { [("vendor", object($0))] } ?? []))
+    }
+
+    /// DESIGN.md section 13's `vendor` object.
+    static func object(_ vendor: VendorView) -> JSONValue {
         .object([
-            ("probe", .string(result.probe)),
-            ("file", .string(result.file)),
-            ("url", .string(result.url)),
-            ("class", .string(result.probeClass.rawValue)),
-            ("severity", .string(result.severity.rawValue)),
-            ("intermittent", .bool(result.intermittent)),
-            ("alerting", .bool(result.alerting)),
-            ("message", .string(result.message)),
-            ("started_at", .string(timestamp(result.startedAt))),
-            ("duration_seconds", .double(result.duration)),
-            ("labels", .object(result.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-            ("attempts", .array(result.attempts.map(object))),
+            ("name", .string(vendor.name)),
+            ("component", .optional(vendor.component, JSONValue.string)),
+            ("status", .string(vendor.status.rawValue)),
+            ("since", .optional(vendor.since) { .string(timestamp($0)) }),
+            (
+                "incident",
+                .optional(vendor.incident) { incident in
+                    .object([
+                        ("id", .string(incident.id)), ("title", .string(incident.title)),
+                        ("vendor_start", .optional(incident.vendorStart, JSONValue.string)),
+                    ])
+                }
+            ),
+            ("lag_seconds", .optional(vendor.lagSeconds, JSONValue.double)),
+            ("disagreement_seconds", .double(vendor.disagreementSeconds)),
+            ("error", .optional(vendor.error, JSONValue.string)),
         ])
     }
 

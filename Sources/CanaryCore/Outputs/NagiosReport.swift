@@ -19,7 +19,8 @@ public struct NagiosReport: ReportRenderer {
     /// One probe's line.
     public static func line(_ result: ProbeResult) -> String {
         let note = result.alertingNote.map { ", \($0)" } ?? ""
-        let detail = sanitize("\(result.probeClass.rawValue)\(note), \(result.message)")
+        let vendor = result.vendor.map { ", \($0.phrase)" } ?? ""
+        let detail = sanitize("\(result.probeClass.rawValue)\(note), \(result.message)\(vendor)")
         return "CANARY \(result.alertSeverity.label) - \(sanitize(result.probe)): \(detail) | \(perfdata(result))"
     }
 

@@ -56,7 +56,7 @@ public struct TextReport: ReportRenderer {
                 if verbose, index > 0 { output += Self.attemptLines(shown[index - 1]) }
             }
         }
-        if !quiet { output += summary(report) + "\n" }
+        if !quiet { output += Self.vendorLines(report) + summary(report) + "\n" }
         return output
     }
 
@@ -64,6 +64,20 @@ public struct TextReport: ReportRenderer {
     /// after a word on alerting where run state judged differently from this run alone.
     private func detail(_ result: ProbeResult) -> String {
         (result.alertingNote.map { $0 + ": " } ?? "") + evidence(result)
+            + (result.vendor.map { "; " + $0.phrase } ?? "")
+    }
+
+    /// A line per vendor the probes are linked to: what it says, its open incidents, or
+    /// why it could not be read (with the class of that failure).
+    static func vendorLines(_ report: RunReport) -> String {
+        report.vendors.map { reading in
+            if let error = reading.error {
+                return "vendor \(reading.vendor): unknown (\(reading.pollClass?.rawValue ?? "unknown")): \(error)\n"
+            }
+            let incidents = reading.incidents.map { "\($0.id) \"\($0.title.escapingControlCharacters)\"" }
+            return "vendor \(reading.vendor): \(reading.status.rawValue)"
+                + (incidents.isEmpty ? "" : ", open incidents: " + incidents.joined(separator: ", ")) + "\n"
+        }.joined()
     }
 
     private func evidence(_ result: ProbeResult) -> String {

@@ -10,6 +10,8 @@ final class NodeReader {
     let file: String
     let interpolator: Interpolator
     private(set) var errors: [ProbeFileError] = []
+    /// The vendors a probe's `vendor:` may name (declared in this file or an earlier one).
+    var knownVendors: Set<String> = []
 
     init(file: String, interpolator: Interpolator) {
         self.file = file

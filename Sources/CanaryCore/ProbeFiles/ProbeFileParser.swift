@@ -9,16 +9,25 @@ final class ProbeFileParser {
     let interpolator: Interpolator
     private let reader: NodeReader
 
-    init(file: String, environment: Environment) {
+    /// The vendors this file declares, once parsed.
+    private var vendors: [VendorSource] = []
+
+    /// - Parameters:
+    ///   - file: The file's path, for error places.
+    ///   - environment: Where `${env:}` is read.
+    ///   - knownVendors: Vendors declared by the files loaded before this one.
+    init(file: String, environment: Environment, knownVendors: Set<String> = []) {
         self.file = file
         self.interpolator = Interpolator(environment: environment)
         self.reader = NodeReader(file: file, interpolator: interpolator)
+        reader.knownVendors = knownVendors
     }
 
     struct Output {
         var probes: [(ProbeSpec, ProbeFileError)]
         var errors: [ProbeFileError]
         var secrets: [String]
+        var vendors: [VendorSource] = []
     }
 
     /// Parses the file's text; probes come with the place of their `name`.
@@ -43,7 +52,7 @@ final class ProbeFileParser {
         // `${totp#N}` placeholders number the file's generators.
         let totps = interpolator.totps
         if !totps.isEmpty { probes = probes.map { probe, place in (with(probe) { $0.totps = totps }, place) } }
-        return Output(probes: probes, errors: unique, secrets: interpolator.secrets)
+        return Output(probes: probes, errors: unique, secrets: interpolator.secrets, vendors: vendors)
     }
 
     private func with(_ probe: ProbeSpec, _ change: (inout ProbeSpec) -> Void) -> ProbeSpec {
@@ -55,6 +64,10 @@ final class ProbeFileParser {
     private func parseRoot(_ root: Node) -> [(ProbeSpec, ProbeFileError)] {
         guard let top = reader.mapping(root, "the file") else { return [] }
         reader.checkKeys(top, allowed: ProbeSchema.topKeys, in: "the file")
+        if let node = top.first(where: { $0.key == "vendors" })?.value {
+            vendors = reader.vendors(node)
+            reader.knownVendors.formUnion(vendors.map(\.name))
+        }
         let defaults = top.first { $0.key == "defaults" }?.value
         if let defaults, reader.mapping(defaults, "defaults") != nil {
             // Checked on its own too, so a problem in defaults shows even with no probes.

@@ -20,12 +20,20 @@ public struct ProbeLoader: Sendable {
         let files = probeFiles(in: paths, errors: &errors, warnings: &warnings)
         var probes: [ProbeSpec] = []
         var secrets: [String] = []
+        var vendors: [VendorSource] = []
         var firstDefinition: [String: ProbeFileError] = [:]
         for file in files {
             guard let text = readText(file, errors: &errors) else { continue }
-            let parsed = ProbeFileParser(file: file, environment: environment).parse(text)
+            let known = Set(vendors.map(\.name))
+            let parsed = ProbeFileParser(file: file, environment: environment, knownVendors: known).parse(text)
             errors += parsed.errors
             secrets += parsed.secrets
+            for vendor in parsed.vendors where known.contains(vendor.name) {
+                errors.append(
+                    ProbeFileError(
+                        file: file, line: 0, column: 0, message: "vendors: '\(vendor.name)' is declared in two files"))
+            }
+            vendors += parsed.vendors
             for (probe, place) in parsed.probes {
                 if let first = firstDefinition[probe.name] {
                     errors.append(
@@ -48,6 +56,7 @@ public struct ProbeLoader: Sendable {
         guard errors.isEmpty else { throw ProbeLoadError(errors: errors) }
         var probeSet = ProbeSet(probes: probes, files: files, redactor: Redactor(secrets: secrets))
         probeSet.warnings = warnings
+        probeSet.vendors = vendors
         return probeSet
     }
 
@@ -64,7 +73,10 @@ public struct ProbeLoader: Sendable {
                     message: "name: duplicate probe name '\(probe.name)'"))
         }
         guard errors.isEmpty else { throw ProbeLoadError(errors: errors) }
-        return ProbeSet(probes: parsed.probes.map(\.0), files: [file], redactor: Redactor(secrets: parsed.secrets))
+        var probeSet = ProbeSet(
+            probes: parsed.probes.map(\.0), files: [file], redactor: Redactor(secrets: parsed.secrets))
+        probeSet.vendors = parsed.vendors
+        return probeSet
     }
 
     /// The probe files `paths` name: files as given, and a folder's `*.yaml`/`*.yml`,

@@ -7,7 +7,7 @@ enum ProbeSchema {
     /// Reads one key's value into its target.
     typealias Field<Target> = @Sendable (inout Target, Node, NodeReader) -> Void
 
-    static let topKeys: Set = ["defaults", "probes"]
+    static let topKeys: Set = ["defaults", "probes", "vendors"]
 
     /// A probe's own keys (and `defaults:`, less `name`); its request keys are those of
     /// ``step``, for its first step (or every step of its `steps:`).
@@ -26,6 +26,7 @@ enum ProbeSchema {
             spec.name = name
         },
         "steps": { spec, node, reader in spec.steps = reader.steps(node, template: spec.steps[0]) ?? spec.steps },
+        "vendor": { spec, node, reader in spec.vendor = reader.vendorLink(node) },
         "auth": { spec, node, reader in
             spec.auth = reader.record(node, "auth", fields: auth, into: Credentials())
             // The token is fetched before any step: no capture exists yet.

@@ -9,6 +9,8 @@ public struct ProbeSet: Sendable {
     /// Things worth a line on stderr that do not stop loading (probe files in subfolders,
     /// which are not read).
     public var warnings: [String] = []
+    /// The vendors the files declare (`vendors:`).
+    public var vendors: [VendorSource] = []
 
     public init(probes: [ProbeSpec], files: [String], redactor: Redactor) {
         self.probes = probes

@@ -23,6 +23,16 @@ public struct ProbeState: Sendable, Codable {
     public var alerting = false
     /// The last result, as reported: what a run in which the probe is not due re-exports.
     public var lastResult: ProbeResult?
+    /// When the current alerting episode began.
+    public var alertingSince: Date?
+    /// Its vendor's last status, and since when canary has seen it.
+    public var vendorStatus: VendorStatus?
+    public var vendorStatusSince: Date?
+    /// When canary first saw the vendor admit a problem in this admission (it says
+    /// operational again: cleared).
+    public var vendorAdmittedSince: Date?
+    /// The vendor's lag in this alerting episode, fixed once measured.
+    public var vendorLag: Double?
 
     public init() {}
 
@@ -35,18 +45,22 @@ public struct ProbeState: Sendable, Codable {
     /// Records a finished run and judges alerting: it starts when the failing runs in a
     /// row reach `after` or the window's failing share reaches `ratio`; it stops only
     /// when the last `recoverAfter` runs passed and the share is below `ratio` again.
+    /// With `vendor`, the vendor's reading is put beside it (``compare(_:reading:now:)``).
     /// - Returns: The run's result, with `alerting`, `history` and `alertSeverity` from the state.
-    public mutating func record(_ run: ProbeRun, policy: AlertPolicy) -> ProbeResult {
+    public mutating func record(
+        _ run: ProbeRun, policy: AlertPolicy, vendor: (link: VendorLink, reading: VendorReading?)? = nil,
+        now: Date = Date()
+    ) -> ProbeResult {
         guard !run.learntNothing else {
             // Not run, or every attempt cut short by --deadline: nothing learnt. The probe
             // keeps its alerting and its record as they were, and an alerting probe still
             // counts for the exit code: the worst of its window, and UNKNOWN for not
             // knowing now (CRITICAL stays CRITICAL, a WARNING becomes UNKNOWN).
-            return ProbeResult(
-                run,
-                judgement: AlertJudgement(
-                    alerting: alerting, alertSeverity: alerting ? .worst(worstFailingRun, run.severity) : run.severity,
-                    history: history(window: policy.window)))
+            var judgement = AlertJudgement(
+                alerting: alerting, alertSeverity: alerting ? .worst(worstFailingRun, run.severity) : run.severity,
+                history: history(window: policy.window))
+            judgement.vendor = vendor.map { compare($0.link, reading: $0.reading, now: now) }
+            return ProbeResult(run, judgement: judgement)
         }
         let failing = run.severity.isFailing
         runs.append(Run(at: run.startedAt, severity: run.severity))
@@ -68,11 +82,12 @@ public struct ProbeState: Sendable, Codable {
         } else if alerting, consecutivePasses >= policy.recoverAfter, ratio < policy.ratio {
             alerting = false
         }
-        let result = ProbeResult(
-            run,
-            judgement: AlertJudgement(
-                alerting: alerting, alertSeverity: alerting ? worstFailingRun : .ok,
-                history: history(window: policy.window)))
+        alertingSince = alerting ? alertingSince ?? run.startedAt : nil
+        var judgement = AlertJudgement(
+            alerting: alerting, alertSeverity: alerting ? worstFailingRun : .ok, history: history(window: policy.window)
+        )
+        judgement.vendor = vendor.map { compare($0.link, reading: $0.reading, now: now) }
+        let result = ProbeResult(run, judgement: judgement)
         lastResult = result
         return result
     }

@@ -7,6 +7,8 @@ public struct RunState: Sendable, Codable {
 
     public var version = RunState.currentVersion
     public var probes: [String: ProbeState] = [:]
+    /// Each vendor's last reading: what a run in which it is not due puts beside probes.
+    public var vendors: [String: VendorReading]?
 
     public init() {}
 
@@ -21,12 +23,18 @@ public struct RunState: Sendable, Codable {
     /// that share the file, until they go unseen for ``forgetAfter``.
     public mutating func record(
         _ measurement: RunMeasurement, due: [ProbeSpec], selected: [ProbeSpec], known: Set<String>,
-        labels: [String: String] = [:], now: Date = Date()
+        labels: [String: String] = [:], vendors polled: [VendorReading] = [], now: Date = Date()
     ) -> RunReport {
+        var readings = vendors ?? [:]
+        for reading in polled { readings[reading.vendor] = reading }
+        if !readings.isEmpty { vendors = readings }
         let results = zip(due, measurement.runs).map { spec, run in
-            probes[spec.name, default: ProbeState()].record(run, policy: spec.alert)
+            probes[spec.name, default: ProbeState()].record(
+                run, policy: spec.alert, vendor: spec.vendor.map { ($0, readings[$0.vendor]) }, now: now)
         }
         var report = RunReport(measurement, results: results)
+        let linked = Set(selected.compactMap(\.vendor?.vendor))
+        report.vendors = readings.values.filter { linked.contains($0.vendor) }.sorted { $0.vendor < $1.vendor }
         for result in report.results where result.probeClass == .notRun {
             report.lastMeasured[result.probe] = probes[result.probe]?.lastResult
         }
@@ -39,6 +47,13 @@ public struct RunState: Sendable, Codable {
         for name in known where probes[name] != nil { probes[name]?.lastSeen = now }
         prune(now: now)
         return report
+    }
+
+    /// Whether `source` is due for a poll at `now`: never read, or read an interval ago
+    /// (less the slack a probe gets).
+    public func isDue(_ source: VendorSource, at now: Date) -> Bool {
+        guard let last = vendors?[source.name]?.readAt, last <= now else { return true }
+        return now.timeIntervalSince(last) >= source.interval.seconds - min(source.interval.seconds / 10, 30)
     }
 
     /// Drops the records unseen for ``forgetAfter``.

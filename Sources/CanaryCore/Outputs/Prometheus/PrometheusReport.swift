@@ -34,11 +34,12 @@ public enum PrometheusReport {
                 let measured = measuredResult(result, family: family, report: report)
                 return (measured.map(family.samples) ?? []).map { (base + $0.0, $0.1) }
             }
-            // The step families exist only where a journey ran.
-            if family.journeysOnly, samples.isEmpty { continue }
+            // The step and vendor families exist only where a journey ran or a vendor is linked.
+            if family.onlyWithSamples, samples.isEmpty { continue }
             writer.family(family.name, help: family.help)
             for (labels, value) in samples { writer.sample(family.name, labels, value) }
         }
+        vendorFamilies(&writer, report.vendors, run: run)
         runFamilies(&writer, run: run, configLoaded: run.configLoaded)
         return writer.text
     }
@@ -87,7 +88,7 @@ public enum PrometheusReport {
     struct Family: Sendable {
         let name: String
         let help: String
-        var journeysOnly = false
+        var onlyWithSamples = false
         let samples: @Sendable (ProbeResult) -> Samples
     }
 
@@ -95,7 +96,7 @@ public enum PrometheusReport {
     private static func perStep(
         _ name: String, _ help: String, _ value: @escaping @Sendable (AttemptResult) -> Double
     ) -> Family {
-        Family(name: name, help: help, journeysOnly: true) { result in
+        Family(name: name, help: help, onlyWithSamples: true) { result in
             (last(result)?.steps ?? []).map { ([("step", $0.step ?? "")], value($0)) }
         }
     }
@@ -179,6 +180,15 @@ public enum PrometheusReport {
             "canary_probe_failing_since_timestamp_seconds",
             "When the current failing streak began, Unix time; 0 when passing."
         ) { timestamp($0.history.failingSince) },
+        Family(
+            name: "canary_probe_vendor_disagreement_seconds",
+            help: "How long the probe has been alerting while its vendor says operational.", onlyWithSamples: true
+        ) { result in result.vendor.map { [([], $0.disagreementSeconds)] } ?? [] },
+        Family(
+            name: "canary_probe_vendor_lag_seconds",
+            help: "The vendor's admission minus canary's alert start, in this alerting episode.",
+            onlyWithSamples: true
+        ) { result in result.vendor?.lagSeconds.map { [([], $0)] } ?? [] },
         perStep("canary_step_success", "1 if the journey's step passed in the last attempt, else 0.") {
             flag($0.severity == .ok)
         },

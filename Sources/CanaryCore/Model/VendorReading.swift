@@ -1,0 +1,59 @@
+import Foundation
+
+/// One poll of a vendor: its page's status, each component's, and its open incidents.
+public struct VendorReading: Sendable, Codable, Equatable {
+    /// An incident the vendor reports as open.
+    public struct Incident: Sendable, Codable, Equatable {
+        public var id: String
+        public var title: String
+        /// The components or services it names.
+        public var components: [String]
+        /// The vendor's own start (often back-dated): shown, never used for the lag.
+        public var vendorStart: String?
+
+        public init(id: String, title: String, components: [String] = [], vendorStart: String? = nil) {
+            self.id = id
+            self.title = title
+            self.components = components
+            self.vendorStart = vendorStart
+        }
+    }
+
+    public var vendor: String
+    public var status: VendorStatus
+    public var components: [String: VendorStatus]
+    public var incidents: [Incident]
+    /// Why the vendor could not be read, when `status` is `unknown` for that reason.
+    public var error: String?
+    /// The class of a failed poll (`timeout`, `auth_failure`, ...); `nil` when it was read.
+    public var pollClass: ProbeClass?
+    public var readAt: Date
+
+    public init(
+        vendor: String, status: VendorStatus, components: [String: VendorStatus] = [:], incidents: [Incident] = [],
+        error: String? = nil, pollClass: ProbeClass? = nil, readAt: Date = Date()
+    ) {
+        self.vendor = vendor
+        self.status = status
+        self.components = components
+        self.incidents = incidents
+        self.error = error
+        self.pollClass = pollClass
+        self.readAt = readAt
+    }
+
+    /// What the vendor says of `component` (its page's status without one), and the open
+    /// incident that names it, if any. A component the page does not list is `unknown`.
+    public func status(of component: String?) -> (status: VendorStatus, incident: Incident?) {
+        guard error == nil else { return (.unknown, nil) }
+        guard let component else { return (status, incidents.first) }
+        let key = components.keys.first { $0.caseInsensitiveCompare(component) == .orderedSame }
+        let incident = incidents.first {
+            $0.components.contains { $0.caseInsensitiveCompare(component) == .orderedSame }
+        }
+        var status = key.flatMap { components[$0] } ?? .unknown
+        // An open incident naming it is an admission even while the component says operational.
+        if incident != nil, status == .operational { status = .degraded }
+        return (status, incident)
+    }
+}

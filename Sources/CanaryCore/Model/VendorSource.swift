@@ -1,0 +1,36 @@
+/// Where canary reads a vendor's own word on its service (`vendors:` in probe files).
+public struct VendorSource: Sendable {
+    /// How the vendor publishes its status.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Atlassian Statuspage v2: `URL/api/v2/summary.json`.
+        case statuspage
+        /// A JSON document: `status_path` finds a status string, `mapping` names it.
+        case json
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var url: String
+    /// How often to poll it.
+    public var interval: Duration = .seconds(60)
+    /// Bound on one poll.
+    public var timeout: Duration = .seconds(10)
+    /// `json`: where the status string is.
+    public var statusPath: JSONPath?
+    /// `json`: vendor's words -> canary's statuses (others are `unknown`).
+    public var mapping: [String: VendorStatus] = [:]
+    /// The file it came from.
+    public var file = ""
+
+    public init(name: String, kind: Kind, url: String) {
+        self.name = name
+        self.kind = kind
+        self.url = url
+    }
+
+    /// The document to fetch: Statuspage's summary under a page's address.
+    public var documentURL: String {
+        guard kind == .statuspage, !url.hasSuffix(".json") else { return url }
+        return (url.hasSuffix("/") ? String(url.dropLast()) : url) + "/api/v2/summary.json"
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Reads a vendor's status document into a ``VendorReading``.
+enum VendorDocument {
+    /// The reading of `body`, fetched from `source`; `nil` when it is not the document the
+    /// kind expects.
+    static func read(_ body: [UInt8], source: VendorSource, at date: Date = Date()) -> VendorReading? {
+        switch source.kind {
+        case .statuspage: statuspage(body, vendor: source.name, at: date)
+        case .json: json(body, source: source, at: date)
+        }
+    }
+
+    /// Atlassian Statuspage v2 `summary.json` (or `status.json`, page indicator only):
+    /// the page indicator, each component's status, the unresolved incidents.
+    private static func statuspage(_ body: [UInt8], vendor: String, at date: Date) -> VendorReading? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            let indicator = (object["status"] as? [String: Any])?["indicator"] as? String
+        else { return nil }
+        var components: [String: VendorStatus] = [:]
+        for component in object["components"] as? [[String: Any]] ?? [] {
+            guard let name = component["name"] as? String, let status = component["status"] as? String else { continue }
+            components[name] = VendorStatus.statuspage(status)
+        }
+        let incidents = (object["incidents"] as? [[String: Any]] ?? []).compactMap {
+            incident -> VendorReading.Incident? in
+            guard let id = incident["id"] as? String ?? (incident["id"] as? NSNumber)?.stringValue else { return nil }
+            if let status = incident["status"] as? String, ["resolved", "postmortem"].contains(status.lowercased()) {
+                return nil
+            }
+            let named = (incident["components"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            return .init(
+                id: id, title: incident["name"] as? String ?? "", components: named,
+                vendorStart: incident["started_at"] as? String ?? incident["created_at"] as? String)
+        }
+        var status = VendorStatus.statuspage(indicator)
+        // A page whose indicator is unknown to canary still tells through its components.
+        if status == .unknown, !components.isEmpty {
+            status = components.values.reduce(VendorStatus.operational) { VendorStatus.worse($0, $1) }
+        }
+        return VendorReading(vendor: vendor, status: status, components: components, incidents: incidents, readAt: date)
+    }
+
+    /// Any JSON document: the status string at `status_path`, named by `mapping`.
+    private static func json(_ body: [UInt8], source: VendorSource, at date: Date) -> VendorReading? {
+        guard let path = source.statusPath, let text = path.firstText(inBody: body) else { return nil }
+        let status =
+            source.mapping.first { $0.key.caseInsensitiveCompare(text) == .orderedSame }?.value ?? .unknown
+        return VendorReading(vendor: source.name, status: status, readAt: date)
+    }
+}

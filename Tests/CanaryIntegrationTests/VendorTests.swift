@@ -1,0 +1,139 @@
+import CanaryCore
+import CanarySimulator
+import CanaryTestSupport
+import Foundation
+import Testing
+
+/// Vendor status beside canary's own (DESIGN.md section 13), over real sockets.
+@Suite("Vendors")
+struct VendorTests {
+    func file(
+        _ base: String, folder: String, vendorURL: String? = nil, route: String = "/ok", extra: String = ""
+    )
+        throws -> String
+    {
+        try Fixtures.write(
+            """
+            vendors:
+              - name: sim
+                kind: statuspage
+                url: \(vendorURL ?? base + "/vendor")
+                interval: 1s
+              - name: simjson
+                kind: json
+                url: \(base)/vendor/state.json
+                status_path: $.state
+                mapping: {operational: operational, degraded_performance: degraded, major_outage: outage}
+            defaults: {attempts: 1, interval: 1s, alert: {after: 2}}
+            probes:
+              - name: portal
+                url: \(base)\(route)
+                vendor: {name: sim, component: My Sign-Ins}
+              - name: whole
+                url: \(base)\(route)
+                vendor: {name: simjson}
+            \(extra)
+            """, to: "v.yaml", in: folder)
+    }
+
+    func vendorObject(_ stdout: String, probe: String) throws -> [String: Any] {
+        let line = try #require(stdout.split(separator: "\n").first { $0.contains(#""probe":"\#(probe)""#) })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        return try #require(object["vendor"] as? [String: Any])
+    }
+
+    @Test("every Statuspage component status and json mapping is read as DESIGN 13 says")
+    func mappings() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try file(server.baseURL, folder: folder)
+            let cases: [(String, String)] = [
+                ("operational", "operational"), ("degraded_performance", "degraded"), ("partial_outage", "outage"),
+                ("major_outage", "outage"), ("under_maintenance", "maintenance"), ("Major_Outage", "outage"),
+                ("something_new", "unknown"),
+            ]
+            for (said, expected) in cases {
+                server.vendorPage.setComponent("My Sign-Ins", said)
+                let output = try await CanaryBinary.run(["run", file, "--format", "json"])
+                #expect(try vendorObject(output.stdout, probe: "portal")["status"] as? String == expected, "\(said)")
+                let json = try vendorObject(output.stdout, probe: "whole")["status"] as? String
+                let mapped = [
+                    "operational": "operational", "degraded_performance": "degraded", "major_outage": "outage",
+                ]
+                #expect(
+                    json == mapped[said.lowercased()] ?? "unknown", "json vendor for \(said) (words read in any case)")
+            }
+            server.vendorPage.resolveAll()
+            server.vendorPage.openIncident(
+                id: "MO1329260", name: "Users can't access My Sign-Ins", components: ["My Sign-Ins"])
+            let output = try await CanaryBinary.run(["run", file, "--format", "json"])
+            let vendor = try vendorObject(output.stdout, probe: "portal")
+            #expect(vendor["status"] as? String == "degraded", "an open incident naming the component admits it")
+            #expect((vendor["incident"] as? [String: Any])?["id"] as? String == "MO1329260")
+        }
+    }
+
+    @Test("an unreachable vendor is unknown, never operational, on its own line and in the metrics")
+    func unreachable() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try file(server.baseURL, folder: folder, vendorURL: "http://127.0.0.1:1")
+            let text = try await CanaryBinary.run(["run", file, "--only", "portal", "--textfile", folder + "/c.prom"])
+            #expect(text.stdout.contains("vendor sim: unknown (connect_failure)"), "\(text.stdout)")
+            #expect(text.stdout.contains("vendor status unknown"))
+            let prom = try String(contentsOfFile: folder + "/c.prom", encoding: .utf8)
+            #expect(prom.contains(#"canary_vendor_up{vendor="sim"} 0"#))
+            #expect(prom.contains(#"canary_vendor_status{vendor="sim",component="",status="unknown"} 1"#))
+            #expect(prom.contains(#"canary_vendor_status{vendor="sim",component="",status="operational"} 0"#))
+            let check = try await ChildProcess.run("promtool", ["check", "metrics"], stdin: prom)
+            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        }
+    }
+
+    @Test(
+        "over run --state from a cron-like loop: disagreement grows while the vendor is silent, then the lag is measured once"
+    )
+    func lagAcrossRuns() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try file(server.baseURL, folder: folder, route: "/status/504")
+            let state = folder + "/s.json"
+            var disagreements: [Double] = []
+            var alertStart: Date?
+            var admitted: Date?
+            var lag: Double?
+            for run in 0..<7 {
+                if run == 5 {
+                    admitted = Date()
+                    server.vendorPage.setComponent("My Sign-Ins", "major_outage")
+                }
+                let output = try await HeavyTests.exclusive {
+                    try await CanaryBinary.run(
+                        [
+                            "run", file, "--only", "portal", "--state", state, "--format", "json", "--textfile",
+                            folder + "/c.prom",
+                        ])
+                }
+                let vendor = try vendorObject(output.stdout, probe: "portal")
+                if output.stdout.contains(#""alerting":true"#), alertStart == nil { alertStart = Date() }
+                disagreements.append(vendor["disagreement_seconds"] as? Double ?? -1)
+                lag = vendor["lag_seconds"] as? Double ?? lag
+                try await Task.sleep(for: .milliseconds(1100))
+            }
+            // Runs 0 and 1: not yet alerting (alert.after 2); 2-4 alerting while the vendor says operational.
+            #expect(disagreements[0] == 0)
+            #expect(disagreements[2] >= 0 && disagreements[3] > disagreements[2] && disagreements[4] > disagreements[3])
+            #expect(disagreements[5] == 0 && disagreements[6] == 0, "\(disagreements)")
+            let measured = try #require(lag)
+            let expected = try #require(admitted).timeIntervalSince(try #require(alertStart))
+            #expect(abs(measured - expected) < 1.5, "lag \(measured) s, expected about \(expected) s")
+            let prom = try String(contentsOfFile: folder + "/c.prom", encoding: .utf8)
+            #expect(prom.contains(#"canary_probe_vendor_lag_seconds{probe="portal"}"#))
+            #expect(prom.contains(#"canary_probe_vendor_disagreement_seconds{probe="portal"} 0"#))
+            let nagios = try await CanaryBinary.run([
+                "run", file, "--only", "portal", "--state", state, "--format", "nagios", "--all",
+            ])
+            #expect(nagios.stdout.contains("vendor admitted"), "\(nagios.stdout)")
+        }
+    }
+}
