@@ -3,13 +3,15 @@ import NIOCore
 import Synchronization
 
 /// A vendor's status page whose word a test sets: an Atlassian Statuspage v2 summary at
-/// `/vendor/api/v2/summary.json`, and the same status as `{"state": ...}` at
-/// `/vendor/state.json` for a `json` vendor.
+/// `/vendor/api/v2/summary.json`, the same status as `{"state": ...}` at
+/// `/vendor/state.json` for a `json` vendor, and the vendor's service itself at
+/// `/vendor/portal` (200, or 504 once a test says it fails).
 public final class VendorPage: Sendable {
     private struct Page {
         var indicator = "none"
         var components: [(name: String, status: String)] = [("My Sign-Ins", "operational"), ("Sign-in", "operational")]
         var incidents: [(id: String, name: String, components: [String])] = []
+        var portalFailing = false
     }
 
     private let page = Mutex(Page())
@@ -37,6 +39,11 @@ public final class VendorPage: Sendable {
         page.withLock { $0.incidents.append((id, name, components)) }
     }
 
+    /// Makes `/vendor/portal` (the vendor's service, as a probe sees it) answer 504, or 200.
+    public func setPortalFailing(_ failing: Bool) {
+        page.withLock { $0.portalFailing = failing }
+    }
+
     /// Resolves every incident and makes every component operational.
     public func resolveAll() {
         page.withLock { page in
@@ -49,6 +56,8 @@ public final class VendorPage: Sendable {
     func action(for path: String) -> SimulatorAction? {
         switch path {
         case "/vendor/api/v2/summary.json": .respond(Self.json(summary()))
+        case "/vendor/portal":
+            page.withLock(\.portalFailing) ? .respond(.status(504)) : .respond(.html(Pages.ok))
         case "/vendor/state.json":
             .respond(Self.json(page.withLock { #"{"state":"\#($0.components.first?.status ?? "operational")"}"# }))
         default: nil

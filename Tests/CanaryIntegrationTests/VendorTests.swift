@@ -137,3 +137,70 @@ struct VendorTests {
         }
     }
 }
+
+/// The comparison in `watch`: the acceptance's replay, on a shorter clock.
+@Suite("Vendors in watch")
+struct VendorWatchTests {
+    @Test("watch: disagreement grows while the vendor is silent; once it admits, the lag is its delay after the alert")
+    func replay() async throws {
+        // Timed in real seconds: apart from the tests that load the machine.
+        try await HeavyTests.exclusive { try await replayBody() }
+    }
+
+    private func replayBody() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try Fixtures.write(
+                """
+                vendors:
+                  - {name: sim, kind: statuspage, url: "\(server.baseURL)/vendor", interval: 500ms}
+                probes:
+                  - name: portal
+                    url: \(server.baseURL)/vendor/portal
+                    interval: 500ms
+                    timeout: 1s
+                    attempts: 1
+                    alert: {after: 2}
+                    vendor: {name: sim, component: My Sign-Ins}
+                """, to: "w.yaml", in: folder)
+            let textfile = folder + "/w.prom"
+            let watch = try ChildProcess.Background(
+                CanaryBinary.path, ["watch", file, "--textfile", textfile, "--deadline", "12s", "--quiet"])
+            watch.drainOutput()
+            defer { watch.stop() }
+            func sample(_ name: String) -> Double? {
+                guard let text = try? String(contentsOfFile: textfile, encoding: .utf8) else { return nil }
+                let line = text.split(separator: "\n").first { $0.hasPrefix(name + "{") }
+                return line.flatMap { Double($0.split(separator: " ").last ?? "") }
+            }
+            try await Task.sleep(for: .seconds(2))
+            server.vendorPage.setPortalFailing(true)
+            var alertSeen: Date?
+            var disagreements: [Double] = []
+            let admitAt = Date().addingTimeInterval(4)
+            while Date() < admitAt {
+                try await Task.sleep(for: .milliseconds(250))
+                if let value = sample("canary_probe_vendor_disagreement_seconds") {
+                    if value > 0, alertSeen == nil { alertSeen = Date().addingTimeInterval(-value) }
+                    disagreements.append(value)
+                }
+            }
+            server.vendorPage.setComponent("My Sign-Ins", "major_outage")
+            let admitted = Date()
+            var lag: Double?
+            for _ in 0..<40 where lag == nil {
+                try await Task.sleep(for: .milliseconds(250))
+                lag = sample("canary_probe_vendor_lag_seconds")
+            }
+            let growing = disagreements.filter { $0 > 0 }
+            #expect(growing.count >= 3, "\(disagreements)")
+            #expect(growing.last ?? 0 > growing.first ?? 0, "the disagreement grows: \(disagreements)")
+            let measured = try #require(lag, "no lag sample")
+            let expected = admitted.timeIntervalSince(try #require(alertSeen))
+            // Within one poll interval (and a flush): canary sees the admission at its next poll.
+            #expect(
+                measured >= expected - 0.75 && measured <= expected + 1.25, "lag \(measured) s, expected \(expected) s")
+            #expect(sample("canary_probe_vendor_disagreement_seconds") == 0)
+        }
+    }
+}

@@ -22,6 +22,9 @@ public actor Watcher {
     private let engine: Engine
     private let options: Engine.Options
     private var probes: [ProbeSpec]
+    private var vendors: [VendorSource]
+    private var vendorDue: [String: ContinuousClock.Instant] = [:]
+    private var polling: Set<String> = []
     private var redactor: Redactor
     private var state: RunState
     private var latest: [String: ProbeResult] = [:]
@@ -43,6 +46,7 @@ public actor Watcher {
         self.engine = engine
         self.options = options
         self.probes = probeSet.probes
+        self.vendors = probeSet.vendors
         self.redactor = probeSet.redactor
         self.state = state
         let now = ContinuousClock.now
@@ -76,6 +80,8 @@ public actor Watcher {
         // they go unseen for RunState.forgetAfter.
         state.prune()
         probes = probeSet.probes
+        vendors = probeSet.vendors
+        vendorDue = vendorDue.filter { due in probeSet.vendors.contains { $0.name == due.key } }
         redactor = probeSet.redactor
         configLoaded = true
         dirty = true
@@ -125,6 +131,10 @@ public actor Watcher {
                     }
                     running.insert(probe.name)
                     group.addTask { await self.runProbe(probe, onResult: onResult) }
+                }
+                for source in dueVendors() {
+                    polling.insert(source.name)
+                    group.addTask { await self.pollVendor(source) }
                 }
                 // Outputs are written beside the schedule, one write at a time: a slow
                 // Pushgateway delays the next write, never the next probe.
@@ -201,7 +211,8 @@ public actor Watcher {
         running.remove(probe.name)
         guard probes.contains(where: { $0.name == probe.name }) else { return nil }
         let current = probes.first { $0.name == probe.name } ?? probe
-        let result = state.probes[probe.name, default: ProbeState()].record(raw, policy: current.alert)
+        let result = state.probes[probe.name, default: ProbeState()].record(
+            raw, policy: current.alert, vendor: current.vendor.map { ($0, state.vendors?[$0.vendor]) })
         // A run that learnt nothing (cut short at the deadline or the stop) does not hide
         // the last one that did.
         if result.severity != .unknown || latest[probe.name] == nil { latest[probe.name] = result }
@@ -231,8 +242,36 @@ public actor Watcher {
     public func snapshot() -> Snapshot {
         let results = probes.compactMap { latest[$0.name] }
         let uptime = (ContinuousClock.now - started).seconds
-        return Snapshot(
-            report: RunReport(results: results, startedAt: Date(), duration: uptime), state: state,
-            configLoaded: configLoaded, uptime: uptime)
+        var report = RunReport(results: results, startedAt: Date(), duration: uptime)
+        report.vendors = linkedVendors.compactMap { state.vendors?[$0.name] }
+        return Snapshot(report: report, state: state, configLoaded: configLoaded, uptime: uptime)
+    }
+
+    // MARK: Vendors
+
+    /// The vendors the current probes name.
+    private var linkedVendors: [VendorSource] {
+        let names = Set(probes.compactMap(\.vendor?.vendor))
+        return vendors.filter { names.contains($0.name) }
+    }
+
+    /// Linked vendors whose poll is due and not in flight.
+    private func dueVendors() -> [VendorSource] {
+        let now = ContinuousClock.now
+        return linkedVendors.filter { !polling.contains($0.name) && (vendorDue[$0.name] ?? now) <= now }
+    }
+
+    private func pollVendor(_ source: VendorSource) async {
+        let reading = await engine.poll(source, deadline: deadline, redactor: redactor)
+        vendorRead(reading, source: source)
+    }
+
+    private func vendorRead(_ reading: VendorReading, source: VendorSource) {
+        polling.remove(source.name)
+        var readings = state.vendors ?? [:]
+        readings[source.name] = reading
+        state.vendors = readings
+        vendorDue[source.name] = ContinuousClock.now + source.interval
+        dirty = true
     }
 }
