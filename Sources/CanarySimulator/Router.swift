@@ -30,7 +30,7 @@ struct Router: Sendable {
         log.record(request.raw)
         if let action = scenario?.action(for: request.path) { return action }
         if let action = journey.action(for: request, body: body) { return action }
-        if let action = vendorPage.action(for: request.path) { return action }
+        if let action = vendorPage.action(for: request) { return action }
         guard let route = SimulatorRoute(path: request.path) else { return .respond(.status(404)) }
         let query = request.query
         switch route {

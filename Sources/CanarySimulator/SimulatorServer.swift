@@ -43,7 +43,7 @@ public final class SimulatorServer: Sendable {
     public let journey = JourneyRoutes()
 
     /// A vendor status page a test sets (`/vendor/api/v2/summary.json`).
-    public let vendorPage = VendorPage()
+    public let vendorPage: VendorPage
 
     /// The heads of the requests received so far (the last 1,000), as sent, oldest first.
     public var receivedRequests: [String] { log.all }
@@ -57,6 +57,7 @@ public final class SimulatorServer: Sendable {
         self.group = group
         self.listener = listener.channel
         self.replay = replay
+        self.vendorPage = VendorPage(oauth: journey.oauth)
         let handler = ConnectionHandler(
             router: Router(replay: replay, log: log, journey: journey, vendorPage: vendorPage))
         self.acceptTask = Task { await Self.accept(on: listener, handler: handler) }

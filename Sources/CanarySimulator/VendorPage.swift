@@ -12,11 +12,45 @@ public final class VendorPage: Sendable {
         var components: [(name: String, status: String)] = [("My Sign-Ins", "operational"), ("Sign-in", "operational")]
         var incidents: [(id: String, name: String, components: [String])] = []
         var portalFailing = false
+        /// Graph's services and their statuses, and open issues by service.
+        var services: [(name: String, status: String)] = [
+            ("Exchange Online", "serviceOperational"), ("Identity Service", "serviceOperational"),
+            ("Microsoft Teams", "serviceOperational"), ("SharePoint Online", "serviceOperational"),
+            ("Microsoft 365 apps", "serviceOperational"),
+        ]
+        var issues: [(id: String, title: String, service: String)] = []
+        /// Graph refuses every token (a missing ServiceHealth.Read.All, say).
+        var refuseTokens = false
     }
 
     private let page = Mutex(Page())
+    /// Whose tokens the Graph form accepts.
+    private let oauth: OAuthServer?
 
-    public init() {}
+    public init(oauth: OAuthServer? = nil) {
+        self.oauth = oauth
+    }
+
+    /// Sets a Graph service's status, as Graph writes it (`serviceDegradation`, ...).
+    public func setService(_ name: String, _ status: String) {
+        page.withLock { page in
+            if let index = page.services.firstIndex(where: { $0.name == name }) {
+                page.services[index].status = status
+            } else {
+                page.services.append((name, status))
+            }
+        }
+    }
+
+    /// Makes Graph answer 401 to every token, or not.
+    public func setRefuseTokens(_ refuse: Bool) {
+        page.withLock { $0.refuseTokens = refuse }
+    }
+
+    /// Opens a Graph issue on `service`.
+    public func openIssue(id: String, title: String, service: String) {
+        page.withLock { $0.issues.append((id, title, service)) }
+    }
 
     /// Sets a component's status, in Statuspage's words (`degraded_performance`, ...).
     public func setComponent(_ name: String, _ status: String) {
@@ -53,14 +87,18 @@ public final class VendorPage: Sendable {
         }
     }
 
-    func action(for path: String) -> SimulatorAction? {
+    func action(for request: RequestHead) -> SimulatorAction? {
+        let path = request.path
+        if path == "/graph/v1.0/admin/serviceAnnouncement/healthOverviews" { return .respond(graph(request)) }
         switch path {
-        case "/vendor/api/v2/summary.json": .respond(Self.json(summary()))
+        case "/vendor/api/v2/summary.json": return .respond(Self.json(summary()))
         case "/vendor/portal":
-            page.withLock(\.portalFailing) ? .respond(.status(504)) : .respond(.html(Pages.ok))
+            let failing = page.withLock { $0.portalFailing }
+            return .respond(failing ? HTTPResponse.status(504) : HTTPResponse.html(Pages.ok))
         case "/vendor/state.json":
-            .respond(Self.json(page.withLock { #"{"state":"\#($0.components.first?.status ?? "operational")"}"# }))
-        default: nil
+            return .respond(
+                Self.json(page.withLock { #"{"state":"\#($0.components.first?.status ?? "operational")"}"# }))
+        default: return nil
         }
     }
 
@@ -76,6 +114,34 @@ public final class VendorPage: Sendable {
             }
             return
                 #"{"page":{"id":"sim","name":"Simulated vendor"},"status":{"indicator":"\#(page.indicator)","description":""},"components":[\#(components.joined(separator: ","))],"incidents":[\#(incidents.joined(separator: ","))]}"#
+        }
+    }
+
+    /// Graph's `healthOverviews?$expand=issues`, two services a page, behind a bearer token.
+    private func graph(_ request: RequestHead) -> HTTPResponse {
+        let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let bearer, oauth?.isValidAccessToken(bearer) == true, !page.withLock(\.refuseTokens) else {
+            return HTTPResponse(
+                status: 401, headers: [("Content-Type", "application/json")],
+                body: ByteBuffer(
+                    string: #"{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}"#))
+        }
+        let skip = request.query.int("$skiptoken", default: 0, in: 0...1000)
+        return page.withLock { page in
+            let slice = page.services.dropFirst(skip).prefix(2)
+            let values = slice.map { service in
+                let issues = page.issues.filter { $0.service == service.name }.map { issue in
+                    #"{"id":"\#(issue.id)","title":"\#(issue.title)","isResolved":false,"startDateTime":"2026-11-30T09:50:00Z","classification":"incident"}"#
+                }
+                return
+                    #"{"service":"\#(service.name)","status":"\#(service.status)","id":"\#(service.name)","issues":[\#(issues.joined(separator: ","))]}"#
+            }
+            let host = request.header("Host") ?? "127.0.0.1"
+            let next =
+                skip + 2 < page.services.count
+                ? #","@odata.nextLink":"http://\#(host)/graph/v1.0/admin/serviceAnnouncement/healthOverviews?$expand=issues&$skiptoken=\#(skip + 2)""#
+                : ""
+            return Self.json(#"{"value":[\#(values.joined(separator: ","))]\#(next)}"#)
         }
     }
 

@@ -204,3 +204,84 @@ struct VendorWatchTests {
         }
     }
 }
+
+/// `microsoft365`: Graph's service health, behind a token, paged.
+@Suite("Vendors: Microsoft 365")
+struct GraphVendorTests {
+    func file(_ base: String, folder: String, service: String = "Microsoft 365 apps") throws -> String {
+        try Fixtures.write(
+            """
+            vendors:
+              - name: m365
+                kind: microsoft365
+                url: \(base)/graph/v1.0/admin/serviceAnnouncement
+                auth:
+                  oauth2:
+                    token_url: \(base)/journey/token
+                    client_id: canary-client
+                    client_secret: ${env:CANARY_CLIENT_SECRET}
+                    scope: https://graph.microsoft.com/.default
+            probes:
+              - name: apps
+                url: \(base)/ok
+                attempts: 1
+                vendor: {name: m365, service: \(service)}
+            """, to: "m.yaml", in: folder)
+    }
+
+    func vendor(_ output: CanaryBinary.Output) throws -> [String: Any] {
+        let line = try #require(output.stdout.split(separator: "\n").first { $0.contains(#""probe":"apps""#) })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        return try #require(object["vendor"] as? [String: Any], "\(line)")
+    }
+
+    @Test("every Graph status, PascalCase or camelCase, maps as DESIGN 13 says; the last page is read")
+    func mappings() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try file(server.baseURL, folder: folder)
+            let environment = ["CANARY_CLIENT_SECRET": OAuthServer.clientSecret]
+            let cases: [(String, String)] = [
+                ("serviceOperational", "operational"), ("serviceRestored", "operational"),
+                ("falsePositive", "operational"), ("postIncidentReviewPublished", "operational"),
+                ("investigating", "degraded"), ("restoringService", "degraded"), ("verifyingService", "degraded"),
+                ("serviceDegradation", "degraded"), ("extendedRecovery", "degraded"),
+                ("serviceInterruption", "outage"), ("somethingNew", "unknown"),
+            ]
+            for (graph, expected) in cases {
+                for spelling in [graph, graph.prefix(1).uppercased() + graph.dropFirst()] {
+                    // The service is on the third page: paging must be followed.
+                    server.vendorPage.setService("Microsoft 365 apps", spelling)
+                    let output = try await CanaryBinary.run(
+                        ["run", file, "--format", "json"], environment: environment)
+                    #expect(try vendor(output)["status"] as? String == expected, "\(spelling)")
+                }
+            }
+            server.vendorPage.setService("Microsoft 365 apps", "serviceOperational")
+            server.vendorPage.openIssue(
+                id: "MO1329260", title: "Users can't access My Sign-Ins", service: "Microsoft 365 apps")
+            let output = try await CanaryBinary.run(["run", file, "--format", "json"], environment: environment)
+            let incident = try #require(try vendor(output)["incident"] as? [String: Any])
+            #expect(incident["id"] as? String == "MO1329260")
+            #expect(incident["vendor_start"] as? String == "2026-11-30T09:50:00Z", "shown, never used for the lag")
+            #expect(output.stdout.firstRange(of: #/at-[0-9]+-[0-9]+/#) == nil, "no token in the report")
+        }
+    }
+
+    @Test("a 401 from Graph, or a refused client secret, is auth_failure on the vendor's line, never operational")
+    func refused() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try file(server.baseURL, folder: folder)
+            server.vendorPage.setRefuseTokens(true)
+            let graph = try await CanaryBinary.run(
+                ["run", file], environment: ["CANARY_CLIENT_SECRET": OAuthServer.clientSecret])
+            #expect(graph.stdout.contains("vendor m365: unknown (auth_failure): HTTP 401"), "\(graph.stdout)")
+            server.vendorPage.setRefuseTokens(false)
+            let token = try await CanaryBinary.run(["run", file], environment: ["CANARY_CLIENT_SECRET": "wrong"])
+            #expect(token.stdout.contains("vendor m365: unknown (auth_failure)"), "\(token.stdout)")
+            #expect(token.stdout.contains("invalid_client"))
+            #expect(!token.stdout.contains("wrong"), "the secret is redacted")
+        }
+    }
+}

@@ -34,7 +34,7 @@ extension Engine {
         var result: AttemptResult
     }
 
-    private func fetchToken(
+    func fetchToken(
         _ probe: String, _ settings: Credentials.OAuth2, timeout: Duration, context: inout AttemptContext
     ) async -> Result<String, AttemptFailure> {
         let startedAt = Date()

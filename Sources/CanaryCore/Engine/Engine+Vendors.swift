@@ -18,6 +18,7 @@ extension Engine {
                 vendor: source.name, status: .unknown, error: "not polled: \(Interruption.deadline(nil).reason)",
                 pollClass: .notRun)
         }
+        if source.kind == .microsoft365 { return await pollGraph(source, left: left, redactor: redactor) }
         var step = Step(url: source.documentURL)
         step.maxBodyBytes = 4 << 20
         step.maxRedirects = 5

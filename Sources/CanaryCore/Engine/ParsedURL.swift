@@ -20,6 +20,8 @@ public struct ParsedURL: Sendable, Equatable {
     public var scheme: String { url.scheme }
     /// The host name or address, as written.
     public var host: String { url.host }
+    /// Scheme, host and port: where a secret may go.
+    public var origin: String { url.origin }
     /// `text` with anything that could be a userinfo (up to an `@`) masked: for showing a
     /// URL that did not parse, whose password cannot be told apart.
     public static func maskingUserinfo(_ text: String) -> String {

@@ -6,7 +6,13 @@ public struct VendorSource: Sendable {
         case statuspage
         /// A JSON document: `status_path` finds a status string, `mapping` names it.
         case json
+        /// Microsoft 365 Service Health through Microsoft Graph (`healthOverviews` with
+        /// their issues), with a token from `auth.oauth2` (ServiceHealth.Read.All).
+        case microsoft365
     }
+
+    /// Graph's service announcement root, the default `url` of a `microsoft365` vendor.
+    public static let graphServiceAnnouncement = "https://graph.microsoft.com/v1.0/admin/serviceAnnouncement"
 
     public var name: String
     public var kind: Kind
@@ -21,6 +27,8 @@ public struct VendorSource: Sendable {
     public var mapping: [String: VendorStatus] = [:]
     /// The file it came from.
     public var file = ""
+    /// `auth:` (`microsoft365`: `oauth2`, client credentials).
+    public var auth = Credentials()
 
     public init(name: String, kind: Kind, url: String) {
         self.name = name
@@ -30,7 +38,11 @@ public struct VendorSource: Sendable {
 
     /// The document to fetch: Statuspage's summary under a page's address.
     public var documentURL: String {
-        guard kind == .statuspage, !url.hasSuffix(".json") else { return url }
-        return (url.hasSuffix("/") ? String(url.dropLast()) : url) + "/api/v2/summary.json"
+        let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        switch kind {
+        case .statuspage: return url.hasSuffix(".json") ? url : base + "/api/v2/summary.json"
+        case .microsoft365: return base + "/healthOverviews?$expand=issues"
+        case .json: return url
+        }
     }
 }

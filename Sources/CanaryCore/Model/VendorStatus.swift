@@ -21,6 +21,17 @@ public enum VendorStatus: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Microsoft Graph's `serviceHealthStatus`, in PascalCase or camelCase.
+    public static func graph(_ text: String) -> VendorStatus {
+        switch text.lowercased() {
+        case "serviceoperational", "servicerestored", "falsepositive", "postincidentreviewpublished": .operational
+        case "investigating", "restoringservice", "verifyingservice", "servicedegradation", "extendedrecovery":
+            .degraded
+        case "serviceinterruption": .outage
+        default: .unknown
+        }
+    }
+
     /// The worse of two statuses, for a page's overall status.
     public static func worse(_ lhs: VendorStatus, _ rhs: VendorStatus) -> VendorStatus {
         let order: [VendorStatus] = [.operational, .maintenance, .degraded, .outage, .unknown]

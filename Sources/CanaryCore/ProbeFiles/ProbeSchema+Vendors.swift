@@ -21,6 +21,9 @@ extension ProbeSchema {
             source.kind = kind
         },
         "url": { source, node, reader in source.url = reader.url(node, "vendors.url") ?? "" },
+        "auth": { source, node, reader in
+            source.auth = reader.record(node, "vendors.auth", fields: auth, into: Credentials())
+        },
         "interval": { source, node, reader in
             source.interval = reader.positiveDuration(node, "vendors.interval") ?? source.interval
         },
@@ -61,8 +64,14 @@ extension NodeReader {
                 item, "vendor", fields: ProbeSchema.vendor, into: VendorSource(name: "", kind: .statuspage, url: ""))
             source.file = file
             let given = Set(pairs(item)?.map(\.key) ?? [])
+            // Graph's address is the same for every tenant.
+            if source.kind == .microsoft365, !given.contains("url") { source.url = VendorSource.graphServiceAnnouncement }
             for key in ["name", "kind", "url"] where !given.contains(key) {
+                if key == "url", source.kind == .microsoft365 { continue }
                 error(at: item, "vendor: missing '\(key)'")
+            }
+            if source.kind == .microsoft365, source.auth.oauth2 == nil {
+                error(at: item, "vendor '\(source.name)': a microsoft365 vendor needs auth.oauth2 (client credentials)")
             }
             if source.kind == .json {
                 for key in ["status_path", "mapping"] where !given.contains(key) {

@@ -8,6 +8,7 @@ enum VendorDocument {
         switch source.kind {
         case .statuspage: statuspage(body, vendor: source.name, at: date)
         case .json: json(body, source: source, at: date)
+        case .microsoft365: graphPage(body, vendor: source.name, at: date)?.reading
         }
     }
 
@@ -39,6 +40,32 @@ enum VendorDocument {
             status = components.values.reduce(VendorStatus.operational) { VendorStatus.worse($0, $1) }
         }
         return VendorReading(vendor: vendor, status: status, components: components, incidents: incidents, readAt: date)
+    }
+
+    /// One page of Graph's `healthOverviews?$expand=issues`: each service's status, its
+    /// unresolved issues, and the next page's address, if any.
+    static func graphPage(_ body: [UInt8], vendor: String, at date: Date) -> (reading: VendorReading, next: String?)? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            let services = object["value"] as? [[String: Any]]
+        else { return nil }
+        var components: [String: VendorStatus] = [:]
+        var incidents: [VendorReading.Incident] = []
+        for service in services {
+            guard let name = service["service"] as? String else { continue }
+            components[name] = VendorStatus.graph(service["status"] as? String ?? "")
+            for issue in service["issues"] as? [[String: Any]] ?? [] where (issue["isResolved"] as? Bool) != true {
+                guard let id = issue["id"] as? String else { continue }
+                incidents.append(
+                    .init(
+                        id: id, title: issue["title"] as? String ?? "", components: [name],
+                        vendorStart: issue["startDateTime"] as? String))
+            }
+        }
+        let status = components.values.reduce(VendorStatus.operational) { VendorStatus.worse($0, $1) }
+        let reading = VendorReading(
+            vendor: vendor, status: components.isEmpty ? .unknown : status, components: components,
+            incidents: incidents, readAt: date)
+        return (reading, object["@odata.nextLink"] as? String)
     }
 
     /// Any JSON document: the status string at `status_path`, named by `mapping`.
