@@ -7,12 +7,14 @@ import NIOCore
 /// (`/status/api/v2/status.json`).
 struct ScenarioRoutes: Sendable {
     static let statusPath = "/status/api/v2/status.json"
+    static let summaryPath = "/status/api/v2/summary.json"
 
     let replay: ScenarioReplay
 
     /// The action for `path`, or `nil` when the path is not a scenario's.
     func action(for path: String) -> SimulatorAction? {
         if path == Self.statusPath { return .respond(statusPage()) }
+        if path == Self.summaryPath { return .respond(summaryPage()) }
         if path == "/portal" || path.hasPrefix("/portal/") { return serve(.portal, page: Pages.ok) }
         if path == "/login" || path.hasPrefix("/login/") { return serve(.login, page: Pages.login) }
         if path.hasPrefix("/api/") { return serve(.api, page: Self.methods) }
@@ -53,6 +55,32 @@ struct ScenarioRoutes: Sendable {
         guard target == .api else { return .html(page) }
         return HTTPResponse(
             status: 200, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: page))
+    }
+
+    /// The Statuspage summary: component "My Sign-Ins" and an incident, from the phase's
+    /// indicator (none: operational, no incident).
+    private func summaryPage() -> HTTPResponse {
+        let indicator = replay.phase.indicator
+        let component =
+            switch indicator {
+            case .none: "operational"
+            case .minor: "degraded_performance"
+            case .major: "partial_outage"
+            case .critical: "major_outage"
+            }
+        let incident =
+            indicator == .none
+            ? ""
+            : #"{"id":"MO1329260","name":"Users can't access My Sign-Ins","status":"investigating","#
+                + #""created_at":"2026-11-30T10:00:00Z","components":[{"name":"My Sign-Ins"}]}"#
+        let json =
+            #"{"page":{"id":"canary-simulator","name":"Vendor status (simulated)"},"status":{"indicator":""#
+            + indicator.rawValue
+            + #"","description":""},"components":[{"id":"mysignins","name":"My Sign-Ins","status":""#
+            + component + #""},{"id":"signin","name":"Sign-in","status":"operational"}],"incidents":["# + incident
+            + "]}"
+        return HTTPResponse(
+            status: 200, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: json + "\n"))
     }
 
     private func statusPage() -> HTTPResponse {

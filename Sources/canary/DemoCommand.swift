@@ -37,13 +37,14 @@ struct DemoCommand: AsyncParsableCommand {
         let engine = try Engine.starting()
         defer { engine.shutdown() }
         var narrator = DemoNarrator(
-            probes: probeSet.probes.map(\.name), portal: "demo-mysignins", statusPage: "demo-status-page",
+            probes: probeSet.probes.map(\.name), portal: "demo-mysignins",
             milestones: .init(
                 onset: scenario.onset.map(Double.init), acknowledged: scenario.acknowledged.map(Double.init),
                 recovered: scenario.recovered.map(Double.init)),
             // A line per 15 scenario minutes at the default speed, fewer when faster.
             period: 900 * max(1, (replay.speed / defaultSpeed(scenario)).rounded()))
         narrator.journey = "demo-user-journey"
+        narrator.speed = replay.speed
         let session = DemoSession(
             narrator: narrator, probes: probeSet.probes.map(\.name),
             terminal: Terminal.stdoutIsTTY && Terminal.colourStdout, write: { Terminal.write($0) })
@@ -104,8 +105,8 @@ struct DemoCommand: AsyncParsableCommand {
             canary demo: incident MO1329260 replayed against a local simulator (\(server.baseURL)),
             \(minutes / 60)h\(String(format: "%02d", minutes % 60))m of scenario time in about \(seconds) s \
             (\(Units.formatNumber(replay.speed))x). Probes: demo-mysignins (the portal), demo-login (the sign-in page), \
-            demo-user-journey (a token, the API behind the portal, the portal), demo-status-page (the vendor's \
-            status page), every 500 ms, 3 attempts each.
+            demo-user-journey (a token, the API behind the portal, the portal), every 500 ms, 3 attempts each, \
+            beside the vendor's status page (demo-vendor).
 
             """
     }

@@ -19,6 +19,15 @@ struct DemoTests {
         #expect(output.stdout.contains("gateway_timeout"))
         #expect(output.stdout.contains("blank_page"))
         #expect(output.stdout.contains("the vendor's status page now admits the incident"))
+        // The lag comes from canary's own comparison (DESIGN 13), and matches the scenario's
+        // timeline (the vendor admits at 10:45) within two probe intervals of scenario time.
+        let alerts = try #require(output.stdout.split(separator: "\n").first { $0.contains("canary alerts") })
+        let lagLine = try #require(
+            output.stdout.split(separator: "\n").first { $0.contains("vendor lag measured by canary") })
+        let alertTime = try #require(Self.clock(String(alerts.split(separator: " ").last ?? "")))
+        let measured = try #require(Self.span(String(lagLine.split(separator: " ")[5])))
+        let expected = 10 * 3600 + 45 * 60 - alertTime
+        #expect(abs(measured - expected) <= 2 * 0.5 * speed, "lag \(measured) s, timeline \(expected) s: \(lagLine)")
         // The journey names the step that broke while its token was still issued.
         #expect(output.stdout.contains("demo-user-journey: "), "\(output.stdout)")
         #expect(output.stdout.contains("at step methods (the token was issued"), "\(output.stdout)")
@@ -33,6 +42,18 @@ struct DemoTests {
         let check = try await ChildProcess.run("promtool", ["check", "metrics"], stdin: text)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(text.contains(#"canary_probe_result{probe="demo-mysignins""#))
+    }
+
+    /// Seconds since midnight of `HH:MM:SS`.
+    static func clock(_ text: String) -> Double? {
+        let parts = text.split(separator: ":").compactMap { Double($0) }
+        return parts.count == 3 ? parts[0] * 3600 + parts[1] * 60 + parts[2] : nil
+    }
+
+    /// Seconds of a span as the narrator writes it: `45s`, `5m20s`, `1h05m`.
+    static func span(_ text: String) -> Double? {
+        guard let match = text.wholeMatch(of: #/(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?/#) else { return nil }
+        return (Double(match.1 ?? "0") ?? 0) * 3600 + (Double(match.2 ?? "0") ?? 0) * 60 + (Double(match.3 ?? "0") ?? 0)
     }
 
     @Test("canary simulate answers on the given address; canary run classifies each route as DESIGN.md says")

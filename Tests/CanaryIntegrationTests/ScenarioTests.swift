@@ -99,6 +99,7 @@ struct ScenarioTests {
         #expect(DemoProbes.yaml == file)
         let set = try DemoProbes.probeSet(simulator: "http://127.0.0.1:1")
         #expect(
-            set.probes.map(\.name) == ["demo-mysignins", "demo-login", "demo-user-journey", "demo-status-page"])
+            set.probes.map(\.name) == ["demo-mysignins", "demo-login", "demo-user-journey"])
+        #expect(set.vendors.map(\.name) == ["demo-vendor"])
     }
 }

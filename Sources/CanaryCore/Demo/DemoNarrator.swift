@@ -26,7 +26,10 @@ public struct DemoNarrator: Sendable {
     }
 
     public let portal: String
-    public let statusPage: String
+    /// Scenario seconds per real second: the vendor lag canary measures is in real time.
+    public var speed: Double = 1
+    /// The vendor lag canary measured for the portal, in scenario seconds.
+    public private(set) var measuredLag: Double?
     /// The synthetic user's journey probe, whose first failing step is told.
     public var journey: String?
     private var journeyFailureSeen = false
@@ -49,13 +52,11 @@ public struct DemoNarrator: Sendable {
     /// - Parameters:
     ///   - probes: Every probe, in the order lines list them.
     ///   - portal: The probe whose detection, alerting and recovery are the story.
-    ///   - statusPage: The probe of the vendor's status page.
     ///   - milestones: The scenario's own onset, acknowledgement and fix.
     ///   - period: Scenario seconds per timeline line.
-    public init(probes: [String], portal: String, statusPage: String, milestones: Milestones, period: Double = 900) {
+    public init(probes: [String], portal: String, milestones: Milestones, period: Double = 900) {
         self.probes = probes
         self.portal = portal
-        self.statusPage = statusPage
         self.milestones = milestones
         self.period = period
     }
@@ -79,11 +80,14 @@ public struct DemoNarrator: Sendable {
                 step == "auth" ? "the sign-in itself failed" : "the token was issued: sign-in works, this step does not"
             events.append(milestone("\(name): \(attempt.probeClass.rawValue) at step \(step) (\(why))", at: time))
         }
-        if name == statusPage, acknowledgementSeen == nil, result.probeClass == .contentMismatch {
+        // The vendor's admission, as canary's own comparison measured it (DESIGN 13): the
+        // lag from canary's alert to the first reading that admits it.
+        if name == portal, acknowledgementSeen == nil, let lag = result.vendor?.lagSeconds {
             acknowledgementSeen = time
+            measuredLag = lag * speed
             var text = "the vendor's status page now admits the incident"
             if let onset = milestones.onset { text += ", \(Self.span(time - onset)) after the onset" }
-            if let detection { text += "; canary knew \(Self.span(time - detection)) earlier" }
+            text += "; measured vendor lag: \(Self.span(lag * speed)) after canary alerted"
             events.append(milestone(text, at: time))
         }
         return events
@@ -111,7 +115,11 @@ public struct DemoNarrator: Sendable {
         } else if !result.alerting, alertingStart != nil, recoverySeen == nil {
             recoverySeen = time
             var text = "recovered: \(portal) stopped alerting"
-            if let recovered = milestones.recovered { text += " (\(Self.span(time - recovered)) after the fix)" }
+            if let recovered = milestones.recovered {
+                // The last failures can stop before the fix is announced.
+                let when = time >= recovered ? "after" : "before"
+                text += " (\(Self.span(abs(time - recovered))) \(when) the fix)"
+            }
             events.append(milestone(text, at: time))
         }
         return events
@@ -161,7 +169,8 @@ public struct DemoNarrator: Sendable {
         row("canary alerts", alertingStart)
         // The scenario's time of the admission, which the spans below count from; canary's
         // status-page probe sees it on its next run.
-        row("vendor status page admits it", milestones.acknowledged ?? acknowledgementSeen)
+        row("vendor status page admits it", milestones.acknowledged)
+        row("canary sees the admission", acknowledgementSeen)
         row("the fix lands", milestones.recovered)
         row("canary sees the recovery", recoverySeen)
         if let detection, let onset = milestones.onset {
@@ -171,6 +180,10 @@ public struct DemoNarrator: Sendable {
                 line += ", \(Self.span(acknowledged - detection)) before the status page"
             }
             lines.append(line)
+        }
+        if let measuredLag {
+            lines.append(
+                "  vendor lag measured by canary: \(Self.span(measuredLag)) (its admission after canary's alert)")
         }
         lines.append("")
         lines.append("PROBE               RUNS  FAILING  ATTEMPTS BY CLASS")

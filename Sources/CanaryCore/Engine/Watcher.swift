@@ -189,7 +189,9 @@ public actor Watcher {
     /// Until the next probe is due, but short enough to notice a stop or a reload soon.
     private func sleepTime() -> Duration {
         let now = ContinuousClock.now
-        let soonest = probes.filter { !running.contains($0.name) }.compactMap { nextDue[$0.name] }.min()
+        let soonest =
+            (probes.filter { !running.contains($0.name) }.compactMap { nextDue[$0.name] }
+            + linkedVendors.filter { !polling.contains($0.name) }.compactMap { vendorDue[$0.name] }).min()
         let untilDue = soonest.map { $0 - now } ?? .milliseconds(250)
         let untilFlush =
             dirty && !flushing ? (lastFlush.map { $0 + .seconds(1) - now } ?? .zero) : .milliseconds(250)

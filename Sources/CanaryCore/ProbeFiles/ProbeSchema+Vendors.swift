@@ -65,7 +65,9 @@ extension NodeReader {
             source.file = file
             let given = Set(pairs(item)?.map(\.key) ?? [])
             // Graph's address is the same for every tenant.
-            if source.kind == .microsoft365, !given.contains("url") { source.url = VendorSource.graphServiceAnnouncement }
+            if source.kind == .microsoft365, !given.contains("url") {
+                source.url = VendorSource.graphServiceAnnouncement
+            }
             for key in ["name", "kind", "url"] where !given.contains(key) {
                 if key == "url", source.kind == .microsoft365 { continue }
                 error(at: item, "vendor: missing '\(key)'")

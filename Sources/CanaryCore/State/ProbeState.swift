@@ -82,7 +82,8 @@ public struct ProbeState: Sendable, Codable {
         } else if alerting, consecutivePasses >= policy.recoverAfter, ratio < policy.ratio {
             alerting = false
         }
-        alertingSince = alerting ? alertingSince ?? run.startedAt : nil
+        // Canary alerts when the run that decides it has ended: its result is the alert.
+        alertingSince = alerting ? alertingSince ?? now : nil
         var judgement = AlertJudgement(
             alerting: alerting, alertSeverity: alerting ? worstFailingRun : .ok, history: history(window: policy.window)
         )
