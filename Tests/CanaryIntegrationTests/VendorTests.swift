@@ -73,6 +73,24 @@ struct VendorTests {
         }
     }
 
+    @Test("a component the vendor does not list is a warning at the first poll, with the names it has")
+    func unknownComponent() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try file(server.baseURL, folder: folder)
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            _ = try Fixtures.write(
+                text.replacingOccurrences(of: "component: My Sign-Ins", with: "component: My Signins"), to: "v.yaml",
+                in: folder)
+            let output = try await CanaryBinary.run(["run", file, "--only", "portal", "--format", "json"])
+            #expect(
+                output.stderr.contains(
+                    "warning: probe portal: vendor sim has no component 'My Signins' (did you mean 'My Sign-Ins'?); it has: "
+                        + "My Sign-Ins, Sign-in"), "\(output.stderr)")
+            #expect(try vendorObject(output.stdout, probe: "portal")["status"] as? String == "unknown")
+        }
+    }
+
     @Test("an unreachable vendor is unknown, never operational, on its own line and in the metrics")
     func unreachable() async throws {
         try await withSimulator { server in
@@ -80,7 +98,9 @@ struct VendorTests {
             let file = try file(server.baseURL, folder: folder, vendorURL: "http://127.0.0.1:1")
             let text = try await CanaryBinary.run(["run", file, "--only", "portal", "--textfile", folder + "/c.prom"])
             #expect(text.stdout.contains("vendor sim: unknown (connect_failure)"), "\(text.stdout)")
-            #expect(text.stdout.contains("vendor status unknown"))
+            #expect(text.stdout.contains("vendor status unknown (connect_failure)"))
+            let json = try await CanaryBinary.run(["run", file, "--only", "portal", "--format", "json"])
+            #expect(try vendorObject(json.stdout, probe: "portal")["class"] as? String == "connect_failure")
             let prom = try String(contentsOfFile: folder + "/c.prom", encoding: .utf8)
             #expect(prom.contains(#"canary_vendor_up{vendor="sim"} 0"#))
             #expect(prom.contains(#"canary_vendor_status{vendor="sim",component="",status="unknown"} 1"#))

@@ -60,6 +60,12 @@ public struct RunJob: Sendable {
             options: selection.engineOptions(labels: outputs.labels, console: console),
             stop: stop, progress: { progress.update(done: $0, total: $1, failing: $2) })
         let vendors = await readings
+        for spec in due {
+            guard let link = spec.vendor, let reading = vendors.first(where: { $0.vendor == link.vendor }) else {
+                continue
+            }
+            if let warning = reading.unknownComponent(link, probe: spec.name) { console.warn(warning) }
+        }
         progress.erase()
         console.trace("probed")
         var failed = false

@@ -41,6 +41,7 @@ public struct WatchJob: Sendable {
             options: selection.engineOptions(labels: outputs.labels, console: console),
             state: store?.state ?? RunState())
         control.attach(watcher)
+        await watcher.setWarningHandler { console.warn($0) }
         let lastFlushFailed = Mutex(false)
         let outputs = outputs
         let watchOutputs = WatchOutputs(store: store, files: files, labels: outputs.labels) {

@@ -25,6 +25,9 @@ public actor Watcher {
     private var vendors: [VendorSource]
     private var vendorDue: [String: ContinuousClock.Instant] = [:]
     private var polling: Set<String> = []
+    /// Told of a probe's vendor component the vendor does not list, once per probe.
+    private var onWarning: (@Sendable (String) -> Void)?
+    private var warned: Set<String> = []
     private var redactor: Redactor
     private var state: RunState
     private var latest: [String: ProbeResult] = [:]
@@ -268,8 +271,20 @@ public actor Watcher {
         vendorRead(reading, source: source)
     }
 
+    /// Sets what is told of a linked component the vendor does not list.
+    public func setWarningHandler(_ handler: @escaping @Sendable (String) -> Void) {
+        onWarning = handler
+    }
+
     private func vendorRead(_ reading: VendorReading, source: VendorSource) {
         polling.remove(source.name)
+        for probe in probes where probe.vendor?.vendor == source.name && !warned.contains(probe.name) {
+            guard let link = probe.vendor, let warning = reading.unknownComponent(link, probe: probe.name) else {
+                continue
+            }
+            warned.insert(probe.name)
+            onWarning?(warning)
+        }
         var readings = state.vendors ?? [:]
         readings[source.name] = reading
         state.vendors = readings

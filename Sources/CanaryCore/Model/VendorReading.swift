@@ -42,6 +42,18 @@ public struct VendorReading: Sendable, Codable, Equatable {
         self.readAt = readAt
     }
 
+    /// A warning for a link naming a component this reading does not list: the names it
+    /// has, with the closest; `nil` when it lists it (or could not be read).
+    public func unknownComponent(_ link: VendorLink, probe: String) -> String? {
+        guard error == nil, let component = link.component, !components.isEmpty,
+            !components.keys.contains(where: { $0.caseInsensitiveCompare(component) == .orderedSame })
+        else { return nil }
+        let names = components.keys.sorted()
+        let hint = Suggestion.closest(to: component, in: Set(names)).map { " (did you mean '\($0)'?)" } ?? ""
+        return "probe \(probe): vendor \(vendor) has no component '\(component)'\(hint); it has: "
+            + names.prefix(20).joined(separator: ", ") + (names.count > 20 ? ", ..." : "")
+    }
+
     /// What the vendor says of `component` (its page's status without one), and the open
     /// incident that names it, if any. A component the page does not list is `unknown`.
     public func status(of component: String?) -> (status: VendorStatus, incident: Incident?) {

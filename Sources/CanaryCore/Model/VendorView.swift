@@ -17,10 +17,12 @@ public struct VendorView: Sendable, Codable, Equatable {
     public var disagreementSeconds: Double
     /// Why the vendor could not be read, when it could not.
     public var error: String?
+    /// The class of that failure (`timeout`, `auth_failure`, ...).
+    public var pollClass: ProbeClass?
 
     public init(
         name: String, component: String?, status: VendorStatus, since: Date?, incident: VendorReading.Incident?,
-        lagSeconds: Double?, disagreementSeconds: Double, error: String? = nil
+        lagSeconds: Double?, disagreementSeconds: Double, error: String? = nil, pollClass: ProbeClass? = nil
     ) {
         self.name = name
         self.component = component
@@ -30,6 +32,7 @@ public struct VendorView: Sendable, Codable, Equatable {
         self.lagSeconds = lagSeconds
         self.disagreementSeconds = disagreementSeconds
         self.error = error
+        self.pollClass = pollClass
     }
 
     /// The phrase reports add: "vendor says operational for 12m", "vendor admitted 41m
@@ -38,11 +41,16 @@ public struct VendorView: Sendable, Codable, Equatable {
         if disagreementSeconds > 0 {
             return "vendor says operational for \(Units.format(.seconds(disagreementSeconds.rounded())))"
         }
+        let incident = self.incident.map { " (\($0.id))" } ?? ""
         if let lagSeconds {
             let span = Units.format(.seconds(abs(lagSeconds).rounded()))
-            return lagSeconds >= 0 ? "vendor admitted \(span) after canary" : "vendor admitted \(span) before canary"
+            return (lagSeconds >= 0 ? "vendor admitted \(span) after canary" : "vendor admitted \(span) before canary")
+                + incident
         }
-        if status == .unknown { return "vendor status unknown" + (error.map { ": \($0)" } ?? "") }
-        return "vendor says \(status.rawValue)"
+        if status == .unknown {
+            return "vendor status unknown" + (pollClass.map { " (\($0.rawValue))" } ?? "")
+                + (error.map { ": \($0)" } ?? "")
+        }
+        return "vendor says \(status.rawValue)" + incident
     }
 }

@@ -61,6 +61,7 @@ public struct JSONReport: ReportRenderer {
             ("lag_seconds", .optional(vendor.lagSeconds, JSONValue.double)),
             ("disagreement_seconds", .double(vendor.disagreementSeconds)),
             ("error", .optional(vendor.error, JSONValue.string)),
+            ("class", .optional(vendor.pollClass) { .string($0.rawValue) }),
         ])
     }
 

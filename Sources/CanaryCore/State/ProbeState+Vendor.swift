@@ -29,6 +29,7 @@ extension ProbeState {
             alerting && said.status == .operational ? max(0, now.timeIntervalSince(alertingSince ?? now)) : 0
         return VendorView(
             name: link.vendor, component: link.component, status: said.status, since: vendorStatusSince,
-            incident: said.incident, lagSeconds: vendorLag, disagreementSeconds: disagreement, error: reading?.error)
+            incident: said.incident, lagSeconds: vendorLag, disagreementSeconds: disagreement, error: reading?.error,
+            pollClass: reading?.pollClass)
     }
 }
