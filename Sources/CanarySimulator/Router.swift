@@ -29,6 +29,9 @@ struct Router: Sendable {
     func action(for request: RequestHead, body: [UInt8] = []) -> SimulatorAction {
         log.record(request.raw)
         if let action = scenario?.action(for: request.path) { return action }
+        if let scenario, request.path == "/graph/v1.0/admin/serviceAnnouncement/healthOverviews" {
+            return .respond(scenario.graph(request, oauth: journey.oauth))
+        }
         if let action = journey.action(for: request, body: body) { return action }
         if let action = vendorPage.action(for: request) { return action }
         guard let route = SimulatorRoute(path: request.path) else { return .respond(.status(404)) }

@@ -57,6 +57,27 @@ struct ScenarioRoutes: Sendable {
             status: 200, headers: [("Content-Type", "application/json")], body: ByteBuffer(string: page))
     }
 
+    /// Microsoft Graph's service health in the scenario: "Identity Service" says
+    /// `serviceDegradation` with issue MO1329260 (its start back-dated to the onset) from the
+    /// acknowledgement until the status page clears; behind a token of `oauth`.
+    func graph(_ request: RequestHead, oauth: OAuthServer) -> HTTPResponse {
+        let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let bearer, oauth.isValidAccessToken(bearer) else {
+            return OAuthServer.json(
+                #"{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}"#, status: 401)
+        }
+        let admitted = replay.phase.indicator != .none
+        let issue =
+            admitted
+            ? #"{"id":"MO1329260","title":"Users can't access My Sign-Ins","isResolved":false,"#
+                + #""startDateTime":"2026-11-30T10:00:00Z","classification":"incident"}"#
+            : ""
+        let identity = admitted ? "serviceDegradation" : "serviceOperational"
+        return OAuthServer.json(
+            #"{"value":[{"service":"Exchange Online","status":"serviceOperational","id":"Exchange","issues":[]},"#
+                + #"{"service":"Identity Service","status":"\#(identity)","id":"AAD","issues":[\#(issue)]}]}"#)
+    }
+
     /// The Statuspage summary: component "My Sign-Ins" and an incident, from the phase's
     /// indicator (none: operational, no incident).
     private func summaryPage() -> HTTPResponse {

@@ -92,6 +92,47 @@ struct ScenarioTests {
         #expect(seen == ["none", "major"])
     }
 
+    @Test("the scenario's Graph service health admits MO1329260 at 10:45, behind a token, its start back-dated")
+    func graphOverTime() async throws {
+        // At 1000x, 10:45 comes 3.3 s after the start.
+        let replay = ScenarioReplay(scenario: .mo1329260, speed: 1000)
+        let server = try await SimulatorServer.start(replay: replay)
+        let folder = try Fixtures.temporaryFolder()
+        let file = try Fixtures.write(
+            """
+            vendors:
+              - name: m365
+                kind: microsoft365
+                url: \(server.baseURL)/graph/v1.0/admin/serviceAnnouncement
+                auth:
+                  oauth2: {token_url: "\(server.baseURL)/journey/token", client_id: canary-client, client_secret: canary-client-secret}
+            probes:
+              - {name: p, url: "\(server.baseURL)/ok", attempts: 1, vendor: {name: m365, service: Identity Service}}
+            """, to: "g.yaml", in: folder)
+        let acknowledged = Self.clock(10, 45)
+        var seen: Set<String> = []
+        while replay.now < Self.clock(12, 0), !seen.contains("degraded") {
+            let before = replay.now
+            let output = try await CanaryBinary.run(["run", file, "--format", "json"])
+            let after = replay.now
+            let line = try #require(output.stdout.split(separator: "\n").first)
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let vendor = try #require(object?["vendor"] as? [String: Any])
+            let status = try #require(vendor["status"] as? String)
+            if after < acknowledged { #expect(status == "operational") }
+            if before >= acknowledged {
+                #expect(status == "degraded")
+                let incident = vendor["incident"] as? [String: Any]
+                #expect(incident?["id"] as? String == "MO1329260")
+                #expect(incident?["vendor_start"] as? String == "2026-11-30T10:00:00Z")
+            }
+            seen.insert(status)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await server.shutdown()
+        #expect(seen == ["operational", "degraded"])
+    }
+
     @Test("the demo's compiled-in probes are probes/demo.yaml")
     func demoProbes() throws {
         let file = try String(
