@@ -72,7 +72,7 @@ public final class JourneyRoutes: Sendable {
     }
 
     private func methods(_ request: RequestHead) -> HTTPResponse {
-        let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let bearer = request.bearerToken
         guard let bearer, oauth.isValidAccessToken(bearer) else {
             return Self.json(
                 #"{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}"#, status: 401)

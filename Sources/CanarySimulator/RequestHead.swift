@@ -37,6 +37,11 @@ struct RequestHead: Sendable {
     }
 
     /// The declared body length; chunked bodies are not supported and count as none.
+    /// The token of an `Authorization: Bearer` header, if any.
+    var bearerToken: String? {
+        header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+    }
+
     var contentLength: Int {
         header("Content-Length").flatMap { Int($0) }.map { max(0, $0) } ?? 0
     }

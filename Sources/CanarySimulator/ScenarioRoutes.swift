@@ -61,7 +61,7 @@ struct ScenarioRoutes: Sendable {
     /// `serviceDegradation` with issue MO1329260 (its start back-dated to the onset) from the
     /// acknowledgement until the status page clears; behind a token of `oauth`.
     func graph(_ request: RequestHead, oauth: OAuthServer) -> HTTPResponse {
-        let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let bearer = request.bearerToken
         guard let bearer, oauth.isValidAccessToken(bearer) else {
             return OAuthServer.json(
                 #"{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}"#, status: 401)

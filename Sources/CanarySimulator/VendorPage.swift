@@ -119,7 +119,7 @@ public final class VendorPage: Sendable {
 
     /// Graph's `healthOverviews?$expand=issues`, two services a page, behind a bearer token.
     private func graph(_ request: RequestHead) -> HTTPResponse {
-        let bearer = request.header("Authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let bearer = request.bearerToken
         guard let bearer, oauth?.isValidAccessToken(bearer) == true, !page.withLock(\.refuseTokens) else {
             return HTTPResponse(
                 status: 401, headers: [("Content-Type", "application/json")],
