@@ -105,12 +105,12 @@ public final class VendorPage: Sendable {
     private func summary() -> String {
         page.withLock { page in
             let components = page.components.map {
-                #"{"id":"c-\#($0.name.count)","name":"\#($0.name)","status":"\#($0.status)"}"#
+                #"{"id":"c-\#($0.name.count)","name":\#(Self.quoted($0.name)),"status":"\#($0.status)"}"#
             }
             let incidents = page.incidents.map { incident in
                 let named = incident.components.map { #"{"name":"\#($0)"}"# }.joined(separator: ",")
                 return
-                    #"{"id":"\#(incident.id)","name":"\#(incident.name)","status":"investigating","created_at":"2026-11-30T10:45:00Z","components":[\#(named)]}"#
+                    #"{"id":\#(Self.quoted(incident.id)),"name":\#(Self.quoted(incident.name)),"status":"investigating","created_at":"2026-11-30T10:45:00Z","components":[\#(named)]}"#
             }
             return
                 #"{"page":{"id":"sim","name":"Simulated vendor"},"status":{"indicator":"\#(page.indicator)","description":""},"components":[\#(components.joined(separator: ","))],"incidents":[\#(incidents.joined(separator: ","))]}"#
@@ -131,10 +131,10 @@ public final class VendorPage: Sendable {
             let slice = page.services.dropFirst(skip).prefix(2)
             let values = slice.map { service in
                 let issues = page.issues.filter { $0.service == service.name }.map { issue in
-                    #"{"id":"\#(issue.id)","title":"\#(issue.title)","isResolved":false,"startDateTime":"2026-11-30T09:50:00Z","classification":"incident"}"#
+                    #"{"id":\#(Self.quoted(issue.id)),"title":\#(Self.quoted(issue.title)),"isResolved":false,"startDateTime":"2026-11-30T09:50:00Z","classification":"incident"}"#
                 }
                 return
-                    #"{"service":"\#(service.name)","status":"\#(service.status)","id":"\#(service.name)","issues":[\#(issues.joined(separator: ","))]}"#
+                    #"{"service":\#(Self.quoted(service.name)),"status":"\#(service.status)","id":\#(Self.quoted(service.name)),"issues":[\#(issues.joined(separator: ","))]}"#
             }
             let host = request.header("Host") ?? "127.0.0.1"
             let next =
@@ -143,6 +143,12 @@ public final class VendorPage: Sendable {
                 : ""
             return Self.json(#"{"value":[\#(values.joined(separator: ","))]\#(next)}"#)
         }
+    }
+
+    /// `text` as a JSON string, quotes included.
+    private static func quoted(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 
     private static func json(_ text: String) -> HTTPResponse {

@@ -41,4 +41,22 @@ struct UnitsTests {
         #expect(Units.size("1025GiB") == nil)
         #expect(throws: Units.Problem.self) { try Units.parseSize("2TiB") }
     }
+
+    @Test("spans read as people say them: 0s, 45s, 12m, 47m51s, 1h05m")
+    func spans() {
+        #expect(Units.span(0.44) == "0s")
+        #expect(Units.span(45) == "45s")
+        #expect(Units.span(720) == "12m")
+        #expect(Units.span(2871) == "47m51s")
+        #expect(Units.span(3900) == "1h05m")
+        let view = VendorView(
+            name: "m365", component: nil, status: .operational, since: nil, incident: nil, lagSeconds: nil,
+            disagreementSeconds: 750)
+        #expect(view.phrase == "vendor says operational for 12m30s")
+        var admitted = view
+        (admitted.disagreementSeconds, admitted.lagSeconds) = (0, 2460)
+        #expect(admitted.phrase == "vendor admitted 41m after canary")
+        admitted.lagSeconds = -300
+        #expect(admitted.phrase == "vendor admitted 5m before canary")
+    }
 }

@@ -305,3 +305,99 @@ struct GraphVendorTests {
         }
     }
 }
+
+/// What a review of vendors found, each kept fixed.
+@Suite("Vendors against hostile answers")
+struct HostileVendorTests {
+    @Test("secrets and control characters a vendor sends back are redacted and escaped in every output")
+    func echoes() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let secret = "probe-secret-\(UUID().uuidString.prefix(8))"
+            server.vendorPage.setService("svc \(OAuthServer.clientSecret)", "serviceInterruption")
+            server.vendorPage.setService("Identity Service", "serviceDegradation")
+            server.vendorPage.openIssue(
+                id: "EX1\nFAKE LINE\u{1B}[31m", title: "echo \(OAuthServer.clientSecret) \(secret)",
+                service: "Identity Service")
+            let file = try Fixtures.write(
+                """
+                vendors:
+                  - name: m365
+                    kind: microsoft365
+                    url: \(server.baseURL)/graph/v1.0/admin/serviceAnnouncement
+                    auth:
+                      oauth2: {token_url: "\(server.baseURL)/journey/token", client_id: canary-client, client_secret: "${env:CS}"}
+                probes:
+                  - name: p
+                    url: \(server.baseURL)/status/504
+                    attempts: 1
+                    headers: {X-Key: "${env:PK}"}
+                    vendor: {name: m365, service: Identity Service}
+                """, to: "e.yaml", in: folder)
+            let environment = ["CS": OAuthServer.clientSecret, "PK": secret]
+            var texts: [String] = []
+            for format in ["text", "json", "nagios"] {
+                let output = try await CanaryBinary.run(
+                    [
+                        "run", file, "--format", format, "--state", folder + "/s.json", "--textfile",
+                        folder + "/t.prom", "--all",
+                    ],
+                    environment: environment)
+                texts += [output.stdout, output.stderr]
+            }
+            texts.append(try String(contentsOfFile: folder + "/s.json", encoding: .utf8))
+            let prom = try String(contentsOfFile: folder + "/t.prom", encoding: .utf8)
+            texts.append(prom)
+            for text in texts {
+                #expect(!text.contains(OAuthServer.clientSecret))
+                #expect(!text.contains(secret))
+                #expect(text.firstRange(of: #/at-[0-9]+-[0-9]+/#) == nil)
+                #expect(!text.contains("\u{1B}"), "a raw escape")
+                #expect(!text.contains("\nFAKE LINE"), "a forged line")
+            }
+            #expect(texts[0].contains(#"EX1\x0aFAKE LINE\x1b[31m"#), "\(texts[0])")
+            let check = try await ChildProcess.run("promtool", ["check", "metrics"], stdin: prom)
+            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        }
+    }
+
+    @Test("auth works for any kind; a redirect not followed and a paging past 20 pages are unknown, not ok")
+    func authRedirectsAndPaging() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            for index in 0..<45 { server.vendorPage.setService("extra \(index)", "serviceOperational") }
+            let file = try Fixtures.write(
+                """
+                vendors:
+                  - name: basic
+                    kind: json
+                    url: \(server.baseURL)/vendor/state.json
+                    status_path: $.state
+                    mapping: {operational: operational}
+                    auth: {basic: {username: u, password: "${env:PW}"}}
+                  - name: moved
+                    kind: statuspage
+                    url: \(server.baseURL)/redirect?to=http%3A%2F%2F127.0.0.2%3A\(server.port)%2Fvendor%2Fapi%2Fv2%2Fsummary.json
+                  - name: m365
+                    kind: microsoft365
+                    url: \(server.baseURL)/graph/v1.0/admin/serviceAnnouncement
+                    auth:
+                      oauth2: {token_url: "\(server.baseURL)/journey/token", client_id: canary-client, client_secret: canary-client-secret}
+                probes:
+                  - {name: a, url: "\(server.baseURL)/ok", attempts: 1, vendor: {name: basic}}
+                  - {name: b, url: "\(server.baseURL)/ok", attempts: 1, vendor: {name: moved}}
+                  - {name: c, url: "\(server.baseURL)/ok", attempts: 1, vendor: {name: m365, service: Identity Service}}
+                """, to: "a.yaml", in: folder)
+            let output = try await CanaryBinary.run(["run", file], environment: ["PW": "pw-\(UUID().uuidString)"])
+            #expect(
+                server.receivedRequests.contains {
+                    $0.hasPrefix("GET /vendor/state.json") && $0.contains("Authorization: Basic ")
+                })
+            #expect(output.stdout.contains("vendor basic: operational"), "\(output.stdout)")
+            #expect(output.stdout.contains("vendor moved: unknown (unexpected_status)"), "\(output.stdout)")
+            #expect(
+                output.stdout.contains("vendor m365: unknown (response_too_large): more than 20 pages"),
+                "\(output.stdout)")
+        }
+    }
+}

@@ -47,8 +47,9 @@ public struct RunJob: Sendable {
         }
         let due = dueProbes(selected, state: store?.state, at: startedAt)
         let progress = ProgressLine(total: due.count, console: console)
-        // The vendors the due probes name, polled beside them (with state, only when due).
-        let linked = Set(due.compactMap(\.vendor?.vendor))
+        // The vendors the selected probes name, each polled on its own interval beside them
+        // (without state, every run).
+        let linked = Set(selected.compactMap(\.vendor?.vendor))
         let polled = probeSet.vendors.filter {
             linked.contains($0.name) && store?.state.isDue($0, at: startedAt) ?? true
         }

@@ -209,8 +209,8 @@ public struct DemoNarrator: Sendable {
     /// A span of scenario time, e.g. `5m20s` or `1h05m`.
     public static func span(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
-        if total >= 3600 { return "\(total / 3600)h\(String(format: "%02d", (total % 3600) / 60))m" }
-        if total >= 60 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
-        return "\(total)s"
+        // Minutes keep their seconds here ("12m00s"): the demo's lines align.
+        if total >= 60, total < 3600 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
+        return Units.span(seconds)
     }
 }

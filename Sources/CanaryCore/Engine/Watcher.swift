@@ -286,7 +286,7 @@ public actor Watcher {
             onWarning?(warning)
         }
         var readings = state.vendors ?? [:]
-        readings[source.name] = reading
+        readings[source.name] = reading.carryingAdmissions(from: readings[source.name])
         state.vendors = readings
         vendorDue[source.name] = ContinuousClock.now + source.interval
         dirty = true

@@ -56,6 +56,16 @@ public enum Units {
     }
 
     /// Formats a duration the way a person writes it: `250ms`, `1.5s`, `5m`, `2h`, `14d`.
+    /// A span of time as people say it: `45s`, `12m`, `47m51s`, `1h05m`.
+    public static func span(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        if total >= 3600 { return "\(total / 3600)h\(String(format: "%02d", (total % 3600) / 60))m" }
+        if total >= 60 {
+            return total % 60 == 0 ? "\(total / 60)m" : "\(total / 60)m\(String(format: "%02d", total % 60))s"
+        }
+        return "\(total)s"
+    }
+
     public static func format(_ duration: Duration) -> String {
         let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         for (suffix, unit) in durationUnits.reversed() where ms >= Double(unit) && unit > 1 {

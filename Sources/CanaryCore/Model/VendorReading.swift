@@ -28,6 +28,9 @@ public struct VendorReading: Sendable, Codable, Equatable {
     /// The class of a failed poll (`timeout`, `auth_failure`, ...); `nil` when it was read.
     public var pollClass: ProbeClass?
     public var readAt: Date
+    /// When canary first saw the vendor admit a problem, by component ("" for the page),
+    /// carried from reading to reading while the admission lasts.
+    public var admittedSince: [String: Date]?
 
     public init(
         vendor: String, status: VendorStatus, components: [String: VendorStatus] = [:], incidents: [Incident] = [],
@@ -42,6 +45,36 @@ public struct VendorReading: Sendable, Codable, Equatable {
         self.readAt = readAt
     }
 
+    /// This reading with the admission times of `previous` carried over (and its own
+    /// time for admissions that start now): the lag counts from the first poll that saw
+    /// the vendor admit it, whatever polls came between two probe results.
+    public func carryingAdmissions(from previous: VendorReading?) -> VendorReading {
+        var next = self
+        var since: [String: Date] = [:]
+        for key in [""] + components.keys.sorted() {
+            let said = status(of: key.isEmpty ? nil : key).status
+            guard said.admitsProblem else { continue }
+            since[key] = previous?.admittedSince?[key] ?? readAt
+        }
+        next.admittedSince = since
+        return next
+    }
+
+    /// This reading with `redactor` applied to every text a vendor sent.
+    public func redacted(_ redactor: Redactor) -> VendorReading {
+        guard !redactor.isEmpty else { return self }
+        var copy = self
+        copy.components = Dictionary(components.map { (redactor.redact($0.key), $0.value) }) { first, _ in first }
+        copy.incidents = incidents.map { incident in
+            Incident(
+                id: redactor.redact(incident.id), title: redactor.redact(incident.title),
+                components: incident.components.map { redactor.redact($0) },
+                vendorStart: incident.vendorStart.map { redactor.redact($0) })
+        }
+        copy.error = error.map { redactor.redact($0) }
+        return copy
+    }
+
     /// A warning for a link naming a component this reading does not list: the names it
     /// has, with the closest; `nil` when it lists it (or could not be read).
     public func unknownComponent(_ link: VendorLink, probe: String) -> String? {
@@ -50,7 +83,8 @@ public struct VendorReading: Sendable, Codable, Equatable {
         else { return nil }
         let names = components.keys.sorted()
         let hint = Suggestion.closest(to: component, in: Set(names)).map { " (did you mean '\($0)'?)" } ?? ""
-        return "probe \(probe): vendor \(vendor) has no component '\(component)'\(hint); it has: "
+        return
+            "probe \(probe): vendor \(vendor) has no component '\(component.escapingControlCharacters)'\(hint); it has: "
             + names.prefix(20).joined(separator: ", ") + (names.count > 20 ? ", ..." : "")
     }
 

@@ -27,6 +27,8 @@ public struct VendorSource: Sendable {
     public var mapping: [String: VendorStatus] = [:]
     /// The file it came from.
     public var file = ""
+    /// Where its name is written, for errors.
+    public var place: ProbeFileError?
     /// `auth:` (`microsoft365`: `oauth2`, client credentials).
     public var auth = Credentials()
 

@@ -39,11 +39,11 @@ public struct VendorView: Sendable, Codable, Equatable {
     /// after canary", or what the vendor says.
     public var phrase: String {
         if disagreementSeconds > 0 {
-            return "vendor says operational for \(Units.format(.seconds(disagreementSeconds.rounded())))"
+            return "vendor says operational for \(Units.span(disagreementSeconds))"
         }
         let incident = self.incident.map { " (\($0.id))" } ?? ""
         if let lagSeconds {
-            let span = Units.format(.seconds(abs(lagSeconds).rounded()))
+            let span = Units.span(abs(lagSeconds))
             return (lagSeconds >= 0 ? "vendor admitted \(span) after canary" : "vendor admitted \(span) before canary")
                 + incident
         }

@@ -22,7 +22,7 @@ public struct TextReport: ReportRenderer {
     public func line(_ result: ProbeResult) -> String {
         let alerting = result.alerting ? " ALERTING" : ""
         return "\(Timestamp.iso8601(result.startedAt)) \(result.probe) \(result.probeClass.rawValue) "
-            + "\(result.severity.label)\(alerting): \(result.message)\n"
+            + "\(result.severity.label)\(alerting): \(result.message)\(result.vendor.map { "; " + $0.phrase } ?? "")\n"
             + (verbose ? Self.attemptLines(result) : "")
     }
 

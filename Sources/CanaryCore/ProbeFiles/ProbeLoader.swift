@@ -29,9 +29,12 @@ public struct ProbeLoader: Sendable {
             errors += parsed.errors
             secrets += parsed.secrets
             for vendor in parsed.vendors where known.contains(vendor.name) {
+                let first = vendors.first { $0.name == vendor.name }?.place
                 errors.append(
                     ProbeFileError(
-                        file: file, line: 0, column: 0, message: "vendors: '\(vendor.name)' is declared in two files"))
+                        file: file, line: vendor.place?.line ?? 0, column: vendor.place?.column ?? 0,
+                        message: "vendors.name: '\(vendor.name)' is already declared"
+                            + (first.map { " at \($0.file):\($0.line):\($0.column)" } ?? "")))
             }
             vendors += parsed.vendors
             for (probe, place) in parsed.probes {

@@ -63,6 +63,7 @@ extension NodeReader {
             var source = record(
                 item, "vendor", fields: ProbeSchema.vendor, into: VendorSource(name: "", kind: .statuspage, url: ""))
             source.file = file
+            source.place = place(pairs(item)?.first { $0.key == "name" }?.value ?? item)
             let given = Set(pairs(item)?.map(\.key) ?? [])
             // Graph's address is the same for every tenant.
             if source.kind == .microsoft365, !given.contains("url") {
@@ -83,6 +84,8 @@ extension NodeReader {
             if given.contains("name"), !names.insert(source.name).inserted {
                 error(at: item, "vendors.name: '\(source.name)' is declared twice")
             }
+            // A vendor with a mistake is still declared: its probes need no second error.
+            if !source.name.isEmpty { knownVendors.insert(source.name) }
             return errors.count == errorsBefore ? source : nil
         }
     }

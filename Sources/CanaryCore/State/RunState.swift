@@ -26,7 +26,7 @@ public struct RunState: Sendable, Codable {
         labels: [String: String] = [:], vendors polled: [VendorReading] = [], now: Date = Date()
     ) -> RunReport {
         var readings = vendors ?? [:]
-        for reading in polled { readings[reading.vendor] = reading }
+        for reading in polled { readings[reading.vendor] = reading.carryingAdmissions(from: readings[reading.vendor]) }
         if !readings.isEmpty { vendors = readings }
         let results = zip(due, measurement.runs).map { spec, run in
             probes[spec.name, default: ProbeState()].record(

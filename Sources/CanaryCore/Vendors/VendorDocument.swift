@@ -2,6 +2,9 @@ import Foundation
 
 /// Reads a vendor's status document into a ``VendorReading``.
 enum VendorDocument {
+    /// The most components (services) and incidents kept of one vendor: each becomes series.
+    static let maxComponents = 500
+
     /// The reading of `body`, fetched from `source`; `nil` when it is not the document the
     /// kind expects.
     static func read(_ body: [UInt8], source: VendorSource, at date: Date = Date()) -> VendorReading? {
@@ -20,19 +23,25 @@ enum VendorDocument {
         else { return nil }
         var components: [String: VendorStatus] = [:]
         for component in object["components"] as? [[String: Any]] ?? [] {
-            guard let name = component["name"] as? String, let status = component["status"] as? String else { continue }
-            components[name] = VendorStatus.statuspage(status)
+            guard let name = component["name"] as? String, !name.isEmpty, let status = component["status"] as? String,
+                components.count < maxComponents
+            else { continue }
+            components[name.escapingControlCharacters] = VendorStatus.statuspage(status)
         }
-        let incidents = (object["incidents"] as? [[String: Any]] ?? []).compactMap {
+        let incidents = (object["incidents"] as? [[String: Any]] ?? []).prefix(maxComponents).compactMap {
             incident -> VendorReading.Incident? in
             guard let id = incident["id"] as? String ?? (incident["id"] as? NSNumber)?.stringValue else { return nil }
             if let status = incident["status"] as? String, ["resolved", "postmortem"].contains(status.lowercased()) {
                 return nil
             }
-            let named = (incident["components"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            let named = (incident["components"] as? [[String: Any]] ?? []).compactMap {
+                ($0["name"] as? String)?.escapingControlCharacters
+            }
             return .init(
-                id: id, title: incident["name"] as? String ?? "", components: named,
-                vendorStart: incident["started_at"] as? String ?? incident["created_at"] as? String)
+                id: id.escapingControlCharacters, title: (incident["name"] as? String ?? "").escapingControlCharacters,
+                components: named,
+                vendorStart: (incident["started_at"] as? String ?? incident["created_at"] as? String)?
+                    .escapingControlCharacters)
         }
         var status = VendorStatus.statuspage(indicator)
         // A page whose indicator is unknown to canary still tells through its components.
@@ -51,14 +60,19 @@ enum VendorDocument {
         var components: [String: VendorStatus] = [:]
         var incidents: [VendorReading.Incident] = []
         for service in services {
-            guard let name = service["service"] as? String else { continue }
+            guard let raw = service["service"] as? String, !raw.isEmpty, components.count < maxComponents else {
+                continue
+            }
+            let name = raw.escapingControlCharacters
             components[name] = VendorStatus.graph(service["status"] as? String ?? "")
             for issue in service["issues"] as? [[String: Any]] ?? [] where (issue["isResolved"] as? Bool) != true {
-                guard let id = issue["id"] as? String else { continue }
+                guard let id = issue["id"] as? String, incidents.count < maxComponents else { continue }
                 incidents.append(
                     .init(
-                        id: id, title: issue["title"] as? String ?? "", components: [name],
-                        vendorStart: issue["startDateTime"] as? String))
+                        id: id.escapingControlCharacters,
+                        title: (issue["title"] as? String ?? "").escapingControlCharacters,
+                        components: [name], vendorStart: (issue["startDateTime"] as? String)?.escapingControlCharacters)
+                )
             }
         }
         let status = components.values.reduce(VendorStatus.operational) { VendorStatus.worse($0, $1) }
