@@ -259,6 +259,11 @@ struct LoginTests {
 struct JourneySecretsTests {
     @Test("client secret, refresh and access tokens, TOTP secret and codes, secret captures: in no output, in any form")
     func noSecretAnywhere() async throws {
+        // Many canary processes in a row: apart from the tests that time things.
+        try await HeavyTests.exclusive { try await noSecretAnywhereBody() }
+    }
+
+    private func noSecretAnywhereBody() async throws {
         try await withSimulator { server in
             let folder = try Fixtures.temporaryFolder()
             let tokenFile = folder + "/refresh.token"

@@ -16,7 +16,7 @@ struct OutputSafetyTests {
 
     func probes(_ server: SimulatorServer, in folder: String) throws -> String {
         try Fixtures.write(
-            "defaults: {attempts: 1, timeout: 1s}\nprobes:\n"
+            "defaults: {attempts: 1, timeout: 2s}\nprobes:\n"
                 + Fixtures.probeEntries(["a", "b"], url: server.baseURL + "/ok"),
             to: "p.yaml", in: folder)
     }
