@@ -19,7 +19,7 @@ build: deps
 	$(SWIFT) build
 
 ## release: a release binary with the Swift runtime and Foundation linked in: one file to
-## copy (it needs only libcurl), and start-up a third shorter than with shared libraries
+## copy (it needs only libcurl and the OpenSSL libcrypto that libcurl4-openssl brings), and start-up a third shorter than with shared libraries
 release: deps
 	$(SWIFT) build -c release --product canary --static-swift-stdlib
 
