@@ -23,8 +23,8 @@ extension Credentials.OAuth2 {
             form.append(("client_id", clientID))
             if let clientSecret { form.append(("client_secret", clientSecret)) }
         case .basic:
-            let pair = Self.formEncoded(clientID) + ":" + Self.formEncoded(clientSecret ?? "")
-            step.headers.append(("Authorization", "Basic " + Data(pair.utf8).base64EncodedString()))
+            let header = Credentials.basicHeader(Self.formEncoded(clientID), Self.formEncoded(clientSecret ?? ""))
+            step.headers.append(("Authorization", header))
             step.secretHeaders.insert("authorization")
         }
         step.form = form

@@ -8,7 +8,7 @@ extension Engine {
         _ spec: ProbeSpec, timeout: Duration, context: inout AttemptContext
     ) async -> Result<String?, AttemptFailure> {
         if let basic = spec.auth.basic {
-            return .success("Basic " + Data("\(basic.username):\(basic.password)".utf8).base64EncodedString())
+            return .success(basic.headerValue)
         }
         guard let settings = spec.auth.oauth2 else { return .success(nil) }
         // A rotated refresh token that could not be written is the only live one: it must

@@ -36,7 +36,7 @@ extension Engine {
         }
         var authorization: String?
         if let basic = source.auth.basic {
-            authorization = "Basic " + Data("\(basic.username):\(basic.password)".utf8).base64EncodedString()
+            authorization = basic.headerValue
         } else if let settings = source.auth.oauth2 {
             let key = "vendor " + source.name
             if let cached = tokens.token(for: key, settings: settings) {

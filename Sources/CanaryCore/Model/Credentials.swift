@@ -1,3 +1,5 @@
+import Foundation
+
 /// A probe's own credentials (`auth:`), sent with every step: a bearer token from an
 /// OAuth2 token endpoint, or HTTP Basic. DESIGN.md section 12.
 public struct Credentials: Sendable {
@@ -47,6 +49,16 @@ public struct Credentials: Sendable {
             self.username = username
             self.password = password
         }
+
+        /// The `Authorization` header's value.
+        public var headerValue: String {
+            Credentials.basicHeader(username, password)
+        }
+    }
+
+    /// `Basic base64(user:password)`, as RFC 7617 writes it.
+    static func basicHeader(_ user: String, _ password: String) -> String {
+        "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
     }
 
     public var oauth2: OAuth2?
