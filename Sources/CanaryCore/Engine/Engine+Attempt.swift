@@ -33,7 +33,7 @@ extension Engine {
             let step = original.authorized(authorization)
             if Task.isCancelled, !results.isEmpty { break }
             var waited: Duration?
-            if step.usesTOTP {
+            if !spec.totps.isEmpty, step.usesTOTP {
                 // A code is sent by one attempt only: a later attempt in the same period
                 // waits for the next (the steps of one attempt may share theirs), or, when
                 // the next comes too late, does not run.
