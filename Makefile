@@ -10,10 +10,11 @@ deps:
 	@$(ENSURE) pkg-config:libcurl:libcurl4-openssl-dev pkg-config:libcrypto:libssl-dev
 
 ## test-deps: what the tests run besides canary: openssl makes and serves test certificates;
-## promtool, node_exporter and the Pushgateway check the Prometheus output
+## promtool, node_exporter and the Pushgateway check the Prometheus output; Alertmanager
+## routes canary's alerts
 test-deps: deps
 	@$(ENSURE) openssl:openssl /usr/bin/time:time promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
-		prometheus-pushgateway:prometheus-pushgateway
+		prometheus-pushgateway:prometheus-pushgateway prometheus-alertmanager:prometheus-alertmanager
 
 build: deps
 	$(SWIFT) build

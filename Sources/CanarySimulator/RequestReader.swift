@@ -33,10 +33,10 @@ struct RequestReader {
         return .closed
     }
 
-    /// The request's body: `count` bytes after `initial`, of which the first 64 KiB are
+    /// The request's body: `count` bytes after `initial`, of which the first 4 MiB are
     /// kept and the rest read and dropped.
     mutating func readBody(_ count: Int, after initial: [UInt8]) async throws -> [UInt8] {
-        let keep = 64 << 10
+        let keep = 4 << 20
         var body = Array(initial.prefix(keep))
         var remaining = count - initial.count
         while remaining > 0, let buffer = try await iterator.next() {

@@ -10,6 +10,7 @@ struct Router: Sendable {
     /// The token endpoint, form login and API that journeys walk through.
     private let journey: JourneyRoutes
     private let vendorPage: VendorPage
+    private let receiver: Receiver
     /// The scenario being replayed, which takes the portal, sign-in and status-page paths.
     let scenario: ScenarioRoutes?
 
@@ -18,12 +19,13 @@ struct Router: Sendable {
 
     init(
         replay: ScenarioReplay? = nil, log: RequestLog = RequestLog(), journey: JourneyRoutes = JourneyRoutes(),
-        vendorPage: VendorPage = VendorPage()
+        vendorPage: VendorPage = VendorPage(), receiver: Receiver = Receiver()
     ) {
         self.scenario = replay.map(ScenarioRoutes.init)
         self.log = log
         self.journey = journey
         self.vendorPage = vendorPage
+        self.receiver = receiver
     }
 
     func action(for request: RequestHead, body: [UInt8] = []) -> SimulatorAction {
@@ -34,6 +36,7 @@ struct Router: Sendable {
         }
         if let action = journey.action(for: request, body: body) { return action }
         if let action = vendorPage.action(for: request) { return action }
+        if let action = receiver.action(for: request, body: body) { return action }
         guard let route = SimulatorRoute(path: request.path) else { return .respond(.status(404)) }
         let query = request.query
         switch route {

@@ -45,6 +45,10 @@ public final class SimulatorServer: Sendable {
     /// A vendor status page a test sets (`/vendor/api/v2/summary.json`).
     public let vendorPage: VendorPage
 
+    /// Where notifications land: webhooks at `/hooks/NAME`, Application Insights at
+    /// `/appinsights/v2.1/track`.
+    public let receiver = Receiver()
+
     /// The heads of the requests received so far (the last 1,000), as sent, oldest first.
     public var receivedRequests: [String] { log.all }
 
@@ -59,7 +63,7 @@ public final class SimulatorServer: Sendable {
         self.replay = replay
         self.vendorPage = VendorPage(oauth: journey.oauth)
         let handler = ConnectionHandler(
-            router: Router(replay: replay, log: log, journey: journey, vendorPage: vendorPage))
+            router: Router(replay: replay, log: log, journey: journey, vendorPage: vendorPage, receiver: receiver))
         self.acceptTask = Task { await Self.accept(on: listener, handler: handler) }
     }
 

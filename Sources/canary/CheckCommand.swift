@@ -109,6 +109,14 @@ struct CheckCommand: AsyncParsableCommand {
         help: ArgumentHelp("A response header kept as evidence (repeatable).", valueName: "name"))
     var captureHeader: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Tell a target when the check starts and stops alerting (with --state; every failure without): "
+                + "alertmanager=URL, teams=URL, slack=URL, json=URL or appinsights[=CONNECTION_STRING] "
+                + "(repeatable; ${env:NAME} and ${file:PATH} keep secrets off the command line).",
+            valueName: "kind=value"))
+    var notify: [String] = []
+
     @OptionGroup var options: OutputOptions
 
     @OptionGroup var selection: SelectionOptions
@@ -134,7 +142,8 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let job = CheckJob(spec: try spec(), selection: selection.selection, outputs: try options.outputs())
+        var job = CheckJob(spec: try spec(), selection: selection.selection, outputs: try options.outputs())
+        job.secrets = try notifySecrets()
         throw ExitCode(try await job.run(stop: StopSwitch.trippedBySignals()))
     }
 
@@ -161,8 +170,20 @@ struct CheckCommand: AsyncParsableCommand {
         (flags.warning, flags.critical) = (warning, critical)
         flags.certExpiry = certExpiry
         flags.captureHeaders = captureHeader
+        flags.notify = notify
         do {
             return try flags.spec()
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The secrets the `--notify` values hold, for redaction.
+    func notifySecrets() throws -> [String] {
+        var flags = CheckFlags(url: url)
+        flags.notify = notify
+        do {
+            return try flags.notifyTargets().secrets
         } catch {
             throw ValidationError(error.description)
         }

@@ -8,6 +8,8 @@ public struct CheckJob: Sendable {
     public var spec: ProbeSpec
     public var selection: Selection
     public var outputs: ReportOutputs
+    /// Secrets of the flags besides the URL's password: `--notify` values.
+    public var secrets: [String] = []
 
     public init(spec: ProbeSpec, selection: Selection, outputs: ReportOutputs) {
         self.spec = spec
@@ -16,7 +18,7 @@ public struct CheckJob: Sendable {
     }
 
     /// The URL's password is a secret here as in a probe file.
-    private var redactor: Redactor { Redactor(urlPasswords: [spec.url]) }
+    private var redactor: Redactor { Redactor(urlPasswords: [spec.url], secrets: secrets) }
 
     /// Runs the check.
     /// - Returns: The exit code, which always agrees with the status line.
@@ -39,6 +41,7 @@ public struct CheckJob: Sendable {
         // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
         var failed = false
         var report = RunReport(judgingAlone: measurement)
+        let notifier = outputs.notifier(engine: engine, deadline: selection.deadlineInstant, redactor: redactor)
         do {
             if let store = try openState(stop) {
                 defer { store.close() }
@@ -46,6 +49,9 @@ public struct CheckJob: Sendable {
                 let known = Set(store.state.probes.keys).union(selected.map(\.name))
                 report = store.state.record(measurement, due: selected, selected: selected, known: known)
                 failed = !store.saveReporting(to: console)
+                // Told under the lock, so that a check running beside this one reads what
+                // was sent and does not send it again.
+                failed = await !notify(store, report: report, notifier: notifier) || failed
             } else if selection.state != nil {
                 // A signal ended the wait for the lock: this check went unrecorded. When it
                 // also left the probe unrun, the one line on stderr says that instead.
@@ -58,9 +64,25 @@ public struct CheckJob: Sendable {
             console.error("\(error)")
             failed = true
         }
+        let alone =
+            selection.state == nil
+            ? zip(selected, report.results).flatMap { NotifyPlan.notices(alone: $1, spec: $0) } : []
+        let deliveries = Deliveries(notices: alone, results: report.results, specs: selected, notifier: notifier)
         let files = outputs.files(engine: engine, deadline: selection.deadlineInstant)
-        return await outputs.finish(
+        let code = await outputs.finish(
             report, defaultFormat: .nagios, files: files, startedAt: started, signal: stop.cause, failed: failed)
+        return await deliveries.settle().complete ? code : report.exitCode(failOn: outputs.failOn, outputsFailed: true)
+    }
+
+    /// Delivers what the check's targets are owed after this run and records it.
+    /// - Returns: False when a delivery or the save failed.
+    private func notify(_ store: StateStore, report: RunReport, notifier: Notifier) async -> Bool {
+        let owed = store.state.notices([spec], report: report)
+        guard !owed.isEmpty else { return true }
+        let delivered = await notifier.deliver(owed)
+        guard !delivered.isEmpty else { return false }
+        store.state.delivered(delivered)
+        return store.saveReporting(to: outputs.console) && delivered.count == owed.count
     }
 
     private func openState(_ stop: StopSwitch) throws -> StateStore? {

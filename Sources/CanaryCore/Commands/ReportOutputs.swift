@@ -40,11 +40,28 @@ public struct ReportOutputs: Sendable {
         return files
     }
 
+    /// The notifier of the probes' `notify:` targets: each failed delivery is one line on
+    /// stderr, and no delivery runs past `deadline`.
+    public func notifier(engine: Engine, deadline: ContinuousClock.Instant?, redactor: Redactor) -> Notifier {
+        let console = console
+        return Notifier(engine: engine, deadline: deadline, redactor: redactor) { console.error($0) }
+    }
+
     /// The report in the chosen format, handed to `emit` in pieces: a line per probe for
     /// JSON, so that 10,000 results never sit in memory twice over.
+    /// With run state, `--quiet` text and JSON show only the probes that started or
+    /// stopped alerting in this run, and nothing at all when none did (so that cron mails
+    /// on changes only).
     public func render(_ report: RunReport, defaultFormat: ReportFormat, emit: (String) -> Void) {
         let style = ReportStyle(colour: output == nil && console.colour, verbose: verbose, quiet: quiet)
-        (format ?? defaultFormat).renderer(style).render(report, emit: emit)
+        let chosen = format ?? defaultFormat
+        var report = report
+        if quiet, let changed = report.transitions, chosen == .text || chosen == .json {
+            report.results = report.results.filter { changed.contains($0.probe) }
+            report.notDue = []
+            guard !report.results.isEmpty else { return }
+        }
+        chosen.renderer(style).render(report, emit: emit)
     }
 
     /// The report as one text, for a file.

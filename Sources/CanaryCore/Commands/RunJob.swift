@@ -71,18 +71,34 @@ public struct RunJob: Sendable {
         console.trace("probed")
         var failed = false
         let report: RunReport
+        let notices: [Notice]
         if let store {
             report = store.state.record(
                 measurement, due: due, selected: selected, known: Set(probeSet.probes.map(\.name)),
                 labels: outputs.labels, vendors: vendors)
             failed = !store.saveReporting(to: console)
+            notices = store.state.notices(selected, report: report)
         } else {
             report = RunReport(
                 judgingAlone: measurement, vendors: vendors,
                 links: Dictionary(due.compactMap { spec in spec.vendor.map { (spec.name, $0) } }) { first, _ in first })
+            notices = zip(due, report.results).flatMap { NotifyPlan.notices(alone: $1, spec: $0) }
         }
-        return await outputs.finish(
+        let deliveries = Deliveries(
+            notices: notices, results: report.results, specs: due,
+            notifier: outputs.notifier(engine: engine, deadline: selection.deadlineInstant, redactor: probeSet.redactor)
+        )
+        let code = await outputs.finish(
             report, defaultFormat: .text, files: files, startedAt: startedAt, signal: stop.cause, failed: failed)
+        let (delivered, complete) = await deliveries.settle()
+        // What each target was told is saved, under the lock held since the start: an
+        // overlapping run reads it and does not tell them again.
+        var saved = true
+        if let store, !delivered.isEmpty {
+            store.state.delivered(delivered)
+            saved = store.saveReporting(to: console)
+        }
+        return complete && saved ? code : report.exitCode(failOn: outputs.failOn, outputsFailed: true)
     }
 
     /// The probes to run now: with state, those due (all with `--all`); a record from the

@@ -41,6 +41,8 @@ public struct WatchJob: Sendable {
             options: selection.engineOptions(labels: outputs.labels, console: console),
             state: store?.state ?? RunState())
         control.attach(watcher)
+        await watcher.setNotifier(
+            outputs.notifier(engine: engine, deadline: selection.deadlineInstant, redactor: probeSet.redactor))
         await watcher.setWarningHandler { console.warn($0) }
         let lastFlushFailed = Mutex(false)
         let outputs = outputs

@@ -19,26 +19,31 @@ public actor Watcher {
     public typealias ResultHandler = @Sendable (ProbeResult) async -> Void
     public typealias FlushHandler = @Sendable (Snapshot) async -> Void
 
-    private let engine: Engine
+    let engine: Engine
     private let options: Engine.Options
-    private var probes: [ProbeSpec]
-    private var vendors: [VendorSource]
-    private var vendorDue: [String: ContinuousClock.Instant] = [:]
-    private var polling: Set<String> = []
+    var probes: [ProbeSpec]
+    var vendors: [VendorSource]
+    var vendorDue: [String: ContinuousClock.Instant] = [:]
+    var polling: Set<String> = []
     /// Told of a probe's vendor component the vendor does not list, once per probe.
-    private var onWarning: (@Sendable (String) -> Void)?
-    private var warned: Set<String> = []
-    private var redactor: Redactor
-    private var state: RunState
-    private var latest: [String: ProbeResult] = [:]
+    var onWarning: (@Sendable (String) -> Void)?
+    var warned: Set<String> = []
+    var redactor: Redactor
+    var state: RunState
+    var latest: [String: ProbeResult] = [:]
     private var nextDue: [String: ContinuousClock.Instant] = [:]
     private var running: Set<String> = []
     private var configLoaded = true
-    private var dirty = true
+    var dirty = true
     private var flushing = false
     private var lastFlush: ContinuousClock.Instant?
     private let started = ContinuousClock.now
     private let stopFlag = StopFlag()
+    /// Delivers the probes' notifications, when any has `notify:`.
+    var notifier: Notifier?
+    var availability: AvailabilityQueue?
+    /// Deliveries in flight, by probe and target.
+    var notifying: Set<String> = []
 
     /// Jitter spreads probes of the same interval; capped so 1 s probes stay near 1 s.
     static func jitter(for interval: Duration) -> Duration {
@@ -86,6 +91,7 @@ public actor Watcher {
         vendors = probeSet.vendors
         vendorDue = vendorDue.filter { due in probeSet.vendors.contains { $0.name == due.key } }
         redactor = probeSet.redactor
+        notifier?.redactor = probeSet.redactor
         configLoaded = true
         dirty = true
     }
@@ -105,7 +111,7 @@ public actor Watcher {
 
     /// The options' `--deadline` as an instant: the watch stops there, and no attempt
     /// runs past it.
-    private var deadline: ContinuousClock.Instant? {
+    var deadline: ContinuousClock.Instant? {
         options.deadline.map { (options.deadlineStart ?? started) + $0 - options.deadlineReserve }
     }
 
@@ -156,7 +162,7 @@ public actor Watcher {
             let end = ContinuousClock.now + grace
             // An output write in flight finishes too, rather than be cancelled and
             // reported as failed.
-            while !running.isEmpty || flushing, ContinuousClock.now < end {
+            while !running.isEmpty || flushing || !notifying.isEmpty, ContinuousClock.now < end {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             group.cancelAll()
@@ -169,6 +175,7 @@ public actor Watcher {
                 latest[probe.name] = ProbeResult(run, judgement: .alone(run))
             }
         }
+        await settleNotifications()
         await flush(onFlush)
     }
 
@@ -209,6 +216,7 @@ public actor Watcher {
             stopping: { [stopFlag] in stopFlag.isSet }, wholeAttempts: true)
         guard let result = finish(probe, raw.redacted(redactor), startedAt: start) else { return }
         await onResult(result)
+        await notify(probes.first { $0.name == probe.name } ?? probe, after: result)
     }
 
     /// Records a result, unless its probe was removed meanwhile, and schedules the next run.
@@ -250,45 +258,5 @@ public actor Watcher {
         var report = RunReport(results: results, startedAt: Date(), duration: uptime)
         report.vendors = linkedVendors.compactMap { state.vendors?[$0.name] }
         return Snapshot(report: report, state: state, configLoaded: configLoaded, uptime: uptime)
-    }
-
-    // MARK: Vendors
-
-    /// The vendors the current probes name.
-    private var linkedVendors: [VendorSource] {
-        let names = Set(probes.compactMap(\.vendor?.vendor))
-        return vendors.filter { names.contains($0.name) }
-    }
-
-    /// Linked vendors whose poll is due and not in flight.
-    private func dueVendors() -> [VendorSource] {
-        let now = ContinuousClock.now
-        return linkedVendors.filter { !polling.contains($0.name) && (vendorDue[$0.name] ?? now) <= now }
-    }
-
-    private func pollVendor(_ source: VendorSource) async {
-        let reading = await engine.poll(source, deadline: deadline, redactor: redactor)
-        vendorRead(reading, source: source)
-    }
-
-    /// Sets what is told of a linked component the vendor does not list.
-    public func setWarningHandler(_ handler: @escaping @Sendable (String) -> Void) {
-        onWarning = handler
-    }
-
-    private func vendorRead(_ reading: VendorReading, source: VendorSource) {
-        polling.remove(source.name)
-        for probe in probes where probe.vendor?.vendor == source.name && !warned.contains(probe.name) {
-            guard let link = probe.vendor, let warning = reading.unknownComponent(link, probe: probe.name) else {
-                continue
-            }
-            warned.insert(probe.name)
-            onWarning?(warning)
-        }
-        var readings = state.vendors ?? [:]
-        readings[source.name] = reading.carryingAdmissions(from: readings[source.name])
-        state.vendors = readings
-        vendorDue[source.name] = ContinuousClock.now + source.interval
-        dirty = true
     }
 }

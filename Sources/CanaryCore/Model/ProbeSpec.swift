@@ -28,6 +28,8 @@ public struct ProbeSpec: Sendable {
     /// The generators of the `${totp:...}` references in its file, by placeholder number
     /// (`${totp#N}` in its steps' values).
     public var totps: [TOTP] = []
+    /// `notify:` of its file (or `check --notify`): where its alerts go.
+    public var notify: [NotifyTarget] = []
 
     public init(name: String, url: String, file: String = "") {
         self.name = name

@@ -21,6 +21,9 @@ public struct RunReport: Sendable {
     public var lastMeasured: [String: ProbeResult] = [:]
     /// The vendors the probes are linked to, as last read.
     public var vendors: [VendorReading] = []
+    /// With run state: the probes that started or stopped alerting in this run
+    /// (`--quiet` shows only those); `nil` without state.
+    public var transitions: Set<String>?
 
     public init(
         results: [ProbeResult], startedAt: Date, duration: Double, unrunProbes: Int = 0, deadline: Duration? = nil

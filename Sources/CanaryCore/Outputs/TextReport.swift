@@ -30,8 +30,11 @@ public struct TextReport: ReportRenderer {
         // Probes not due this time (run state) show their last result, marked as such.
         let all = report.results.map { (result: $0, due: true) } + report.notDue.map { (result: $0, due: false) }
         // Quiet keeps every row that is not OK or that counts for the exit code (an alert
-        // still recovering, a not-due probe still alerting).
-        let shownRows = quiet ? all.filter { $0.result.severity != .ok || $0.result.alertSeverity != .ok } : all
+        // still recovering, a not-due probe still alerting); with run state, the rows were
+        // already cut to the probes whose alerting changed.
+        let shownRows =
+            quiet && report.transitions == nil
+            ? all.filter { $0.result.severity != .ok || $0.result.alertSeverity != .ok } : all
         let shown = shownRows.map(\.result)
         var rows = [["PROBE", "CLASS", "SEVERITY", "FAILED", "P50", "MAX", "DETAIL"]]
         var severities: [Severity?] = [nil]
@@ -44,7 +47,7 @@ public struct TextReport: ReportRenderer {
                 "\(result.failedAttempts)/\(result.attempts.count)",
                 latency.map { Units.formatSeconds($0.p50) } ?? "-",
                 latency.map { Units.formatSeconds($0.max) } ?? "-",
-                (due ? "" : "not due, last run \(Timestamp.iso8601(result.startedAt)): ") + detail(result),
+                (due ? "" : "not due, last run \(Timestamp.iso8601(result.startedAt)): ") + detail(result, report),
             ])
             severities.append(result.severity)
         }
@@ -62,9 +65,16 @@ public struct TextReport: ReportRenderer {
 
     /// One line of detail: the run's message and the evidence of its first failing attempt,
     /// after a word on alerting where run state judged differently from this run alone.
-    private func detail(_ result: ProbeResult) -> String {
-        (result.alertingNote.map { $0 + ": " } ?? "") + evidence(result)
+    private func detail(_ result: ProbeResult, _ report: RunReport) -> String {
+        transition(result, report) + (result.alertingNote.map { $0 + ": " } ?? "") + result.evidence
             + (result.vendor.map { "; " + $0.phrase } ?? "")
+    }
+
+    /// "started alerting: " or "stopped alerting: " for a probe whose alerting changed in
+    /// this run (run state).
+    private func transition(_ result: ProbeResult, _ report: RunReport) -> String {
+        guard report.transitions?.contains(result.probe) == true else { return "" }
+        return result.alerting ? "started alerting: " : "stopped alerting: "
     }
 
     /// A line per vendor the probes are linked to: what it says, its open incidents, or
@@ -78,16 +88,6 @@ public struct TextReport: ReportRenderer {
             return "vendor \(reading.vendor): \(reading.status.rawValue)"
                 + (incidents.isEmpty ? "" : ", open incidents: " + incidents.joined(separator: ", ")) + "\n"
         }.joined()
-    }
-
-    private func evidence(_ result: ProbeResult) -> String {
-        guard let evidence = result.attempts.first(where: { $0.severity.isFailing }) ?? result.attempts.first else {
-            return result.message
-        }
-        var parts = [result.message]
-        if let ip = evidence.remoteIP { parts.append("from \(ip)") }
-        parts += evidence.capturedHeaders.map { "\($0.name): \($0.value)" }
-        return parts.joined(separator: ", ")
     }
 
     /// A line per attempt with its phase timings, as `--verbose` shows them.

@@ -34,6 +34,8 @@ public struct CheckFlags: Sendable {
     /// `WARN[,CRIT]` in days.
     public var certExpiry: String?
     public var captureHeaders: [String] = []
+    /// `--notify KIND=VALUE`, in order.
+    public var notify: [String] = []
 
     public init(url: String) {
         self.url = url
@@ -72,6 +74,7 @@ public struct CheckFlags: Sendable {
             try Self.pattern(source, flag: "--error-pattern")
         }
         spec.captureHeaders = captureHeaders
+        spec.notify = try notifyTargets().targets
         return spec
     }
 

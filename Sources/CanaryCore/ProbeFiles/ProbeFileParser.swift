@@ -11,6 +11,8 @@ final class ProbeFileParser {
 
     /// The vendors this file declares, once parsed.
     private var vendors: [VendorSource] = []
+    /// Where this file's probes send their alerts (`notify:`).
+    private var notify: [NotifyTarget] = []
 
     /// - Parameters:
     ///   - file: The file's path, for error places.
@@ -52,6 +54,7 @@ final class ProbeFileParser {
         // `${totp#N}` placeholders number the file's generators.
         let totps = interpolator.totps
         if !totps.isEmpty { probes = probes.map { probe, place in (with(probe) { $0.totps = totps }, place) } }
+        if !notify.isEmpty { probes = probes.map { probe, place in (with(probe) { $0.notify = notify }, place) } }
         return Output(probes: probes, errors: unique, secrets: interpolator.secrets, vendors: vendors)
     }
 
@@ -68,6 +71,7 @@ final class ProbeFileParser {
             vendors = reader.vendors(node)
             reader.knownVendors.formUnion(vendors.map(\.name))
         }
+        if let node = top.first(where: { $0.key == "notify" })?.value { notify = reader.notifyTargets(node) }
         let defaults = top.first { $0.key == "defaults" }?.value
         if let defaults, reader.mapping(defaults, "defaults") != nil {
             // Checked on its own too, so a problem in defaults shows even with no probes.

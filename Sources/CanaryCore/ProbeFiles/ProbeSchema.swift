@@ -7,7 +7,7 @@ enum ProbeSchema {
     /// Reads one key's value into its target.
     typealias Field<Target> = @Sendable (inout Target, Node, NodeReader) -> Void
 
-    static let topKeys: Set = ["defaults", "probes", "vendors"]
+    static let topKeys: Set = ["defaults", "probes", "vendors", "notify"]
 
     /// A probe's own keys (and `defaults:`, less `name`); its request keys are those of
     /// ``step``, for its first step (or every step of its `steps:`).

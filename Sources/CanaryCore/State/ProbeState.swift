@@ -33,6 +33,12 @@ public struct ProbeState: Sendable, Codable {
     public var vendorAdmittedSince: Date?
     /// The vendor's lag in this alerting episode, fixed once measured.
     public var vendorLag: Double?
+    /// The current alerting episode, or the last one once it ended: what notifications
+    /// describe.
+    public var episode: AlertEpisode?
+    /// What each notify target was last told, by its key: `true` firing, `false`
+    /// resolved. A target not told yet (a failed delivery) is told on a later run.
+    public var notified: [String: Bool]?
 
     public init() {}
 
@@ -79,8 +85,12 @@ public struct ProbeState: Sendable, Codable {
         let ratio = failureRatio(window: policy.window)
         if !alerting, consecutiveFailures >= policy.after || ratio >= policy.ratio {
             alerting = true
+            episode = AlertEpisode(
+                probeClass: run.probeClass, severity: run.severity, startedAt: failingSince ?? run.startedAt,
+                alertedAt: now)
         } else if alerting, consecutivePasses >= policy.recoverAfter, ratio < policy.ratio {
             alerting = false
+            episode?.endedAt = now
         }
         // Canary alerts when the run that decides it has ended: its result is the alert.
         alertingSince = alerting ? alertingSince ?? now : nil

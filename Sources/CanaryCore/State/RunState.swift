@@ -28,11 +28,16 @@ public struct RunState: Sendable, Codable {
         var readings = vendors ?? [:]
         for reading in polled { readings[reading.vendor] = reading.carryingAdmissions(from: readings[reading.vendor]) }
         if !readings.isEmpty { vendors = readings }
+        var transitions = Set<String>()
         let results = zip(due, measurement.runs).map { spec, run in
-            probes[spec.name, default: ProbeState()].record(
+            let wasAlerting = probes[spec.name]?.alerting ?? false
+            let result = probes[spec.name, default: ProbeState()].record(
                 run, policy: spec.alert, vendor: spec.vendor.map { ($0, readings[$0.vendor]) }, now: now)
+            if result.alerting != wasAlerting { transitions.insert(spec.name) }
+            return result
         }
         var report = RunReport(measurement, results: results)
+        report.transitions = transitions
         let linked = Set(selected.compactMap(\.vendor?.vendor))
         report.vendors = readings.values.filter { linked.contains($0.vendor) }.sorted { $0.vendor < $1.vendor }
         for result in report.results where result.probeClass == .notRun {
