@@ -226,4 +226,47 @@ struct NotifyDeliveryTests {
             }
         }
     }
+
+    @Test("webhook URLs and the connection string's key reach no output, error or state, in any encoding")
+    func secrets() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let token = "tok/\(UUID().uuidString.prefix(8))+="
+            let path = "/hooks/" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)
+            let key = "ikey-\(UUID().uuidString.prefix(8))"
+            server.receiver.script(path, [.status(500), .status(503), .status(500), .status(503)])
+            server.receiver.script("/appinsights/v2.1/track", [.status(400)])
+            let probes = try probeFile(
+                server, route: "/status/504",
+                notify: """
+                      - webhook: {url: "${env:HOOK}", format: teams}
+                      - webhook: {url: "\(server.baseURL)\(path)", format: slack}
+                      - appinsights: {connection_string: "${env:AI}"}
+                    """, in: folder)
+            let environment = [
+                "HOOK": server.baseURL + path,
+                "AI": "InstrumentationKey=\(key);IngestionEndpoint=\(server.baseURL)/appinsights/",
+            ]
+            var texts: [String] = []
+            for format in ["json", "text", "junit", "nagios"] {
+                let output = try await CanaryBinary.run(
+                    [
+                        "run", probes, "--state", "\(folder)/state.json", "--all", "--format", format, "--verbose",
+                        "--textfile", "\(folder)/canary.prom", "--junit", "\(folder)/canary.xml",
+                    ], environment: environment)
+                #expect(output.status == 2)
+                texts += [output.stdout, output.stderr]
+            }
+            #expect(texts.joined().contains("notify teams#1 (127.0.0.1)"))
+            for file in ["state.json", "canary.prom", "canary.xml"] {
+                texts.append(try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8))
+            }
+            let all = texts.joined(separator: "\n")
+            for secret in [token, key, server.baseURL + path] {
+                for form in SecretsTests.forms(of: secret) {
+                    #expect(!all.contains(form), "an output holds '\(form)'")
+                }
+            }
+        }
+    }
 }
