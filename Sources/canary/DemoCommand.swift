@@ -76,7 +76,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let path = textfile
         await watcher.run(
-            grace: .seconds(2),
+            grace: .seconds(2), flushInterval: .seconds(1),
             onResult: { result in await session.observe(result, at: replay.scenarioTime(of: Date())) },
             onFlush: { snapshot in
                 let run = PrometheusReport.Run(timestamp: Date(), duration: snapshot.uptime)

@@ -19,6 +19,12 @@ struct ValidateCommand: ParsableCommand {
             let files = probeSet.files.count
             Terminal.write(
                 "\(probeSet.probes.count) probes in \(files) file\(files == 1 ? "" : "s"): valid\n")
+            // Where alerts go, by key and host only (a webhook's URL is a credential).
+            var seen = Set<String>()
+            let targets = probeSet.probes.flatMap(\.notify).filter { seen.insert($0.url + $0.key).inserted }
+            if !targets.isEmpty {
+                Terminal.write("notify: " + targets.map(\.label).joined(separator: ", ") + "\n")
+            }
         } catch {
             for problem in error.errors { Terminal.write(problem.description + "\n") }
             let count = error.errors.count

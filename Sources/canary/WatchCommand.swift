@@ -26,9 +26,24 @@ struct WatchCommand: AsyncParsableCommand {
         transform: parseDuration)
     var grace: Duration = .seconds(10)
 
+    @Option(
+        name: .customLong("flush-interval"),
+        help: ArgumentHelp(
+            "Rewrite --textfile, --state, --output, --junit and --push at most this often (and once more at the end).",
+            valueName: "duration"),
+        transform: parseDuration)
+    var flushInterval: Duration = .seconds(5)
+
+    func validate() throws {
+        guard flushInterval >= .milliseconds(100) else {
+            throw ValidationError("--flush-interval must be 100ms or more")
+        }
+    }
+
     func run() async throws {
         var job = WatchJob(paths: paths, selection: selection.selection, outputs: try options.outputs())
         job.grace = grace
+        job.flushInterval = flushInterval
         // Signals are heard from the start: a SIGTERM while the files load or the state
         // lock is awaited stops the watch at once, and a burst of SIGHUPs never queues
         // in front of it.

@@ -201,7 +201,8 @@ struct VendorWatchTests {
                 """, to: "w.yaml", in: folder)
             let textfile = folder + "/w.prom"
             let watch = try ChildProcess.Background(
-                CanaryBinary.path, ["watch", file, "--textfile", textfile, "--deadline", "12s", "--quiet"])
+                CanaryBinary.path,
+                ["watch", file, "--flush-interval", "1s", "--textfile", textfile, "--deadline", "12s", "--quiet"])
             watch.drainOutput()
             defer { watch.stop() }
             func sample(_ name: String) -> Double? {

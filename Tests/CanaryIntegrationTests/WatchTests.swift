@@ -145,7 +145,8 @@ struct WatchTests {
         let textfile = "\(folder)/canary.prom"
         let output = try await HeavyTests.exclusive {
             let watch = try CanaryBinary.start([
-                "watch", probeFile, "--textfile", textfile, "--push", gateway.url, "--format", "json", "--deadline",
+                "watch", probeFile, "--flush-interval", "1s", "--textfile", textfile, "--push", gateway.url, "--format",
+                "json", "--deadline",
                 "4s",
             ])
             // Results keep coming and the textfile keeps being rewritten while every push hangs.
@@ -188,7 +189,8 @@ struct WatchTests {
         // Started and timed apart from the tests that load the machine.
         let (watch, first) = try await HeavyTests.exclusive {
             let watch = try CanaryBinary.start([
-                "watch", probeFile, "--textfile", textfile, "--format", "json", "--grace", "2s",
+                "watch", probeFile, "--flush-interval", "1s", "--textfile", textfile, "--format", "json", "--grace",
+                "2s",
             ])
             let first = try await waitFor(textfile, timeout: .seconds(5)) {
                 $0.contains(#"probe_success{probe="alpha"} 1"#) && $0.contains(#"probe_success{probe="beta"} 1"#)
@@ -240,7 +242,8 @@ struct WatchTests {
                 """, to: "p.yaml", in: folder)
             let textfile = "\(folder)/canary.prom"
             let watch = try ChildProcess.Background(
-                CanaryBinary.path, ["watch", probeFile, "--textfile", textfile, "--grace", "5s"])
+                CanaryBinary.path,
+                ["watch", probeFile, "--flush-interval", "1s", "--textfile", textfile, "--grace", "5s"])
             watch.drainOutput()
             defer { watch.stop() }
             // Wait for the first flush (no results yet), then stop while the first attempt is in flight.
@@ -282,7 +285,9 @@ struct WatchTests {
             let probeFile = try Fixtures.write(probes(["alpha"], server: server), to: "p.yaml", in: folder)
             let lock = try StateLock("\(folder)/state.json")
             defer { lock.release() }
-            let watch = try CanaryBinary.start(["watch", probeFile, "--state", "\(folder)/state.json"])
+            let watch = try CanaryBinary.start([
+                "watch", probeFile, "--flush-interval", "1s", "--state", "\(folder)/state.json",
+            ])
             defer { watch.stop() }
             try await Task.sleep(for: .milliseconds(700))
             let sent = ContinuousClock.now
@@ -304,7 +309,9 @@ struct WatchTests {
                 "defaults: {attempts: 1, interval: 1h, timeout: 1s}\nprobes:\n"
                     + Fixtures.probeEntries(Fixtures.names("p", 3000), url: server.baseURL + "/ok"),
                 to: "p.yaml", in: folder)
-            let watch = try CanaryBinary.start(["watch", probeFile, "--textfile", "\(folder)/w.prom"])
+            let watch = try CanaryBinary.start([
+                "watch", probeFile, "--flush-interval", "1s", "--textfile", "\(folder)/w.prom",
+            ])
             defer { watch.stop() }
             _ = try await waitFor("\(folder)/w.prom", timeout: .seconds(20)) {
                 $0.contains("canary_config_load_success 1")

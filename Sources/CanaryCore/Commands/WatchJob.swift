@@ -9,6 +9,8 @@ public struct WatchJob: Sendable {
     public var outputs: ReportOutputs
     /// `--grace`: how long probes in flight may take to finish after a stop.
     public var grace = Duration.seconds(10)
+    /// `--flush-interval`: the outputs are rewritten at most this often.
+    public var flushInterval = Duration.seconds(5)
 
     public init(paths: [String], selection: Selection, outputs: ReportOutputs) {
         self.paths = paths
@@ -52,7 +54,7 @@ public struct WatchJob: Sendable {
         // A line per result; JUnit goes to --junit as a whole, so its stdout lines are text.
         let renderer = (outputs.format ?? .text).renderer(ReportStyle(verbose: outputs.verbose))
         await watcher.run(
-            grace: grace,
+            grace: grace, flushInterval: flushInterval,
             onResult: { result in
                 guard !outputs.quiet || result.severity != .ok || result.alertSeverity != .ok else { return }
                 _ = console.write(renderer.line(result))

@@ -12,6 +12,8 @@ public actor Watcher {
         public var state: RunState
         public var configLoaded: Bool
         public var uptime: Double
+        /// The scheduler's own health, for the `canary_watch_*` samples.
+        public var watch: WatchStats.Reading
         /// The last flush, as the watch ends: what it writes must be written before exit.
         public var isFinal = false
     }
@@ -22,6 +24,10 @@ public actor Watcher {
     let engine: Engine
     private let options: Engine.Options
     var probes: [ProbeSpec]
+    /// The probes by name.
+    var specs: [String: ProbeSpec] = [:]
+    /// When each probe is due next: the schedule's truth, which ``queue`` orders.
+    private var queue = DueQueue()
     var vendors: [VendorSource]
     var vendorDue: [String: ContinuousClock.Instant] = [:]
     var polling: Set<String> = []
@@ -39,6 +45,7 @@ public actor Watcher {
     private var lastFlush: ContinuousClock.Instant?
     private let started = ContinuousClock.now
     private let stopFlag = StopFlag()
+    private var stats = WatchStats()
     /// Delivers the probes' notifications, when any has `notify:`.
     var notifier: Notifier?
     var availability: AvailabilityQueue?
@@ -62,8 +69,11 @@ public actor Watcher {
         // every probe runs before the deadline.
         let window = options.deadline.map { ((options.deadlineStart ?? now) + $0 - options.deadlineReserve - now) / 10 }
         for probe in probeSet.probes {
-            nextDue[probe.name] = now + Self.firstDelay(probe.interval, within: window)
+            let due = now + Self.firstDelay(probe.interval, within: window)
+            nextDue[probe.name] = due
+            queue.push(probe.name, due: due)
         }
+        self.specs = Dictionary(probeSet.probes.map { ($0.name, $0) }) { first, _ in first }
         self.latest = state.probes.compactMapValues(\.lastResult)
     }
 
@@ -79,15 +89,17 @@ public actor Watcher {
     public func reload(_ probeSet: ProbeSet) {
         let names = Set(probeSet.probes.map(\.name))
         let now = ContinuousClock.now
-        for probe in probeSet.probes where nextDue[probe.name] == nil {
-            nextDue[probe.name] = now + Self.firstDelay(probe.interval)
+        for probe in probeSet.probes where nextDue[probe.name] == nil && !running.contains(probe.name) {
+            schedule(probe.name, at: now + Self.firstDelay(probe.interval))
         }
+        // Removed probes' queue entries are skipped when they come up.
         nextDue = nextDue.filter { names.contains($0.key) }
         latest = latest.filter { names.contains($0.key) }
         // Removed probes' records stay (a run sharing the state file may own them), until
         // they go unseen for RunState.forgetAfter.
         state.prune()
         probes = probeSet.probes
+        specs = Dictionary(probeSet.probes.map { ($0.name, $0) }) { first, _ in first }
         vendors = probeSet.vendors
         vendorDue = vendorDue.filter { due in probeSet.vendors.contains { $0.name == due.key } }
         redactor = probeSet.redactor
@@ -121,23 +133,30 @@ public actor Watcher {
     /// (never past the deadline, cancelling them after it) and flushes once more.
     /// - Parameters:
     ///   - grace: How long in-flight probes may take to finish after the stop.
+    ///   - flushInterval: The least time between two flushes while results arrive.
     ///   - onResult: Told of every result, judged against the state.
-    ///   - onFlush: Writes the outputs; called at most once a second while results arrive.
-    public func run(grace: Duration, onResult: @escaping ResultHandler, onFlush: @escaping FlushHandler) async {
+    ///   - onFlush: Writes the outputs; called at most once per `flushInterval`.
+    public func run(
+        grace: Duration, flushInterval: Duration = .seconds(5), onResult: @escaping ResultHandler,
+        onFlush: @escaping FlushHandler
+    ) async {
         // Discarding: a plain task group keeps every finished child until it is awaited.
         await withDiscardingTaskGroup { group in
             while !isStopping, !pastDeadline {
-                // Longest waiting first: with more due probes than --concurrency, those
-                // late in the files still get their turn.
-                let due = probes.compactMap { probe in isDue(probe) ? nextDue[probe.name].map { (probe, $0) } : nil }
-                    .sorted { $0.1 < $1.1 }.map(\.0)
-                for probe in due.prefix(max(0, options.concurrency - running.count)) {
+                let loopStart = ContinuousClock.now
+                // Earliest due first, which is longest waiting first: with more due probes
+                // than --concurrency, those late in the files still get their turn.
+                while running.count < options.concurrency, let entry = queue.popDue(at: loopStart) {
+                    guard nextDue[entry.name] == entry.due, !running.contains(entry.name),
+                        let probe = specs[entry.name]
+                    else { continue }
                     // A bounded watch starts no run whose attempt the deadline would cut
                     // short: such a probe is not due again.
                     if let deadline, deadline - ContinuousClock.now < probe.timeout {
                         nextDue[probe.name] = nil
                         continue
                     }
+                    stats.started(lag: loopStart - entry.due)
                     running.insert(probe.name)
                     group.addTask { await self.runProbe(probe, onResult: onResult) }
                 }
@@ -145,9 +164,10 @@ public actor Watcher {
                     polling.insert(source.name)
                     group.addTask { await self.pollVendor(source) }
                 }
-                // Outputs are written beside the schedule, one write at a time: a slow
-                // Pushgateway delays the next write, never the next probe.
-                if dirty, !flushing, lastFlush.map({ ContinuousClock.now - $0 >= .seconds(1) }) ?? true {
+                // Outputs are written beside the schedule, one write at a time and at most
+                // once a flush interval: a slow Pushgateway delays the next write, never
+                // the next probe.
+                if dirty, !flushing, lastFlush.map({ ContinuousClock.now - $0 >= flushInterval }) ?? true {
                     flushing = true
                     let snapshot = takeSnapshot()
                     group.addTask {
@@ -155,7 +175,8 @@ public actor Watcher {
                         await self.flushEnded()
                     }
                 }
-                try? await Task.sleep(for: sleepTime())
+                stats.looped(ContinuousClock.now - loopStart)
+                try? await Task.sleep(for: sleepTime(flushInterval: flushInterval))
             }
             // Past the deadline, attempts in flight end by themselves (their timeouts are
             // bounded by it); cancelling them here would race their own end.
@@ -189,22 +210,22 @@ public actor Watcher {
             + "and will not run"
     }
 
-    private func isDue(_ probe: ProbeSpec) -> Bool {
-        guard !running.contains(probe.name), running.count < options.concurrency,
-            let due = nextDue[probe.name]
-        else { return false }
-        return due <= ContinuousClock.now
+    /// Sets when `name` is due next.
+    private func schedule(_ name: String, at due: ContinuousClock.Instant) {
+        nextDue[name] = due
+        queue.push(name, due: due)
     }
 
-    /// Until the next probe is due, but short enough to notice a stop or a reload soon.
-    private func sleepTime() -> Duration {
+    /// Until the next probe is due, but short enough to notice a stop or a reload soon;
+    /// while --concurrency is all in use, a short wait for a probe to finish.
+    private func sleepTime(flushInterval: Duration) -> Duration {
         let now = ContinuousClock.now
-        let soonest =
-            (probes.filter { !running.contains($0.name) }.compactMap { nextDue[$0.name] }
-            + linkedVendors.filter { !polling.contains($0.name) }.compactMap { vendorDue[$0.name] }).min()
+        let probeDue = running.count < options.concurrency ? queue.earliest : now
+        let soonest = ([probeDue] + linkedVendors.filter { !polling.contains($0.name) }.map { vendorDue[$0.name] })
+            .compactMap { $0 }.min()
         let untilDue = soonest.map { $0 - now } ?? .milliseconds(250)
         let untilFlush =
-            dirty && !flushing ? (lastFlush.map { $0 + .seconds(1) - now } ?? .zero) : .milliseconds(250)
+            dirty && !flushing ? (lastFlush.map { $0 + flushInterval - now } ?? .zero) : .milliseconds(250)
         let untilDeadline = deadline.map { $0 - now } ?? .milliseconds(250)
         return max(.milliseconds(5), min(untilDue, untilFlush, untilDeadline, .milliseconds(250)))
     }
@@ -216,20 +237,20 @@ public actor Watcher {
             stopping: { [stopFlag] in stopFlag.isSet }, wholeAttempts: true)
         guard let result = finish(probe, raw.redacted(redactor), startedAt: start) else { return }
         await onResult(result)
-        await notify(probes.first { $0.name == probe.name } ?? probe, after: result)
+        await notify(specs[probe.name] ?? probe, after: result)
     }
 
     /// Records a result, unless its probe was removed meanwhile, and schedules the next run.
     private func finish(_ probe: ProbeSpec, _ raw: ProbeRun, startedAt: ContinuousClock.Instant) -> ProbeResult? {
         running.remove(probe.name)
-        guard probes.contains(where: { $0.name == probe.name }) else { return nil }
-        let current = probes.first { $0.name == probe.name } ?? probe
+        guard let current = specs[probe.name] else { return nil }
+        stats.finished()
         let result = state.probes[probe.name, default: ProbeState()].record(
             raw, policy: current.alert, vendor: current.vendor.map { ($0, state.vendors?[$0.vendor]) })
         // A run that learnt nothing (cut short at the deadline or the stop) does not hide
         // the last one that did.
         if result.severity != .unknown || latest[probe.name] == nil { latest[probe.name] = result }
-        nextDue[probe.name] = startedAt + current.interval + Self.jitter(for: current.interval)
+        schedule(probe.name, at: startedAt + current.interval + Self.jitter(for: current.interval))
         dirty = true
         return result
     }
@@ -257,6 +278,11 @@ public actor Watcher {
         let uptime = (ContinuousClock.now - started).seconds
         var report = RunReport(results: results, startedAt: Date(), duration: uptime)
         report.vendors = linkedVendors.compactMap { state.vendors?[$0.name] }
-        return Snapshot(report: report, state: state, configLoaded: configLoaded, uptime: uptime)
+        let now = ContinuousClock.now
+        let lagging = queue.count(dueBefore: now - .seconds(1)) { entry in
+            nextDue[entry.name] == entry.due && !running.contains(entry.name)
+        }
+        let watch = stats.reading(probes: probes.count, running: running.count, lagging: lagging, now: now)
+        return Snapshot(report: report, state: state, configLoaded: configLoaded, uptime: uptime, watch: watch)
     }
 }

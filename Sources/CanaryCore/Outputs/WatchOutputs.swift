@@ -40,7 +40,9 @@ public struct WatchOutputs: Sendable {
         written = files.writeFiles(snapshot.report, render: render) && written
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
-        let text = PrometheusReport.render(snapshot.report, run: run)
+        let text =
+            PrometheusReport.render(snapshot.report, run: run)
+            + PrometheusReport.renderWatch(snapshot.watch, labels: labels)
         written = files.writeTextfile(text) && written
         guard files.push != nil else { return written }
         if snapshot.isFinal {
