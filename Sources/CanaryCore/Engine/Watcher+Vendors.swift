@@ -2,8 +2,8 @@ import Foundation
 
 /// The vendors a watch polls beside its probes, each on its own interval.
 extension Watcher {
-    /// The vendors the current probes name.
-    var linkedVendors: [VendorSource] {
+    /// The vendors `probes` name: worked out when the probes change, not on every loop.
+    static func linked(_ vendors: [VendorSource], by probes: [ProbeSpec]) -> [VendorSource] {
         let names = Set(probes.compactMap(\.vendor?.vendor))
         return vendors.filter { names.contains($0.name) }
     }

@@ -29,6 +29,8 @@ public actor Watcher {
     /// When each probe is due next: the schedule's truth, which ``queue`` orders.
     private var queue = DueQueue()
     var vendors: [VendorSource]
+    /// The vendors the current probes name.
+    var linkedVendors: [VendorSource] = []
     var vendorDue: [String: ContinuousClock.Instant] = [:]
     var polling: Set<String> = []
     /// Told of a probe's vendor component the vendor does not list, once per probe.
@@ -52,6 +54,9 @@ public actor Watcher {
     /// Deliveries in flight, by probe and target.
     var notifying: Set<String> = []
 
+    /// How early a probe may start to share a wake-up with others due about then.
+    static let batchWindow = Duration.milliseconds(25)
+
     /// Jitter spreads probes of the same interval; capped so 1 s probes stay near 1 s.
     static func jitter(for interval: Duration) -> Duration {
         .milliseconds(Int64.random(in: 0...max(0, min(interval.milliseconds / 10, 1000))))
@@ -74,6 +79,7 @@ public actor Watcher {
             queue.push(probe.name, due: due)
         }
         self.specs = Dictionary(probeSet.probes.map { ($0.name, $0) }) { first, _ in first }
+        self.linkedVendors = Self.linked(probeSet.vendors, by: probeSet.probes)
         self.latest = state.probes.compactMapValues(\.lastResult)
     }
 
@@ -101,6 +107,7 @@ public actor Watcher {
         probes = probeSet.probes
         specs = Dictionary(probeSet.probes.map { ($0.name, $0) }) { first, _ in first }
         vendors = probeSet.vendors
+        linkedVendors = Self.linked(probeSet.vendors, by: probeSet.probes)
         vendorDue = vendorDue.filter { due in probeSet.vendors.contains { $0.name == due.key } }
         redactor = probeSet.redactor
         notifier?.redactor = probeSet.redactor
@@ -146,7 +153,9 @@ public actor Watcher {
                 let loopStart = ContinuousClock.now
                 // Earliest due first, which is longest waiting first: with more due probes
                 // than --concurrency, those late in the files still get their turn.
-                while running.count < options.concurrency, let entry = queue.popDue(at: loopStart) {
+                // Probes due within the next batch window start together: one wake-up of
+                // the scheduler and of libcurl's thread for several probes, not one each.
+                while running.count < options.concurrency, let entry = queue.popDue(at: loopStart + Self.batchWindow) {
                     guard nextDue[entry.name] == entry.due, !running.contains(entry.name),
                         let probe = specs[entry.name]
                     else { continue }
@@ -223,11 +232,11 @@ public actor Watcher {
         let probeDue = running.count < options.concurrency ? queue.earliest : now
         let soonest = ([probeDue] + linkedVendors.filter { !polling.contains($0.name) }.map { vendorDue[$0.name] })
             .compactMap { $0 }.min()
-        let untilDue = soonest.map { $0 - now } ?? .milliseconds(250)
+        let untilDue = soonest.map { $0 - now - Self.batchWindow } ?? .milliseconds(250)
         let untilFlush =
             dirty && !flushing ? (lastFlush.map { $0 + flushInterval - now } ?? .zero) : .milliseconds(250)
         let untilDeadline = deadline.map { $0 - now } ?? .milliseconds(250)
-        return max(.milliseconds(5), min(untilDue, untilFlush, untilDeadline, .milliseconds(250)))
+        return max(Self.batchWindow, min(untilDue, untilFlush, untilDeadline, .milliseconds(250)))
     }
 
     private func runProbe(_ probe: ProbeSpec, onResult: ResultHandler) async {
