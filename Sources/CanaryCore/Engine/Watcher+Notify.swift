@@ -19,7 +19,10 @@ extension Watcher {
         guard !owed.isEmpty else { return }
         let delivered = await notifier.deliver(owed)
         for notice in owed { notifying.remove(Self.deliveryKey(notice)) }
-        for notice in delivered { state.probes[notice.result.probe]?.delivered(notice) }
+        for notice in delivered {
+            state.probes[notice.result.probe]?.delivered(notice)
+            revisions[notice.result.probe, default: 0] += 1
+        }
         if !delivered.isEmpty { dirty = true }
     }
 

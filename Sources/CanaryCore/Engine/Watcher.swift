@@ -14,6 +14,9 @@ public actor Watcher {
         public var uptime: Double
         /// The scheduler's own health, for the `canary_watch_*` samples.
         public var watch: WatchStats.Reading
+        /// How many times each probe's state record has changed: a flush encodes again only
+        /// the records whose count moved.
+        public var revisions: [String: Int] = [:]
         /// The last flush, as the watch ends: what it writes must be written before exit.
         public var isFinal = false
     }
@@ -48,6 +51,8 @@ public actor Watcher {
     private let started = ContinuousClock.now
     private let stopFlag = StopFlag()
     private var stats = WatchStats()
+    /// Changes to each probe's state record, for ``Snapshot/revisions``.
+    var revisions: [String: Int] = [:]
     /// Delivers the probes' notifications, when any has `notify:`.
     var notifier: Notifier?
     var availability: AvailabilityQueue?
@@ -254,6 +259,7 @@ public actor Watcher {
         running.remove(probe.name)
         guard let current = specs[probe.name] else { return nil }
         stats.finished()
+        revisions[probe.name, default: 0] += 1
         let result = state.probes[probe.name, default: ProbeState()].record(
             raw, policy: current.alert, vendor: current.vendor.map { ($0, state.vendors?[$0.vendor]) })
         // A run that learnt nothing (cut short at the deadline or the stop) does not hide
@@ -292,6 +298,8 @@ public actor Watcher {
             nextDue[entry.name] == entry.due && !running.contains(entry.name)
         }
         let watch = stats.reading(probes: probes.count, running: running.count, lagging: lagging, now: now)
-        return Snapshot(report: report, state: state, configLoaded: configLoaded, uptime: uptime, watch: watch)
+        var snapshot = Snapshot(report: report, state: state, configLoaded: configLoaded, uptime: uptime, watch: watch)
+        snapshot.revisions = revisions
+        return snapshot
     }
 }

@@ -12,6 +12,9 @@ public struct WatchOutputs: Sendable {
     /// The report as `--output` holds it.
     public var render: @Sendable (RunReport) -> String
     private let pushes: PushQueue
+    /// What the last flush rendered and encoded, reused for probes that did not change.
+    private let metricsCache = PrometheusCache()
+    private let stateCache = StateCache()
 
     public init(
         store: StateStore?, files: OutputFiles, labels: [String: String],
@@ -31,17 +34,18 @@ public struct WatchOutputs: Sendable {
         if let store {
             store.state = snapshot.state
             do {
-                try store.save()
+                try store.save(cache: stateCache, revisions: snapshot.revisions)
             } catch {
                 files.onFailure("--state: \(error)")
                 written = false
             }
         }
         written = files.writeFiles(snapshot.report, render: render) && written
+        guard files.textfile != nil || files.push != nil else { return written }
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
         let text =
-            PrometheusReport.render(snapshot.report, run: run)
+            PrometheusReport.render(snapshot.report, run: run, cache: metricsCache)
             + PrometheusReport.renderWatch(snapshot.watch, labels: labels)
         written = files.writeTextfile(text) && written
         guard files.push != nil else { return written }

@@ -81,15 +81,19 @@ public final class StateStore: Sendable {
     }
 
     /// Replaces the state file atomically with the current state.
-    public func save() throws(AtomicFile.Failure) {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(self.state) else {
+    /// - Parameters:
+    ///   - cache: Keeps each record's encoding between saves (a watch's flushes).
+    ///   - revisions: With `cache`, how many times each probe's record has changed.
+    /// - Throws: ``AtomicFile/Failure`` when the state cannot be encoded or written.
+    public func save(cache: StateCache? = nil, revisions: [String: Int] = [:]) throws(AtomicFile.Failure) {
+        let text: String
+        do {
+            text = try (cache ?? StateCache()).text(self.state, revisions: revisions)
+        } catch {
             throw AtomicFile.Failure(path: path, reason: "cannot encode the state")
         }
         // It holds response excerpts and captured headers: readable by its owner only.
-        try AtomicFile.write(String(decoding: data, as: UTF8.self) + "\n", to: path, mode: 0o600)
+        try AtomicFile.write(text, to: path, mode: 0o600)
     }
 
     /// Releases the lock; the store must not be saved after.

@@ -20,6 +20,11 @@ struct Exposition {
         text += "\n# TYPE \(name) \(type)\n"
     }
 
+    /// Sample lines rendered earlier, as they are.
+    mutating func append(_ lines: String) {
+        text += lines
+    }
+
     mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
         text += name
         if !labels.isEmpty {

@@ -22,26 +22,45 @@ public enum PrometheusReport {
     }
 
     /// The whole exposition text of a run whose probe files loaded.
-    public static func render(_ report: RunReport, run: Run) -> String {
-        var writer = Exposition()
+    /// - Parameters:
+    ///   - report: The run.
+    ///   - run: What the run-level samples carry.
+    ///   - cache: Keeps each probe's samples between renders (a watch's flushes): only the
+    ///     probes whose result changed are rendered again.
+    /// - Returns: The text, families in a fixed order, probes in the report's order.
+    public static func render(_ report: RunReport, run: Run, cache: PrometheusCache? = nil) -> String {
         let results = report.results + report.notDue
         let labelNames = labelNames(results, run: run)
-        for family in probeFamilies {
-            // A probe never attempted sends no request, so no `probe_*` sample may claim
-            // one failed: those come from its last measured run, if any.
-            let samples = results.flatMap { result in
-                let base = [("probe", result.probe)] + labelNames.map { ($0, result.labels[$0] ?? "") }
-                let measured = measuredResult(result, family: family, report: report)
-                return (measured.map(family.samples) ?? []).map { (base + $0.0, $0.1) }
-            }
+        let perProbe = results.map { result in
+            cache?.fragments(result, labelNames: labelNames) {
+                fragments(result, labelNames: labelNames, report: report)
+            } ?? fragments(result, labelNames: labelNames, report: report)
+        }
+        cache?.keep(only: results.map(\.probe))
+        var writer = Exposition()
+        for (index, family) in probeFamilies.enumerated() {
             // The step and vendor families exist only where a journey ran or a vendor is linked.
-            if family.onlyWithSamples, samples.isEmpty { continue }
+            if family.onlyWithSamples, !perProbe.contains(where: { !$0[index].isEmpty }) { continue }
             writer.family(family.name, help: family.help)
-            for (labels, value) in samples { writer.sample(family.name, labels, value) }
+            for fragments in perProbe { writer.append(fragments[index]) }
         }
         vendorFamilies(&writer, report.vendors, run: run)
         runFamilies(&writer, run: run, configLoaded: run.configLoaded)
         return writer.text
+    }
+
+    /// One probe's sample lines, a text per family of ``probeFamilies``.
+    static func fragments(_ result: ProbeResult, labelNames: [String], report: RunReport) -> [String] {
+        let base = [("probe", result.probe)] + labelNames.map { ($0, result.labels[$0] ?? "") }
+        return probeFamilies.map { family in
+            // A probe never attempted sends no request, so no `probe_*` sample may claim
+            // one failed: those come from its last measured run, if any.
+            var writer = Exposition()
+            for sample in measuredResult(result, family: family, report: report).map(family.samples) ?? [] {
+                writer.sample(family.name, base + sample.labels, sample.value)
+            }
+            return writer.text
+        }
     }
 
     /// The result a family's samples describe: the run's own, except that the blackbox-style
