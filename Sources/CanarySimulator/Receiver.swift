@@ -25,6 +25,9 @@ public final class Receiver: Sendable {
         case refuse([Int: Int])
         /// Never answer.
         case hang
+        /// This status, with the request line (path and query) echoed in the body as-is,
+        /// percent-encoded and in base64, as careless error pages do.
+        case echo(Int)
     }
 
     private struct Book {
@@ -81,6 +84,12 @@ public final class Receiver: Sendable {
             if let retryAfter { response.headers.append(("Retry-After", String(retryAfter))) }
             return .respond(response)
         case .refuse(let refused)?: return .respond(track(text, refusing: refused))
+        case .echo(let status)?:
+            let target = request.target
+            let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? target
+            let body =
+                "The requested URL \(target) was not found (\(encoded), \(Data(target.utf8).base64EncodedString()))"
+            return .respond(HTTPResponse(status: status, body: ByteBuffer(string: body)))
         case nil: return .respond(isTrack ? track(text, refusing: [:]) : Self.json(#"{"ok":true}"#))
         }
     }

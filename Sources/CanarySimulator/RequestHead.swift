@@ -4,6 +4,8 @@ struct RequestHead: Sendable {
     /// The request target's path, e.g. `/flaky` for `/flaky?every=3`.
     let path: String
     let query: QueryItems
+    /// The request target as sent: path and query.
+    let target: String
     let headers: [(name: String, value: String)]
     /// The head as received, up to and including the blank line (for `/echo`).
     let raw: [UInt8]
@@ -24,6 +26,7 @@ struct RequestHead: Sendable {
         }
         self.method = String(requestLine[0])
         let (path, query) = Self.split(target: requestLine[1])
+        self.target = String(requestLine[1])
         self.path = path
         self.query = QueryItems(query)
         self.headers = headers

@@ -38,12 +38,8 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-            (0...65535).contains(port)
-        else {
-            throw ValidationError("--listen '\(listen)' is not host:port")
-        }
-        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let address = try ListenAddress(parsing: listen)
+        let (host, port) = (address.host, address.port)
         let signals = Signals.stream()
         guard let chosen = Scenario.named(scenario) else {
             throw ValidationError("--scenario '\(scenario)' is unknown")

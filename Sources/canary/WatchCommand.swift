@@ -34,7 +34,15 @@ struct WatchCommand: AsyncParsableCommand {
         transform: parseDuration)
     var flushInterval: Duration = .seconds(5)
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve /metrics (scraped at any time), /probe?target=URL&module=NAME (blackbox_exporter's form) and "
+                + "/-/healthy on this address, e.g. 127.0.0.1:9115 (port 0 picks a free one, printed on stderr).",
+            valueName: "host:port"))
+    var listen: String?
+
     func validate() throws {
+        if let listen { _ = try ListenAddress(parsing: listen) }
         guard flushInterval >= .milliseconds(100) else {
             throw ValidationError("--flush-interval must be 100ms or more")
         }
@@ -44,6 +52,10 @@ struct WatchCommand: AsyncParsableCommand {
         var job = WatchJob(paths: paths, selection: selection.selection, outputs: try options.outputs())
         job.grace = grace
         job.flushInterval = flushInterval
+        job.listen = try listen.map { address in
+            let parsed = try ListenAddress(parsing: address)
+            return (parsed.host, parsed.port)
+        }
         // Signals are heard from the start: a SIGTERM while the files load or the state
         // lock is awaited stops the watch at once, and a burst of SIGHUPs never queues
         // in front of it.

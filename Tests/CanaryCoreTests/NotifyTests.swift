@@ -249,4 +249,100 @@ struct NotifyTests {
                 ])
         }
     }
+
+    // MARK: What the review found
+
+    @Test("a webhook's path, query and long tokens are secrets too (a 404 page echoes them); short paths are not")
+    func webhookSecrets() {
+        let slack = NotifyTarget.webhookSecrets("https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX")
+        #expect(slack.contains("/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX"))
+        #expect(slack.contains("XXXXXXXXXXXXXXXXXXXXXXXX"))
+        #expect(!slack.contains("T0000") && !slack.contains("services"))
+        let teams = NotifyTarget.webhookSecrets(
+            "https://prod-1.westeurope.logic.azure.com:443/workflows/0123456789abcdef/triggers/manual/paths/invoke"
+                + "?api-version=2016-06-01&sp=%2Ftriggers&sv=1.0&sig=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789")
+        #expect(teams.contains("AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"))
+        #expect(teams.contains("0123456789abcdef"))
+        #expect(NotifyTarget.webhookSecrets("http://127.0.0.1:9/") == ["http://127.0.0.1:9/"])
+        #expect(
+            NotifyTarget.connectionSecrets(
+                "InstrumentationKey=ab-cd", try? AppInsightsConnection(parsing: "InstrumentationKey=ab-cd"))
+                == ["InstrumentationKey=ab-cd", "ab-cd", "abcd"])
+    }
+
+    @Test("a path is added before the query of an Alertmanager or ingestion URL")
+    func joining() throws {
+        #expect(
+            NotifyTarget.joining("http://am:9093/prefix/?x=1", "/api/v2/alerts")
+                == "http://am:9093/prefix/api/v2/alerts?x=1")
+        #expect(NotifyTarget.joining("http://am:9093", "/api/v2/alerts") == "http://am:9093/api/v2/alerts")
+        let connection = try AppInsightsConnection(
+            parsing: "InstrumentationKey=k;IngestionEndpoint=https://x.example/?a=b")
+        #expect(connection.trackURL == "https://x.example/v2.1/track?a=b")
+    }
+
+    @Test(
+        "a 206 whose errors list is unreadable or names an index outside the batch is not trusted",
+        arguments: [
+            #"{"errors":[{"index":99,"statusCode":500}]}"#, #"{"errors":[{"index":-1,"statusCode":500}]}"#,
+            #"{"errors":[{"index":"1","statusCode":500}]}"#, #"{"errors":[{"index":1.5,"statusCode":500}]}"#,
+            #"{"errors":[{"statusCode":500}]}"#, #"{"errors":5}"#, "not json", "", #"{"errors":[]}"#,
+        ])
+    func malformedPartial(_ body: String) {
+        #expect(Notifier.refusedItems(Array(body.utf8), batch: 4) == nil)
+    }
+
+    @Test("a 206 naming an index twice resends it once; an error reported as 200 is not a refusal")
+    func partialDuplicates() throws {
+        let body =
+            #"{"errors":[{"index":0,"statusCode":500},{"index":0,"statusCode":500},{"index":2,"statusCode":200}]}"#
+        let refused = try #require(Notifier.refusedItems(Array(body.utf8), batch: 4))
+        #expect(refused.map(\.index) == [0])
+    }
+
+    @Test("a Teams card stays under Teams' size limit and turns no server text into a link")
+    func teamsLimits() throws {
+        var big = notice(.firing)
+        big.result.message = String(repeating: "x", count: 30_000) + " [Re-authenticate](https://evil.example/)"
+        big.result.url = "http://127.0.0.1/" + String(repeating: "y", count: 30_000)
+        let body = TeamsMessage.body(big)
+        #expect(body.utf8.count < 28_000)
+        let small = notice(.firing)
+        var linked = small
+        linked.result.message = "[Re-authenticate](https://evil.example/)"
+        #expect(!TeamsMessage.body(linked).contains("](https://evil"))
+    }
+
+    @Test("a probe that recovers and fails again while its firing message is in flight is told of the new episode")
+    func newEpisode() {
+        var spec = ProbeSpec(name: "p", url: "http://127.0.0.1/")
+        spec.notify = [Self.targets[1]]
+        spec.alert.after = 1
+        spec.alert.recoverAfter = 1
+        spec.alert.ratio = 1
+        var state = ProbeState()
+        var told: [String] = []
+        for (number, severity) in [Severity.critical, .ok, .critical].enumerated() {
+            let now = Self.start.addingTimeInterval(Double(number) * 60 + 1)
+            let result = state.record(run(severity, number), policy: spec.alert, now: now)
+            let notices = NotifyPlan.notices(for: spec, record: state, result: result, ranNow: true, now: now)
+            // The first firing is delivered only after the second run (in flight meanwhile).
+            if number == 0 { continue }
+            if number == 1 {
+                let first = Notice(
+                    target: Self.targets[1], event: .firing, result: result,
+                    episode: AlertEpisode(
+                        probeClass: .gatewayTimeout, severity: .critical, startedAt: Self.start,
+                        alertedAt: Self.start.addingTimeInterval(1)), interval: .seconds(60))
+                state.delivered(first)
+                told.append("firing")
+                continue
+            }
+            for notice in notices {
+                state.delivered(notice)
+                told.append(notice.event.rawValue)
+            }
+        }
+        #expect(told == ["firing", "firing"])
+    }
 }

@@ -269,4 +269,43 @@ struct NotifyDeliveryTests {
             }
         }
     }
+
+    @Test("a receiver whose error page echoes the webhook's path and query shows none of it, in any encoding")
+    func echoedSecrets() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let secret = "sig\(UUID().uuidString.prefix(12))"
+            let hook = "/hooks/echo?api-version=1&sig=\(secret)"
+            server.receiver.script("/hooks/echo", [.echo(404), .echo(404)])
+            let probes = try probeFile(
+                server, route: "/status/504", notify: #"  - webhook: {url: "${env:HOOK}", format: teams}"#, in: folder)
+            let output = try await CanaryBinary.run(["run", probes], environment: ["HOOK": server.baseURL + hook])
+            #expect(output.status == 2)
+            #expect(output.stderr.contains("HTTP 404 The requested URL [redacted] was not found"), "\(output.stderr)")
+            for form in SecretsTests.forms(of: secret) + SecretsTests.forms(of: hook) {
+                #expect(!output.stderr.contains(form), "stderr holds '\(form)'")
+            }
+        }
+    }
+
+    @Test("SIGTERM during a delivery to a receiver that hangs ends run at once")
+    func signalDuringDelivery() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            server.receiver.script("/hooks/hang", [.hang])
+            let probes = try probeFile(
+                server, route: "/status/504", notify: #"  - webhook: {url: "\#(server.baseURL)/hooks/hang"}"#,
+                in: folder)
+            let run = try CanaryBinary.start(["run", probes])
+            let deadline = ContinuousClock.now + .seconds(5)
+            while server.receiver.deliveries("/hooks/hang").isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let sent = ContinuousClock.now
+            run.send(SIGTERM)
+            let status = await run.waitForExit(timeout: .seconds(5))
+            #expect(status != nil)
+            #expect(ContinuousClock.now - sent < .seconds(2))
+        }
+    }
 }

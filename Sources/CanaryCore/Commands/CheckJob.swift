@@ -41,7 +41,8 @@ public struct CheckJob: Sendable {
         // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
         var failed = false
         var report = RunReport(judgingAlone: measurement)
-        let notifier = outputs.notifier(engine: engine, deadline: selection.deadlineInstant, redactor: redactor)
+        let notifier = outputs.notifier(
+            engine: engine, deadline: selection.deadlineInstant, redactor: redactor, stop: stop)
         do {
             if let store = try openState(stop) {
                 defer { store.close() }

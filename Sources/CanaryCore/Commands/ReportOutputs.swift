@@ -42,9 +42,13 @@ public struct ReportOutputs: Sendable {
 
     /// The notifier of the probes' `notify:` targets: each failed delivery is one line on
     /// stderr, and no delivery runs past `deadline`.
-    public func notifier(engine: Engine, deadline: ContinuousClock.Instant?, redactor: Redactor) -> Notifier {
+    public func notifier(
+        engine: Engine, deadline: ContinuousClock.Instant?, redactor: Redactor, stop: StopSwitch? = nil
+    ) -> Notifier {
         let console = console
-        return Notifier(engine: engine, deadline: deadline, redactor: redactor) { console.error($0) }
+        var notifier = Notifier(engine: engine, deadline: deadline, redactor: redactor) { console.error($0) }
+        notifier.stop = stop
+        return notifier
     }
 
     /// The report in the chosen format, handed to `emit` in pieces: a line per probe for

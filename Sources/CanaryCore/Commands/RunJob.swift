@@ -86,7 +86,8 @@ public struct RunJob: Sendable {
         }
         let deliveries = Deliveries(
             notices: notices, results: report.results, specs: due,
-            notifier: outputs.notifier(engine: engine, deadline: selection.deadlineInstant, redactor: probeSet.redactor)
+            notifier: outputs.notifier(
+                engine: engine, deadline: selection.deadlineInstant, redactor: probeSet.redactor, stop: stop)
         )
         let code = await outputs.finish(
             report, defaultFormat: .text, files: files, startedAt: startedAt, signal: stop.cause, failed: failed)

@@ -11,6 +11,8 @@ public struct WatchJob: Sendable {
     public var grace = Duration.seconds(10)
     /// `--flush-interval`: the outputs are rewritten at most this often.
     public var flushInterval = Duration.seconds(5)
+    /// `--listen`: where to serve `/metrics`, `/probe` and `/-/healthy`.
+    public var listen: (host: String, port: Int)?
 
     public init(paths: [String], selection: Selection, outputs: ReportOutputs) {
         self.paths = paths
@@ -45,6 +47,19 @@ public struct WatchJob: Sendable {
         control.attach(watcher)
         await watcher.setNotifier(
             outputs.notifier(engine: engine, deadline: selection.deadlineInstant, redactor: probeSet.redactor))
+        var server: MetricsServer?
+        if let listen {
+            do {
+                server = try await MetricsServer.start(
+                    host: listen.host, port: listen.port,
+                    routes: MetricsRoutes(watcher: watcher, engine: engine, labels: outputs.labels))
+            } catch {
+                console.error("cannot listen on \(listen.host):\(listen.port): \(error)")
+                return Severity.unknown.exitCode
+            }
+            let shown = listen.host.contains(":") ? "[\(listen.host)]" : listen.host
+            console.error("serving /metrics and /probe on http://\(shown):\(server?.port ?? listen.port)")
+        }
         await watcher.setWarningHandler { console.warn($0) }
         let lastFlushFailed = Mutex(false)
         let outputs = outputs
@@ -63,6 +78,7 @@ public struct WatchJob: Sendable {
                 let written = await watchOutputs.flush(snapshot)
                 lastFlushFailed.withLock { $0 = !written }
             })
+        await server?.shutdown()
         // The outputs as the watch ends are what a monitor reads next: when they could not
         // be written, the stop is not clean (DESIGN 5: an unwritable output is UNKNOWN).
         guard !lastFlushFailed.withLock({ $0 }) else {

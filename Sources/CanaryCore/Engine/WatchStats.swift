@@ -59,8 +59,10 @@ public struct WatchStats: Sendable {
         resultsTotal += 1
     }
 
-    /// The reading since the last one, which starts a new window.
-    mutating func reading(probes: Int, running: Int, lagging: Int, now: ContinuousClock.Instant) -> Reading {
+    /// The reading since the last one, which starts a new window when `resetting`.
+    mutating func reading(
+        probes: Int, running: Int, lagging: Int, now: ContinuousClock.Instant, resetting: Bool = true
+    ) -> Reading {
         var reading = Reading()
         (reading.probes, reading.running, reading.lagging) = (probes, running, lagging)
         let sorted = lags.sorted()
@@ -76,7 +78,7 @@ public struct WatchStats: Sendable {
         reading.resultsTotal = resultsTotal
         reading.startsTotal = startsTotal
         reading.lagSecondsTotal = lagTotal
-        (lags, lagMax, loops, loopTotal, loopMax, results, since) = ([], 0, 0, 0, 0, 0, now)
+        if resetting { (lags, lagMax, loops, loopTotal, loopMax, results, since) = ([], 0, 0, 0, 0, 0, now) }
         return reading
     }
 }

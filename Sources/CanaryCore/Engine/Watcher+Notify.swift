@@ -17,13 +17,24 @@ extension Watcher {
         let owed = NotifyPlan.notices(for: probe, record: record, result: result, ranNow: true)
             .filter { notifying.insert(Self.deliveryKey($0)).inserted }
         guard !owed.isEmpty else { return }
-        let delivered = await notifier.deliver(owed)
-        for notice in owed { notifying.remove(Self.deliveryKey(notice)) }
-        for notice in delivered {
-            state.probes[notice.result.probe]?.delivered(notice)
-            revisions[notice.result.probe, default: 0] += 1
+        // Each target on its own: a slow one delays only its own message.
+        await withDiscardingTaskGroup { group in
+            for notice in owed {
+                group.addTask {
+                    let delivered = await !notifier.deliver([notice]).isEmpty
+                    await self.settled(notice, delivered: delivered)
+                }
+            }
         }
-        if !delivered.isEmpty { dirty = true }
+    }
+
+    /// Records a delivery that ended, made or not.
+    private func settled(_ notice: Notice, delivered: Bool) {
+        notifying.remove(Self.deliveryKey(notice))
+        guard delivered else { return }
+        state.probes[notice.result.probe]?.delivered(notice)
+        revisions[notice.result.probe, default: 0] += 1
+        dirty = true
     }
 
     /// Waits for the availability results still queued: the watch is ending.

@@ -25,7 +25,7 @@ public actor Watcher {
     public typealias FlushHandler = @Sendable (Snapshot) async -> Void
 
     let engine: Engine
-    private let options: Engine.Options
+    let options: Engine.Options
     var probes: [ProbeSpec]
     /// The probes by name.
     var specs: [String: ProbeSpec] = [:]
@@ -43,7 +43,7 @@ public actor Watcher {
     var state: RunState
     var latest: [String: ProbeResult] = [:]
     private var nextDue: [String: ContinuousClock.Instant] = [:]
-    private var running: Set<String> = []
+    var running: Set<String> = []
     private var configLoaded = true
     var dirty = true
     private var flushing = false
@@ -53,6 +53,8 @@ public actor Watcher {
     private var stats = WatchStats()
     /// Changes to each probe's state record, for ``Snapshot/revisions``.
     var revisions: [String: Int] = [:]
+    /// Slots of --concurrency lent to `/probe` requests (`watch --listen`).
+    var borrowed = 0
     /// Delivers the probes' notifications, when any has `notify:`.
     var notifier: Notifier?
     var availability: AvailabilityQueue?
@@ -160,7 +162,9 @@ public actor Watcher {
                 // than --concurrency, those late in the files still get their turn.
                 // Probes due within the next batch window start together: one wake-up of
                 // the scheduler and of libcurl's thread for several probes, not one each.
-                while running.count < options.concurrency, let entry = queue.popDue(at: loopStart + Self.batchWindow) {
+                while running.count + borrowed < options.concurrency,
+                    let entry = queue.popDue(at: loopStart + Self.batchWindow)
+                {
                     guard nextDue[entry.name] == entry.due, !running.contains(entry.name),
                         let probe = specs[entry.name]
                     else { continue }
@@ -234,7 +238,7 @@ public actor Watcher {
     /// while --concurrency is all in use, a short wait for a probe to finish.
     private func sleepTime(flushInterval: Duration) -> Duration {
         let now = ContinuousClock.now
-        let probeDue = running.count < options.concurrency ? queue.earliest : now
+        let probeDue = running.count + borrowed < options.concurrency ? queue.earliest : now
         let soonest = ([probeDue] + linkedVendors.filter { !polling.contains($0.name) }.map { vendorDue[$0.name] })
             .compactMap { $0 }.min()
         let untilDue = soonest.map { $0 - now - Self.batchWindow } ?? .milliseconds(250)
@@ -289,6 +293,12 @@ public actor Watcher {
 
     /// The outputs' view of the watch now.
     public func snapshot() -> Snapshot {
+        snapshot(resettingStats: true)
+    }
+
+    /// The view of the watch now; `resettingStats` starts a new window of the scheduler's
+    /// statistics (a flush does; a scrape of `/metrics` does not).
+    func snapshot(resettingStats: Bool) -> Snapshot {
         let results = probes.compactMap { latest[$0.name] }
         let uptime = (ContinuousClock.now - started).seconds
         var report = RunReport(results: results, startedAt: Date(), duration: uptime)
@@ -297,8 +307,14 @@ public actor Watcher {
         let lagging = queue.count(dueBefore: now - .seconds(1)) { entry in
             nextDue[entry.name] == entry.due && !running.contains(entry.name)
         }
-        let watch = stats.reading(probes: probes.count, running: running.count, lagging: lagging, now: now)
-        var snapshot = Snapshot(report: report, state: state, configLoaded: configLoaded, uptime: uptime, watch: watch)
+        let watch = stats.reading(
+            probes: probes.count, running: running.count + borrowed, lagging: lagging, now: now,
+            resetting: resettingStats)
+        // A scrape leaves the state out: a copy shared with it would make the next result
+        // copy every record.
+        var snapshot = Snapshot(
+            report: report, state: resettingStats ? state : RunState(), configLoaded: configLoaded, uptime: uptime,
+            watch: watch)
         snapshot.revisions = revisions
         return snapshot
     }

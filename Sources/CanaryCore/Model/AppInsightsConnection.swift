@@ -18,7 +18,7 @@ public struct AppInsightsConnection: Sendable, Equatable {
     public var ingestionEndpoint: String
 
     /// `{IngestionEndpoint}/v2.1/track`, where envelopes are posted.
-    public var trackURL: String { ingestionEndpoint + "/v2.1/track" }
+    public var trackURL: String { NotifyTarget.joining(ingestionEndpoint, "/v2.1/track") }
 
     /// - Throws: ``Problem`` for a string too long, a pair without `=`, no
     ///   `InstrumentationKey`, an endpoint that is not an http(s) URL, or Microsoft Entra

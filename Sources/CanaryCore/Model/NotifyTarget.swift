@@ -36,6 +36,15 @@ public struct NotifyTarget: Sendable, Equatable {
         return true
     }
 
+    /// `base` with `path` added to its path, before any query: `http://am:9093/prefix?x=1`
+    /// and `/api/v2/alerts` make `http://am:9093/prefix/api/v2/alerts?x=1`.
+    public static func joining(_ base: String, _ path: String) -> String {
+        let queryStart = base.firstIndex { $0 == "?" || $0 == "#" } ?? base.endIndex
+        var head = String(base[..<queryStart])
+        while head.hasSuffix("/") { head.removeLast() }
+        return head + path + base[queryStart...]
+    }
+
     /// The word `key` starts with.
     public var kindName: String {
         switch kind {

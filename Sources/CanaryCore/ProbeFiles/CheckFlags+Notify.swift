@@ -44,7 +44,7 @@ extension CheckFlags {
             interpolator.rememberSecret(value)
             do {
                 let connection = try AppInsightsConnection(parsing: value)
-                interpolator.rememberSecret(connection.instrumentationKey)
+                for secret in NotifyTarget.connectionSecrets(value, connection) { interpolator.rememberSecret(secret) }
                 return NotifyTarget(
                     kind: .appInsights(connection), url: connection.ingestionEndpoint, key: "appinsights#\(position)")
             } catch {
@@ -52,13 +52,14 @@ extension CheckFlags {
             }
         }
         guard let url = ParsedURL(value), url.scheme == "http" || url.scheme == "https" else {
-            throw Problem(description: "--notify #\(position): the \(kind) value is not an http(s) URL")
+            let why = value.contains(where: \.isNewline) ? " (it holds a line break)" : ""
+            throw Problem(description: "--notify #\(position): the \(kind) value is not an http(s) URL\(why)")
         }
         interpolator.rememberPassword(of: url)
         guard let format = WebhookFormat(rawValue: kind) else {
             return NotifyTarget(kind: .alertmanager(generatorURL: nil), url: value, key: "alertmanager#\(position)")
         }
-        interpolator.rememberSecret(value)
+        for secret in NotifyTarget.webhookSecrets(value) { interpolator.rememberSecret(secret) }
         return NotifyTarget(kind: .webhook(format), url: value, key: "\(kind)#\(position)")
     }
 }

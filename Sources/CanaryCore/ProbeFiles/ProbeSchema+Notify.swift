@@ -14,11 +14,11 @@ extension NodeReader {
     /// however they are written.
     func notifyTargets(_ node: Node) -> [NotifyTarget] {
         guard case .sequence(let list) = node else {
-            error(at: node, "notify: expected a list of targets, found \(kind(node))")
+            error(at: node, "notify: expected a list of targets, found \(shape(node))")
             return []
         }
         return list.enumerated().compactMap { index, item in
-            guard let fields = mapping(item, "notify[\(index + 1)]") else { return nil }
+            guard let fields = notifyMapping(item, "notify[\(index + 1)]") else { return nil }
             checkKeys(fields, allowed: ProbeSchema.notifyKinds, in: "a notify target")
             let kinds = fields.filter { ProbeSchema.notifyKinds.contains($0.key) }
             guard let field = kinds.first else {
@@ -39,31 +39,66 @@ extension NodeReader {
         }
     }
 
+    /// A mapping; anything else is an error that does not quote the value (it may be a
+    /// webhook's URL or a connection string, given where a mapping belongs).
+    private func notifyMapping(_ node: Node, _ what: String) -> [Pair]? {
+        guard case .mapping = node else {
+            error(
+                at: node,
+                "\(what): expected a mapping of keys, found \(shape(node)) (not shown: it may be a credential)")
+            return nil
+        }
+        return pairs(node)
+    }
+
+    /// What a node is, without its value.
+    private func shape(_ node: Node) -> String {
+        switch node {
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .scalar: Self.isNull(node) ? "nothing" : "a single value"
+        case .alias: "an alias"
+        }
+    }
+
+    /// An http(s) URL whose password is a secret; an invalid one is reported with its
+    /// userinfo masked.
+    private func notifyURL(_ node: Node, _ path: String) -> String? {
+        guard let text = interpolated(node, path) else { return nil }
+        guard let url = ParsedURL(text), url.scheme == "http" || url.scheme == "https" else {
+            let shown = ParsedURL.maskingUserinfo(node.string ?? "").prefix(80)
+            error(at: node, "\(path): '\(shown)' is not an absolute http or https URL")
+            return nil
+        }
+        interpolator.rememberPassword(of: url)
+        return text
+    }
+
     /// `alertmanager: URL`, or `{url, generator_url}`.
     private func alertmanager(_ node: Node, position: Int) -> NotifyTarget? {
         let key = "alertmanager#\(position)"
         if case .scalar = node {
-            return url(node, "notify.alertmanager").map {
+            return notifyURL(node, "notify.alertmanager").map {
                 NotifyTarget(kind: .alertmanager(generatorURL: nil), url: $0, key: key)
             }
         }
-        guard let fields = mapping(node, "notify.alertmanager") else { return nil }
+        guard let fields = notifyMapping(node, "notify.alertmanager") else { return nil }
         checkKeys(fields, allowed: ProbeSchema.alertmanagerKeys, in: "notify.alertmanager")
         guard let urlNode = fields.first(where: { $0.key == "url" })?.value else {
             error(at: node, "notify.alertmanager: missing 'url'")
             return nil
         }
         let generator = fields.first { $0.key == "generator_url" }.flatMap {
-            url($0.value, "notify.alertmanager.generator_url")
+            notifyURL($0.value, "notify.alertmanager.generator_url")
         }
-        return url(urlNode, "notify.alertmanager.url").map {
+        return notifyURL(urlNode, "notify.alertmanager.url").map {
             NotifyTarget(kind: .alertmanager(generatorURL: generator), url: $0, key: key)
         }
     }
 
     /// `webhook: {url, format}`: the URL is a credential.
     private func webhook(_ node: Node, position: Int) -> NotifyTarget? {
-        guard let fields = mapping(node, "notify.webhook") else { return nil }
+        guard let fields = notifyMapping(node, "notify.webhook") else { return nil }
         checkKeys(fields, allowed: ProbeSchema.webhookKeys, in: "notify.webhook")
         var format = WebhookFormat.json
         if let formatNode = fields.first(where: { $0.key == "format" })?.value,
@@ -81,7 +116,7 @@ extension NodeReader {
             return nil
         }
         guard let address = interpolated(urlNode, "notify.webhook.url") else { return nil }
-        interpolator.rememberSecret(address)
+        for secret in NotifyTarget.webhookSecrets(address) { interpolator.rememberSecret(secret) }
         guard let parsed = ParsedURL(address), parsed.scheme == "http" || parsed.scheme == "https" else {
             // Not quoted: a webhook's URL is its password.
             error(
@@ -99,7 +134,7 @@ extension NodeReader {
         if case .scalar = node, Self.isNull(node) {
             // `appinsights:` alone: the environment's connection string.
         } else {
-            guard let fields = mapping(node, "notify.appinsights") else { return nil }
+            guard let fields = notifyMapping(node, "notify.appinsights") else { return nil }
             checkKeys(fields, allowed: ProbeSchema.appInsightsKeys, in: "notify.appinsights")
             if let field = fields.first(where: { $0.key == "connection_string" }) {
                 place = field.value
@@ -122,7 +157,7 @@ extension NodeReader {
         interpolator.rememberSecret(text)
         do {
             let connection = try AppInsightsConnection(parsing: text)
-            interpolator.rememberSecret(connection.instrumentationKey)
+            for secret in NotifyTarget.connectionSecrets(text, connection) { interpolator.rememberSecret(secret) }
             return NotifyTarget(
                 kind: .appInsights(connection), url: connection.ingestionEndpoint, key: "appinsights#\(position)")
         } catch {

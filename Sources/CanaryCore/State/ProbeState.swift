@@ -39,6 +39,10 @@ public struct ProbeState: Sendable, Codable {
     /// What each notify target was last told, by its key: `true` firing, `false`
     /// resolved. A target not told yet (a failed delivery) is told on a later run.
     public var notified: [String: Bool]?
+    /// When the episode each target was last told of as firing began alerting: a new
+    /// episode (the probe recovered and failed again while a delivery was in flight) is
+    /// told anew.
+    public var notifiedEpisode: [String: Date]?
 
     public init() {}
 

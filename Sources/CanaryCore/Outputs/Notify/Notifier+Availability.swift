@@ -13,6 +13,10 @@ extension Notifier {
     /// - Parameter runs: Each result with its probe's targets.
     /// - Returns: False when any result was not accepted (reported).
     public func track(_ runs: [(result: ProbeResult, targets: [NotifyTarget])]) async -> Bool {
+        await stoppable { await trackNow(runs) }
+    }
+
+    private func trackNow(_ runs: [(result: ProbeResult, targets: [NotifyTarget])]) async -> Bool {
         var order: [String] = []
         var groups: [String: (target: NotifyTarget, connection: AppInsightsConnection, items: [String])] = [:]
         for (result, targets) in runs where AvailabilityEnvelope.measured(result) {
@@ -52,10 +56,19 @@ extension Notifier {
                 return false
             }
             guard response.status == 206 else { break }
-            let refused = Self.refusedItems(response.body)
+            // An answer that does not say which items it refused leaves their fate unknown:
+            // resending them all could duplicate results, so none is resent.
+            guard let refused = Self.refusedItems(response.body, batch: pending.count) else {
+                report(
+                    "\(target.label): a 206 answer without a readable errors list; \(pending.count) of \(items.count) "
+                        + "availability results may not have been accepted")
+                return false
+            }
             let resend = refused.filter { Self.resendStatuses.contains($0.status) }.map(\.index)
-            dropped += refused.filter { !Self.resendStatuses.contains($0.status) }.map { "\($0.status) \($0.message)" }
-            pending = resend.filter { pending.indices.contains($0) }.map { pending[$0] }
+            dropped += refused.filter { !Self.resendStatuses.contains($0.status) }.map {
+                $0.status == 0 ? "no status \($0.message)" : "\($0.status) \($0.message)"
+            }
+            pending = resend.map { pending[$0] }
             if pending.isEmpty { break }
             if attempt == 3 {
                 report("\(target.label): \(pending.count) of \(items.count) availability results refused three times")
@@ -73,20 +86,27 @@ extension Notifier {
         if let first = dropped.first {
             report(
                 "\(target.label): \(dropped.count) of \(items.count) availability results refused: "
-                    + String(first.prefix(200)).escapingControlCharacters)
+                    + String(redactor.redact(first).prefix(200)).escapingControlCharacters)
             return false
         }
         return true
     }
 
-    /// The items a 206 answer refused: `errors[]` with `index`, `statusCode`, `message`.
-    static func refusedItems(_ body: [UInt8]) -> [(index: Int, status: Int, message: String)] {
+    /// The items a 206 answer refused (`errors[]` with `index`, `statusCode`, `message`),
+    /// each index once, those reported as accepted (2xx) left out; `nil` when the answer
+    /// is not such a list or names an index outside the batch of `batch` items.
+    public static func refusedItems(_ body: [UInt8], batch: Int) -> [(index: Int, status: Int, message: String)]? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-            let errors = object["errors"] as? [[String: Any]]
-        else { return [] }
-        return errors.compactMap { error in
-            guard let index = error["index"] as? Int else { return nil }
-            return (index, error["statusCode"] as? Int ?? 0, error["message"] as? String ?? "")
+            let errors = object["errors"] as? [[String: Any]], !errors.isEmpty
+        else { return nil }
+        var seen = Set<Int>()
+        var refused: [(index: Int, status: Int, message: String)] = []
+        for error in errors {
+            guard let index = error["index"] as? Int, (0..<batch).contains(index) else { return nil }
+            let status = error["statusCode"] as? Int ?? 0
+            guard seen.insert(index).inserted, !(200...299).contains(status) else { continue }
+            refused.append((index, status, (error["message"] as? String) ?? ""))
         }
+        return refused
     }
 }

@@ -16,6 +16,8 @@ public struct Notifier: Sendable {
     /// `location` label.
     public var host = ProcessInfo.processInfo.hostName
     public var onFailure: @Sendable (String) -> Void
+    /// A signal that stops canary cancels the deliveries in flight (run and check).
+    public var stop: StopSwitch?
 
     /// Deliveries in flight at once.
     static let concurrency = 8
@@ -34,6 +36,18 @@ public struct Notifier: Sendable {
     /// message, up to ``concurrency`` at once.
     /// - Returns: The notices delivered; the others were reported.
     public func deliver(_ notices: [Notice]) async -> [Notice] {
+        await stoppable { await deliverNow(notices) }
+    }
+
+    /// `work` in a task of its own that a trip of ``stop`` cancels.
+    func stoppable<T: Sendable>(_ work: @escaping @Sendable () async -> T) async -> T {
+        guard let stop else { return await work() }
+        let task = Task { await work() }
+        stop.onTrip { task.cancel() }
+        return await task.value
+    }
+
+    private func deliverNow(_ notices: [Notice]) async -> [Notice] {
         var batches: [[Notice]] = []
         var alertmanagers: [String: Int] = [:]
         for notice in notices {
@@ -65,8 +79,7 @@ public struct Notifier: Sendable {
         let (url, body): (String, String)
         switch target.kind {
         case .alertmanager:
-            let base = target.url.hasSuffix("/") ? String(target.url.dropLast()) : target.url
-            (url, body) = (base + "/api/v2/alerts", AlertmanagerAlerts.body(batch))
+            (url, body) = (NotifyTarget.joining(target.url, "/api/v2/alerts"), AlertmanagerAlerts.body(batch))
         case .webhook(.teams): (url, body) = (target.url, TeamsMessage.body(batch[0]))
         case .webhook(.slack): (url, body) = (target.url, SlackMessage.body(batch[0]))
         case .webhook(.json): (url, body) = (target.url, WebhookJSON.body(batch[0]))
@@ -108,25 +121,29 @@ public struct Notifier: Sendable {
                 url, method: "POST", headers: [("Content-Type", "application/json; charset=utf-8")], body: bytes,
                 timeout: min(timeout, budget), maxBodyBytes: 64 << 10)
             let retryable: Bool
+            // A 2xx head was received: the receiver took it, whatever became of its answer's body.
+            if (200...299).contains(response.status) { return .delivered(response) }
             if let failure = response.failure {
                 reason =
                     failure.category == .timeout
                     ? "no answer within \(Units.format(min(timeout, budget)))" : failure.message
                 retryable = failure.category != .timeout && failure.category != .cancelled
-            } else if (200...299).contains(response.status) {
-                return .delivered(response)
             } else {
-                let answer = String(decoding: response.body.prefix(200), as: UTF8.self).trimmingWhitespace()
-                    .escapingControlCharacters
+                // Redacted whole, then cut: a secret echoed across the cut is still found.
+                let answer = String(
+                    redactor.redact(String(decoding: response.body, as: UTF8.self)).trimmingWhitespace().prefix(200)
+                ).escapingControlCharacters
                 reason = "HTTP \(response.status)" + (answer.isEmpty ? "" : " \(answer)")
                 retryable = response.status == 429 || (500...599).contains(response.status)
             }
             guard retryable, attempt < tries else {
                 return .failed(reason + (attempt > 1 ? " (after \(attempt) tries)" : ""))
             }
-            let wait = Self.retryAfter(response) ?? .seconds(attempt)
+            let asked = Self.retryAfter(response)
+            let wait = asked ?? .seconds(attempt)
             guard waitFits(wait) else {
-                return .failed("\(reason); not retried: it asks for \(Units.format(wait)), more than the time left")
+                let why = asked.map { "it asks to wait \(Units.format($0))" } ?? "a retry \(Units.format(wait)) later"
+                return .failed("\(reason); not retried: \(why) does not fit in the time left")
             }
             try? await Task.sleep(for: wait)
         }
@@ -151,6 +168,8 @@ public struct Notifier: Sendable {
     static func retryAfter(_ response: ObservedResponse) -> Duration? {
         guard let value = response.header("Retry-After")?.trimmingWhitespace(), !value.isEmpty else { return nil }
         if let seconds = Int(value) { return .seconds(max(0, seconds)) }
+        // All digits but past Int: a wait too long to honour, not a malformed header.
+        if value.allSatisfy(\.isASCII), value.allSatisfy(\.isNumber) { return .seconds(315_360_000) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

@@ -19,17 +19,18 @@ public enum NotifyPlan {
     ) -> [Notice] {
         spec.notify.filter(\.hearsTransitions).compactMap { target in
             let told = record.notified?[target.key] ?? false
+            let episode = record.episode ?? AlertEpisode(alone: result)
             let event: Notice.Event
             if record.alerting {
                 var refresh = false
                 if case .alertmanager = target.kind { refresh = ranNow }
-                guard !told || refresh else { return nil }
+                let toldOfThisOne = told && record.notifiedEpisode?[target.key].map { $0 == episode.alertedAt } != false
+                guard !toldOfThisOne || refresh else { return nil }
                 event = .firing
             } else {
                 guard told else { return nil }
                 event = .resolved
             }
-            let episode = record.episode ?? AlertEpisode(alone: result)
             return Notice(
                 target: target, event: event, result: result, episode: episode, interval: spec.interval, at: now)
         }
@@ -53,6 +54,11 @@ extension ProbeState {
         var told = notified ?? [:]
         told[notice.target.key] = notice.event == .firing
         notified = told
+        if notice.event == .firing {
+            var episodes = notifiedEpisode ?? [:]
+            episodes[notice.target.key] = notice.episode.alertedAt
+            notifiedEpisode = episodes
+        }
     }
 }
 

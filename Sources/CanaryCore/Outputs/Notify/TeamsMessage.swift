@@ -8,6 +8,13 @@ public enum TeamsMessage {
         message(notice).serialized()
     }
 
+    /// `text` cut to `limit` characters (Teams refuses cards past about 28 KB), with
+    /// Markdown link syntax broken: a server's words must not become a link in the card.
+    static func plain(_ text: String, _ limit: Int) -> String {
+        let cut = text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+        return cut.replacingOccurrences(of: "](", with: "]\u{200B}(")
+    }
+
     public static func message(_ notice: Notice) -> JSONValue {
         let colour =
             switch (notice.event, notice.episode.severity) {
@@ -23,7 +30,8 @@ public enum TeamsMessage {
                 "body",
                 .array([
                     .object([
-                        ("type", .string("TextBlock")), ("text", .string(notice.title)), ("weight", .string("Bolder")),
+                        ("type", .string("TextBlock")), ("text", .string(plain(notice.title, 200))),
+                        ("weight", .string("Bolder")),
                         ("size", .string("Medium")), ("color", .string(colour)), ("wrap", .bool(true)),
                     ]),
                     .object([
@@ -32,7 +40,9 @@ public enum TeamsMessage {
                             "facts",
                             .array(
                                 notice.facts.map { fact in
-                                    .object([("title", .string(fact.title)), ("value", .string(fact.value))])
+                                    .object([
+                                        ("title", .string(fact.title)), ("value", .string(plain(fact.value, 2000))),
+                                    ])
                                 })
                         ),
                     ]),

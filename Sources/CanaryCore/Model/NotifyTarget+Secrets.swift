@@ -1,0 +1,28 @@
+extension NotifyTarget {
+    /// The secrets of a webhook's URL, as a receiver might echo them back: the whole URL,
+    /// its path and query, the query alone, and every path segment or query value long
+    /// enough to be a token (a Slack hook's last segment, a Workflows `sig=`).
+    public static func webhookSecrets(_ url: String) -> [String] {
+        var secrets = [url]
+        guard let scheme = url.range(of: "://") else { return secrets }
+        let afterHost = url[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" }
+        guard let afterHost else { return secrets }
+        // Short ones ("/", "/hook") are not secret enough to blank out of every output.
+        let pathAndQuery = String(url[afterHost...])
+        if pathAndQuery.count >= 8 { secrets.append(pathAndQuery) }
+        let parts = pathAndQuery.split(separator: "?", maxSplits: 1)
+        if parts.count == 2, parts[1].count >= 8 { secrets.append(String(parts[1])) }
+        let pieces =
+            (parts.first.map { $0.split(separator: "/") } ?? [])
+            + (parts.count == 2 ? parts[1].split(separator: "&").map { $0.split(separator: "=").last ?? $0 } : [])
+        secrets += pieces.map(String.init).filter { $0.count >= 12 }
+        return secrets
+    }
+
+    /// The secrets of an Application Insights connection: the string, the key, and the key
+    /// without its dashes (as envelope names carry it).
+    public static func connectionSecrets(_ text: String, _ connection: AppInsightsConnection?) -> [String] {
+        guard let key = connection?.instrumentationKey else { return [text] }
+        return [text, key, key.replacingOccurrences(of: "-", with: "")]
+    }
+}

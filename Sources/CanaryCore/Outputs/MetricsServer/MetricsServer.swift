@@ -1,0 +1,143 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// `watch --listen`'s HTTP server (DESIGN.md section 16), on SwiftNIO: each connection is
+/// served on its own task, so a scraper that reads slowly holds only its own connection,
+/// never the scheduler; connections past ``maxConnections`` are closed at once, and one
+/// idle for ``idleTimeout`` is closed.
+public final class MetricsServer: Sendable {
+    /// Connections served at once.
+    public static let maxConnections = 64
+    /// A connection that neither sends nor takes a byte for this long is closed.
+    public static let idleTimeout = TimeAmount.seconds(30)
+
+    public let host: String
+    /// The port bound (the kernel's pick for port 0).
+    public let port: Int
+    private let group: MultiThreadedEventLoopGroup
+    private let listener: any Channel
+    private let acceptTask: Task<Void, Never>
+
+    private init(host: String, port: Int, group: MultiThreadedEventLoopGroup, listener: Listener, routes: MetricsRoutes)
+    {
+        self.host = host
+        self.port = port
+        self.group = group
+        self.listener = listener.channel
+        self.acceptTask = Task { await Self.accept(on: listener, routes: routes) }
+    }
+
+    /// Binds `host:port` and serves `routes` until ``shutdown()``.
+    /// - Throws: When the address cannot be bound.
+    public static func start(host: String, port: Int, routes: MetricsRoutes) async throws -> MetricsServer {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            let listener = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            IdleStateHandler(allTimeout: idleTimeout))
+                        try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                            wrappingChannelSynchronously: channel)
+                    }
+                }
+            let bound = listener.channel.localAddress?.port ?? port
+            return MetricsServer(host: host, port: bound, group: group, listener: listener, routes: routes)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Stops listening and closes every connection.
+    public func shutdown() async {
+        listener.close(promise: nil)
+        acceptTask.cancel()
+        await acceptTask.value
+        try? await group.shutdownGracefully()
+    }
+
+    private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    private typealias Listener = NIOAsyncChannel<Connection, Never>
+
+    private static func accept(on listener: Listener, routes: MetricsRoutes) async {
+        let open = OpenConnections()
+        do {
+            try await listener.executeThenClose { connections in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in connections {
+                        guard open.count.add(1, ordering: .relaxed).newValue <= maxConnections else {
+                            open.count.subtract(1, ordering: .relaxed)
+                            try? await connection.channel.close()
+                            continue
+                        }
+                        group.addTask {
+                            await serve(connection, routes: routes)
+                            open.count.subtract(1, ordering: .relaxed)
+                        }
+                    }
+                }
+            }
+        } catch {
+            // Cancelled at shutdown.
+        }
+    }
+
+    /// Answers each request of a connection in turn (keep-alive), until it closes.
+    private static func serve(_ connection: Connection, routes: MetricsRoutes) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            for try await part in inbound {
+                switch part {
+                case .head(let request): head = request
+                case .body: continue
+                case .end:
+                    guard let request = head else { continue }
+                    let answer = await routes.answer(
+                        method: request.method.rawValue, uri: request.uri,
+                        scrapeTimeout: request.headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(
+                            Double.init))
+                    var headers = HTTPHeaders()
+                    headers.add(name: "Content-Type", value: answer.contentType)
+                    headers.add(name: "Content-Length", value: String(answer.body.utf8.count))
+                    for (name, value) in answer.headers { headers.add(name: name, value: value) }
+                    if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
+                    try await outbound.write(
+                        .head(
+                            HTTPResponseHead(
+                                version: request.version, status: .init(statusCode: answer.status), headers: headers)))
+                    if request.method != .HEAD {
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(string: answer.body))))
+                    }
+                    try await outbound.write(.end(nil))
+                    guard request.isKeepAlive else { return }
+                    head = nil
+                }
+            }
+        }
+    }
+}
+
+/// The connections being served.
+private final class OpenConnections: Sendable {
+    let count = Atomic(0)
+}
+
+/// Closes a connection when the idle-state handler says it has been idle.
+private final class CloseWhenIdle: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is IdleStateHandler.IdleStateEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        context.close(promise: nil)
+    }
+}
