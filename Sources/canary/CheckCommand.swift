@@ -117,6 +117,13 @@ struct CheckCommand: AsyncParsableCommand {
             valueName: "kind=value"))
     var notify: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "How often the monitor runs this check (default 1m): a firing alert sent to Alertmanager lasts "
+                + "three of these unless the next check renews it.", valueName: "duration"),
+        transform: parseDuration)
+    var interval: Duration?
+
     @OptionGroup var options: OutputOptions
 
     @OptionGroup var selection: SelectionOptions
@@ -171,6 +178,7 @@ struct CheckCommand: AsyncParsableCommand {
         flags.certExpiry = certExpiry
         flags.captureHeaders = captureHeader
         flags.notify = notify
+        flags.interval = interval
         do {
             return try flags.spec()
         } catch {

@@ -175,8 +175,10 @@ struct PluginTests {
             let status = await check.waitForExit(timeout: .seconds(8))
             lock.release()
             #expect(status == 3)
+            // The status line agrees with the exit code, and says what was not written.
             let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
-            #expect(report.hasPrefix("CANARY OK - a: ok"))
+            #expect(report.hasPrefix("CANARY UNKNOWN - a: ok"))
+            #expect(report.contains("not written: --state |"))
         }
     }
 
@@ -197,9 +199,34 @@ struct PluginTests {
             let status = await check.waitForExit(timeout: .seconds(5))
             lock.release()
             #expect(status == 3)
+            // The status line agrees with the exit code, and says what was not written.
             let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
-            #expect(report.hasPrefix("CANARY OK - a: ok"))
+            #expect(report.hasPrefix("CANARY UNKNOWN - a: ok"))
+            #expect(report.contains("not written: --state |"))
             #expect(!FileManager.default.fileExists(atPath: state))
+        }
+    }
+
+    @Test("an output that fails makes the status line UNKNOWN and names it, as the exit code; CRITICAL stays")
+    func statusLineAgrees() async throws {
+        try await withSimulator { server in
+            let ok = try await CanaryBinary.run(["check", server.baseURL + "/ok", "--textfile", "/nonexistent/c.prom"])
+            #expect(ok.status == 3)
+            #expect(ok.stdout.hasPrefix("CANARY UNKNOWN - 127.0.0.1: ok, HTTP 200"))
+            #expect(ok.stdout.contains(", not written: --textfile | time="))
+            let critical = try await CanaryBinary.run([
+                "check", server.baseURL + "/status/504", "--notify", "json=\(server.baseURL)/hooks/x",
+            ])
+            #expect(critical.status == 2)
+            #expect(critical.stdout.hasPrefix("CANARY CRITICAL - 127.0.0.1: gateway_timeout"))
+            server.receiver.script("/hooks/y", [.status(500), .status(500)])
+            let refused = try await CanaryBinary.run([
+                "check", server.baseURL + "/slow?ms=300", "--warning", "100ms", "--notify",
+                "json=\(server.baseURL)/hooks/y",
+            ])
+            #expect(refused.status == 3)
+            #expect(refused.stdout.hasPrefix("CANARY UNKNOWN - 127.0.0.1: slow"))
+            #expect(refused.stdout.contains("not written: notify |"))
         }
     }
 

@@ -38,8 +38,10 @@ public struct CheckJob: Sendable {
         let options = selection.engineOptions(labels: outputs.labels, console: console)
         let measurement = await engine.measure(selected, redactor: redactor, options: options, stop: stop)
         // Recording is one more output: when it fails, the report is still written and
-        // the result is UNKNOWN (unless CRITICAL), as for an unwritable file.
-        var failed = false
+        // the result is UNKNOWN (unless CRITICAL), as for an unwritable file; so is a
+        // notification that could not be delivered. A plugin's status line and its exit
+        // code agree, so every such output is settled before the line is printed.
+        var failed: [String] = []
         var report = RunReport(judgingAlone: measurement)
         let notifier = outputs.notifier(
             engine: engine, deadline: selection.deadlineInstant, redactor: redactor, stop: stop)
@@ -49,41 +51,44 @@ public struct CheckJob: Sendable {
                 try refuseOtherURL(in: store)
                 let known = Set(store.state.probes.keys).union(selected.map(\.name))
                 report = store.state.record(measurement, due: selected, selected: selected, known: known)
-                failed = !store.saveReporting(to: console)
+                if !store.saveReporting(to: console) { failed.append("--state") }
                 // Told under the lock, so that a check running beside this one reads what
                 // was sent and does not send it again.
-                failed = await !notify(store, report: report, notifier: notifier) || failed
+                failed += await notify(store, report: report, notifier: notifier)
             } else if selection.state != nil {
                 // A signal ended the wait for the lock: this check went unrecorded. When it
                 // also left the probe unrun, the one line on stderr says that instead.
-                failed = true
+                failed.append("--state")
                 if report.unfinishedLine(signal: stop.cause) == nil {
                     throw StateUnavailable(reason: "stopped while waiting for the lock; this check was not recorded")
                 }
             }
         } catch {
             console.error("\(error)")
-            failed = true
+            if !failed.contains("--state") { failed.append("--state") }
         }
         let alone =
             selection.state == nil
             ? zip(selected, report.results).flatMap { NotifyPlan.notices(alone: $1, spec: $0) } : []
         let deliveries = Deliveries(notices: alone, results: report.results, specs: selected, notifier: notifier)
+        if await !deliveries.settle().complete, !failed.contains("notify") { failed.append("notify") }
         let files = outputs.files(engine: engine, deadline: selection.deadlineInstant)
-        let code = await outputs.finish(
-            report, defaultFormat: .nagios, files: files, startedAt: started, signal: stop.cause, failed: failed)
-        return await deliveries.settle().complete ? code : report.exitCode(failOn: outputs.failOn, outputsFailed: true)
+        return await outputs.finish(
+            report, defaultFormat: .nagios, files: files, startedAt: started, signal: stop.cause,
+            failed: !failed.isEmpty, reportLast: failed)
     }
 
     /// Delivers what the check's targets are owed after this run and records it.
-    /// - Returns: False when a delivery or the save failed.
-    private func notify(_ store: StateStore, report: RunReport, notifier: Notifier) async -> Bool {
+    /// - Returns: The outputs that failed: `notify`, `--state`.
+    private func notify(_ store: StateStore, report: RunReport, notifier: Notifier) async -> [String] {
         let owed = store.state.notices([spec], report: report)
-        guard !owed.isEmpty else { return true }
+        guard !owed.isEmpty else { return [] }
         let delivered = await notifier.deliver(owed)
-        guard !delivered.isEmpty else { return false }
+        var failed = delivered.count == owed.count ? [] : ["notify"]
+        guard !delivered.isEmpty else { return failed }
         store.state.delivered(delivered)
-        return store.saveReporting(to: outputs.console) && delivered.count == owed.count
+        if !store.saveReporting(to: outputs.console) { failed.append("--state") }
+        return failed
     }
 
     private func openState(_ stop: StopSwitch) throws -> StateStore? {

@@ -94,19 +94,42 @@ public struct ReportOutputs: Sendable {
 
     /// Writes every output of a finished run: the report, JUnit, and the metrics (with the
     /// run's start); then the line of a run that did not finish. Failures are lines on stderr.
+    /// - Parameters:
+    ///   - report: The run.
+    ///   - defaultFormat: The command's format when `--format` is not given.
+    ///   - files: Where the files and pushes go.
+    ///   - startedAt: The run's start, for the metrics.
+    ///   - signal: The signal that stopped the run, if one did.
+    ///   - failed: Whether an output already failed.
+    ///   - failedBefore: For a plugin (`check`): the outputs that already failed; the
+    ///     metrics are then written before the report, whose status line names every output
+    ///     that failed and agrees with the exit code.
     /// - Returns: The exit code: the report's, UNKNOWN (unless CRITICAL) when an output
     ///   failed, here or before (`failed`).
     public func finish(
         _ report: RunReport, defaultFormat: ReportFormat, files: OutputFiles, startedAt: Date, signal: Int32?,
-        failed: Bool
+        failed: Bool, reportLast failedBefore: [String]? = nil
     ) async -> Int32 {
-        var failed = !writeReport(report, defaultFormat: defaultFormat, files: files) || failed
-        if writesMetrics {
-            let run = PrometheusReport.Run(labels: labels, timestamp: startedAt, duration: report.duration)
-            failed = await !files.writeMetrics(PrometheusReport.render(report, run: run)) || failed
+        var failed = failed
+        var report = report
+        if let failedBefore {
+            // A plugin: the metrics first, so that the status line can say what failed.
+            failed = await !writeMetrics(report, files: files, startedAt: startedAt) || failed
+            report.failedOutputs = failedBefore + files.failed.all
+            failed = !writeReport(report, defaultFormat: defaultFormat, files: files) || failed
+        } else {
+            failed = !writeReport(report, defaultFormat: defaultFormat, files: files) || failed
+            failed = await !writeMetrics(report, files: files, startedAt: startedAt) || failed
         }
         if let line = report.unfinishedLine(signal: signal) { console.error(line) }
         return report.exitCode(failOn: failOn, outputsFailed: failed)
+    }
+
+    /// The Prometheus text to `--textfile` and `--push`, if asked for; false when either failed.
+    private func writeMetrics(_ report: RunReport, files: OutputFiles, startedAt: Date) async -> Bool {
+        guard writesMetrics else { return true }
+        let run = PrometheusReport.Run(labels: labels, timestamp: startedAt, duration: report.duration)
+        return await files.writeMetrics(PrometheusReport.render(report, run: run))
     }
 
     /// Writes the metrics of probe files that did not load (`canary_config_load_success 0`).

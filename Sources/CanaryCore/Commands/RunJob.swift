@@ -45,13 +45,16 @@ public struct RunJob: Sendable {
             console.error("\(error)")
             return Severity.unknown.exitCode
         }
-        let due = dueProbes(selected, state: store?.state, at: startedAt)
+        // Judged now, with the lock held: a run that started after this one but got the
+        // lock first has recorded a start later than ours, which is not the future.
+        let lockedAt = Date()
+        let due = dueProbes(selected, state: store?.state, at: lockedAt)
         let progress = ProgressLine(total: due.count, console: console)
         // The vendors the selected probes name, each polled on its own interval beside them
         // (without state, every run).
         let linked = Set(selected.compactMap(\.vendor?.vendor))
         let polled = probeSet.vendors.filter {
-            linked.contains($0.name) && store?.state.isDue($0, at: startedAt) ?? true
+            linked.contains($0.name) && store?.state.isDue($0, at: lockedAt) ?? true
         }
         async let readings = engine.poll(
             polled, deadline: selection.deadlineInstant.map { $0 - Selection.reportingReserve },

@@ -24,6 +24,9 @@ public struct RunReport: Sendable {
     /// With run state: the probes that started or stopped alerting in this run
     /// (`--quiet` shows only those); `nil` without state.
     public var transitions: Set<String>?
+    /// Outputs that could not be written before the report was (`--textfile`, `notify`):
+    /// a plugin's status line says UNKNOWN and names them, as its exit code does.
+    public var failedOutputs: [String] = []
 
     public init(
         results: [ProbeResult], startedAt: Date, duration: Double, unrunProbes: Int = 0, deadline: Duration? = nil

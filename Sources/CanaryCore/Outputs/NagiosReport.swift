@@ -12,8 +12,21 @@ public struct NagiosReport: ReportRenderer {
         Self.line(result) + "\n"
     }
 
+    /// Every probe's line, worst first. Outputs that failed before the report was written
+    /// make the first line UNKNOWN (unless it is CRITICAL, as the exit code) and name them.
     public static func render(_ report: RunReport) -> String {
-        report.resultsWorstFirst.map(line).joined(separator: "\n") + "\n"
+        var lines = report.resultsWorstFirst.map(line)
+        if !report.failedOutputs.isEmpty, let first = report.resultsWorstFirst.first, !lines.isEmpty {
+            let failed = "not written: " + report.failedOutputs.joined(separator: ", ")
+            let summary = lines[0].split(separator: " | ", maxSplits: 1).map(String.init)
+            var head = summary[0]
+            if first.alertSeverity != .critical {
+                head = head.replacingOccurrences(
+                    of: "CANARY \(first.alertSeverity.label) - ", with: "CANARY UNKNOWN - ", options: .anchored)
+            }
+            lines[0] = "\(head), \(failed)" + (summary.count > 1 ? " | \(summary[1])" : "")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// One probe's line.

@@ -1,7 +1,24 @@
+import Synchronization
+
 /// Where a run's results go besides stdout: `--output`, `--junit`, `--textfile` and
 /// `--push`. Each failure is one message to ``onFailure``; the other outputs are still
 /// written.
 public struct OutputFiles: Sendable {
+    /// The flags whose output could not be written, in order: what a plugin's status line
+    /// names (`check`).
+    public final class Failed: Sendable {
+        private let flags = Mutex<[String]>([])
+
+        public var all: [String] { flags.withLock { $0 } }
+
+        func add(_ flag: String) {
+            flags.withLock { if !$0.contains(flag) { $0.append(flag) } }
+        }
+    }
+
+    /// The outputs that failed so far.
+    public let failed = Failed()
+
     /// `--output`: the report, instead of stdout.
     public var output: String?
     /// `--junit`: JUnit XML besides the report.
@@ -56,6 +73,7 @@ public struct OutputFiles: Sendable {
             try await gateway.push(text, using: engine)
             return true
         } catch {
+            failed.add("--push")
             onFailure("--push: \(error)")
             return false
         }
@@ -66,6 +84,7 @@ public struct OutputFiles: Sendable {
             try AtomicFile.write(text, to: path)
             return true
         } catch {
+            failed.add(flag)
             onFailure("\(flag): \(error)")
             return false
         }

@@ -34,6 +34,9 @@ public struct CheckFlags: Sendable {
     /// `WARN[,CRIT]` in days.
     public var certExpiry: String?
     public var captureHeaders: [String] = []
+    /// `--interval`: how often the monitor runs the check (Alertmanager lets a firing alert
+    /// lapse after three of them).
+    public var interval: Duration?
     /// `--notify KIND=VALUE`, in order.
     public var notify: [String] = []
 
@@ -75,6 +78,10 @@ public struct CheckFlags: Sendable {
         }
         spec.captureHeaders = captureHeaders
         spec.notify = try notifyTargets().targets
+        if let interval {
+            guard interval > .zero else { throw Problem(description: "--interval must be longer than 0") }
+            spec.interval = interval
+        }
         return spec
     }
 

@@ -49,7 +49,8 @@ public struct Notice: Sendable {
     /// answered), the failing step, and the vendor's word.
     public var evidence: String {
         var parts = [result.evidence]
-        if let step = result.failingStep { parts.append("step \(step)") }
+        // A journey's message already names its failing step, most often.
+        if let step = result.failingStep, !result.message.contains("step \(step)") { parts.append("step \(step)") }
         if let vendor = result.vendor { parts.append(vendor.phrase) }
         return parts.joined(separator: "; ")
     }
