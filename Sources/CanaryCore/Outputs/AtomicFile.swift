@@ -27,7 +27,13 @@ public enum AtomicFile {
     /// - Throws: ``Failure`` naming the path and the system's reason; the old file, if
     ///   any, is then untouched and no temporary file is left behind.
     public static func write(_ contents: String, to path: String, mode: mode_t = 0o644) throws(Failure) {
-        try write(contents, to: path, mode: mode, beforeRename: {})
+        try write(pieces: [contents], to: path, mode: mode, beforeRename: {})
+    }
+
+    /// ``write(_:to:mode:)`` for a text given in pieces, written one after another: a
+    /// watch's 70 MB textfile is never joined into one string first.
+    public static func write(pieces: [String], to path: String, mode: mode_t = 0o644) throws(Failure) {
+        try write(pieces: pieces, to: path, mode: mode, beforeRename: {})
     }
 
     /// ``write(_:to:mode:)`` with a hook run between the fsync and the rename, where a
@@ -35,10 +41,16 @@ public enum AtomicFile {
     static func write(
         _ contents: String, to path: String, mode: mode_t = 0o644, beforeRename: () throws -> Void
     ) throws(Failure) {
+        try write(pieces: [contents], to: path, mode: mode, beforeRename: beforeRename)
+    }
+
+    static func write(
+        pieces contents: [String], to path: String, mode: mode_t = 0o644, beforeRename: () throws -> Void
+    ) throws(Failure) {
         // `/dev/stdout`, `/dev/fd/2`, `/proc/self/fd/1`: the descriptor canary was given,
         // written as the shell would (at its offset, whatever it leads to).
         if let descriptor = inheritedDescriptor(path) {
-            if let failure = writeAll(Array(contents.utf8), to: descriptor) {
+            if let failure = writeAll(contents, to: descriptor) {
                 throw Failure(path: path, reason: failure)
             }
             return
@@ -76,7 +88,7 @@ public enum AtomicFile {
     }
 
     private static func replace(
-        _ path: String, with contents: String, mode: mode_t, owner: (uid_t, gid_t)?, beforeRename: () throws -> Void
+        _ path: String, with contents: [String], mode: mode_t, owner: (uid_t, gid_t)?, beforeRename: () throws -> Void
     ) throws(Failure) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -88,7 +100,7 @@ public enum AtomicFile {
         // open() applies the umask; the replaced file's bits are kept exactly.
         fchmod(fd, mode)
         if let owner, geteuid() == 0 { fchown(fd, owner.0, owner.1) }
-        var failure = writeAll(Array(contents.utf8), to: fd)
+        var failure = writeAll(contents, to: fd)
         if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)
         if failure == nil {
@@ -125,18 +137,18 @@ public enum AtomicFile {
 
     /// A device or FIFO: opened without waiting (a FIFO with no reader is an error, not a
     /// hang), then written as a stream.
-    private static func writeInPlace(_ contents: String, to path: String) throws(Failure) {
+    private static func writeInPlace(_ contents: [String], to path: String) throws(Failure) {
         let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno == ENXIO ? "no process is reading the FIFO" : String(cString: strerror(errno))
             throw Failure(path: path, reason: reason)
         }
         defer { close(fd) }
-        if let failure = writeAll(Array(contents.utf8), to: fd) { throw Failure(path: path, reason: failure) }
+        if let failure = writeAll(contents, to: fd) { throw Failure(path: path, reason: failure) }
     }
 
     /// A Unix stream socket: connected to and written.
-    private static func sendToSocket(_ contents: String, at path: String) throws(Failure) {
+    private static func sendToSocket(_ contents: [String], at path: String) throws(Failure) {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -153,11 +165,26 @@ public enum AtomicFile {
             }
         }
         guard connected else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
-        if let failure = writeAll(Array(contents.utf8), to: fd) { throw Failure(path: path, reason: failure) }
+        if let failure = writeAll(contents, to: fd) { throw Failure(path: path, reason: failure) }
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
-        bytes.withUnsafeBytes { BoundedWrite.writeAll(fd, $0) }
+    /// Writes the pieces in order, gathered in 1 MiB chunks (a piece is often one probe's
+    /// samples: a system call each would cost more than the text); the first failure ends it.
+    private static func writeAll(_ pieces: [String], to fd: Int32) -> String? {
+        if pieces.count == 1 {
+            var text = pieces[0]
+            return text.withUTF8 { BoundedWrite.writeAll(fd, UnsafeRawBufferPointer($0)) }
+        }
+        let chunk = 1 << 20
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(chunk)
+        for piece in pieces {
+            buffer.append(contentsOf: piece.utf8)
+            guard buffer.count >= chunk else { continue }
+            if let failure = buffer.withUnsafeBytes({ BoundedWrite.writeAll(fd, $0) }) { return failure }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        return buffer.withUnsafeBytes { BoundedWrite.writeAll(fd, $0) }
     }
 
     /// Removes `PREFIX<pid>-<n>` files whose writing process no longer exists.

@@ -58,8 +58,20 @@ public struct OutputFiles: Sendable {
 
     /// Writes the Prometheus text to `--textfile`, if given; false when it failed.
     public func writeTextfile(_ text: String) -> Bool {
+        writeTextfile(pieces: [text])
+    }
+
+    /// Writes the Prometheus text, given in pieces, to `--textfile`; false when it failed.
+    public func writeTextfile(pieces: [String]) -> Bool {
         guard let textfile else { return true }
-        return write(text, to: textfile, flag: "--textfile")
+        do {
+            try AtomicFile.write(pieces: pieces, to: textfile)
+            return true
+        } catch {
+            failed.add("--textfile")
+            onFailure("--textfile: \(error)")
+            return false
+        }
     }
 
     /// Pushes the Prometheus text to `--push`, if given, within 10 s and the deadline;

@@ -44,11 +44,12 @@ public struct WatchOutputs: Sendable {
         guard files.textfile != nil || files.push != nil else { return written }
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
-        let text =
-            PrometheusReport.render(snapshot.report, run: run, cache: metricsCache)
-            + PrometheusReport.renderWatch(snapshot.watch, labels: labels)
-        written = files.writeTextfile(text) && written
+        let pieces =
+            PrometheusReport.pieces(snapshot.report, run: run, cache: metricsCache)
+            + [PrometheusReport.renderWatch(snapshot.watch, labels: labels)]
+        written = files.writeTextfile(pieces: pieces) && written
         guard files.push != nil else { return written }
+        let text = pieces.joined()
         if snapshot.isFinal {
             await pushes.settle()
             return await files.push(text) && written

@@ -16,13 +16,14 @@ public final class StateCache: Sendable {
         return encoder
     }
 
-    /// The state file's text for `state`, where `revisions` counts each probe's changes (a
-    /// probe missing from it never changes: a record another run keeps in the file).
+    /// The state file's text for `state`, in pieces to be written one after another, where
+    /// `revisions` counts each probe's changes (a probe missing from it never changes: a
+    /// record another run keeps in the file).
     /// - Throws: When a record cannot be encoded.
-    func text(_ state: RunState, revisions: [String: Int]) throws -> String {
+    func pieces(_ state: RunState, revisions: [String: Int]) throws -> [String] {
         let encoder = Self.encoder()
         var kept = records.withLock { $0 }
-        var text = #"{"probes":{"#
+        var pieces = [#"{"probes":{"#]
         for (index, name) in state.probes.keys.sorted().enumerated() {
             guard let record = state.probes[name] else { continue }
             let revision = revisions[name] ?? 0
@@ -33,15 +34,16 @@ public final class StateCache: Sendable {
                 json = String(decoding: try encoder.encode(record), as: UTF8.self)
                 kept[name] = (revision, json)
             }
-            text += (index > 0 ? "," : "") + JSONValue.string(name).serialized() + ":" + json
+            pieces.append((index > 0 ? "," : "") + JSONValue.string(name).serialized() + ":")
+            pieces.append(json)
         }
-        text += "}"
+        var tail = "}"
         if let vendors = state.vendors {
-            text += #","vendors":"# + String(decoding: try encoder.encode(vendors), as: UTF8.self)
+            tail += #","vendors":"# + String(decoding: try encoder.encode(vendors), as: UTF8.self)
         }
-        text += #","version":\#(state.version)}"# + "\n"
+        pieces.append(tail + #","version":\#(state.version)}"# + "\n")
         if kept.count > state.probes.count { kept = kept.filter { state.probes[$0.key] != nil } }
         records.withLock { [kept] in $0 = kept }
-        return text
+        return pieces
     }
 }

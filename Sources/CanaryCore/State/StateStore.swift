@@ -86,14 +86,14 @@ public final class StateStore: Sendable {
     ///   - revisions: With `cache`, how many times each probe's record has changed.
     /// - Throws: ``AtomicFile/Failure`` when the state cannot be encoded or written.
     public func save(cache: StateCache? = nil, revisions: [String: Int] = [:]) throws(AtomicFile.Failure) {
-        let text: String
+        let pieces: [String]
         do {
-            text = try (cache ?? StateCache()).text(self.state, revisions: revisions)
+            pieces = try (cache ?? StateCache()).pieces(self.state, revisions: revisions)
         } catch {
             throw AtomicFile.Failure(path: path, reason: "cannot encode the state")
         }
         // It holds response excerpts and captured headers: readable by its owner only.
-        try AtomicFile.write(text, to: path, mode: 0o600)
+        try AtomicFile.write(pieces: pieces, to: path, mode: 0o600)
     }
 
     /// Releases the lock; the store must not be saved after.

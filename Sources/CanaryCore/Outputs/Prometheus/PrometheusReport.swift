@@ -29,6 +29,12 @@ public enum PrometheusReport {
     ///     probes whose result changed are rendered again.
     /// - Returns: The text, families in a fixed order, probes in the report's order.
     public static func render(_ report: RunReport, run: Run, cache: PrometheusCache? = nil) -> String {
+        pieces(report, run: run, cache: cache).joined()
+    }
+
+    /// ``render(_:run:cache:)`` in pieces, to be written one after another: a family's
+    /// header, then each probe's samples as rendered (or kept in `cache`), never joined.
+    public static func pieces(_ report: RunReport, run: Run, cache: PrometheusCache? = nil) -> [String] {
         let results = report.results + report.notDue
         let labelNames = labelNames(results, run: run)
         let perProbe = results.map { result in
@@ -37,16 +43,21 @@ public enum PrometheusReport {
             } ?? fragments(result, labelNames: labelNames, report: report)
         }
         cache?.keep(only: results.map(\.probe))
-        var writer = Exposition()
+        var pieces: [String] = []
+        pieces.reserveCapacity(probeFamilies.count * (results.count + 1) + 1)
         for (index, family) in probeFamilies.enumerated() {
             // The step and vendor families exist only where a journey ran or a vendor is linked.
             if family.onlyWithSamples, !perProbe.contains(where: { !$0[index].isEmpty }) { continue }
-            writer.family(family.name, help: family.help)
-            for fragments in perProbe { writer.append(fragments[index]) }
+            var header = Exposition()
+            header.family(family.name, help: family.help)
+            pieces.append(header.text)
+            for fragments in perProbe where !fragments[index].isEmpty { pieces.append(fragments[index]) }
         }
+        var writer = Exposition()
         vendorFamilies(&writer, report.vendors, run: run)
         runFamilies(&writer, run: run, configLoaded: run.configLoaded)
-        return writer.text
+        pieces.append(writer.text)
+        return pieces
     }
 
     /// One probe's sample lines, a text per family of ``probeFamilies``.
