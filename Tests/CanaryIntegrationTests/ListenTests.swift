@@ -44,7 +44,7 @@ struct ListenTests {
                 let prometheusPort = try ChildProcess.freePort()
                 let config = try Fixtures.write(
                     """
-                    global: {scrape_interval: 1s, scrape_timeout: 1s}
+                    global: {scrape_interval: 2s, scrape_timeout: 2s}
                     scrape_configs:
                       - job_name: canary
                         static_configs: [{targets: ["127.0.0.1:\(port)"]}]
@@ -80,7 +80,11 @@ struct ListenTests {
                 for _ in 0..<60 {
                     classes = try await query(#"canary_probe_result{job="canary"} == 1"#)
                     blackbox = try await query(#"probe_success{job="blackbox"}"#)
-                    if classes.contains(#""class":"blank_page""#), blackbox.contains("status/504") { break }
+                    if classes.contains(#""class":"blank_page""#), blackbox.contains("status/504"),
+                        blackbox.contains("\(server.baseURL)/ok")
+                    {
+                        break
+                    }
                     try await Task.sleep(for: .milliseconds(500))
                 }
                 #expect(classes.contains(#""probe":"portal""#) && classes.contains(#""class":"ok""#), "\(classes)")

@@ -129,7 +129,11 @@ public struct ReportOutputs: Sendable {
     private func writeMetrics(_ report: RunReport, files: OutputFiles, startedAt: Date) async -> Bool {
         guard writesMetrics else { return true }
         let run = PrometheusReport.Run(labels: labels, timestamp: startedAt, duration: report.duration)
-        return await files.writeMetrics(PrometheusReport.render(report, run: run))
+        let pieces = PrometheusReport.pieces(report, run: run)
+        // Joined only for a push, which sends one body.
+        let written = files.writeTextfile(pieces: pieces)
+        guard files.push != nil else { return written }
+        return await files.push(pieces.joined()) && written
     }
 
     /// Writes the metrics of probe files that did not load (`canary_config_load_success 0`).

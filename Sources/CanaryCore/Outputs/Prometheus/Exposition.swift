@@ -44,7 +44,7 @@ struct Exposition {
     }
 
     /// Label values escape backslash, double quote and line feed.
-    private static func escape(_ value: String, into text: inout String) {
+    static func escape(_ value: String, into text: inout String) {
         guard value.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) else {
             text += value
             return

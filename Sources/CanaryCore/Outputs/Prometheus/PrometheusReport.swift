@@ -60,17 +60,42 @@ public enum PrometheusReport {
         return pieces
     }
 
-    /// One probe's sample lines, a text per family of ``probeFamilies``.
+    /// One probe's sample lines, a text per family of ``probeFamilies``. The probe's own
+    /// labels are escaped once into a block that every sample line repeats.
     static func fragments(_ result: ProbeResult, labelNames: [String], report: RunReport) -> [String] {
-        let base = [("probe", result.probe)] + labelNames.map { ($0, result.labels[$0] ?? "") }
+        var block = "probe=\""
+        Exposition.escape(result.probe, into: &block)
+        block += "\""
+        for name in labelNames {
+            block += ","
+            block += name
+            block += "=\""
+            Exposition.escape(result.labels[name] ?? "", into: &block)
+            block += "\""
+        }
         return probeFamilies.map { family in
             // A probe never attempted sends no request, so no `probe_*` sample may claim
             // one failed: those come from its last measured run, if any.
-            var writer = Exposition()
-            for sample in measuredResult(result, family: family, report: report).map(family.samples) ?? [] {
-                writer.sample(family.name, base + sample.labels, sample.value)
+            guard let measured = measuredResult(result, family: family, report: report) else { return "" }
+            let samples = family.samples(measured)
+            var text = ""
+            text.reserveCapacity(samples.count * (family.name.utf8.count + block.utf8.count + 32))
+            for sample in samples {
+                text += family.name
+                text += "{"
+                text += block
+                for (label, value) in sample.labels {
+                    text += ","
+                    text += label
+                    text += "=\""
+                    Exposition.escape(value, into: &text)
+                    text += "\""
+                }
+                text += "} "
+                text += Exposition.format(sample.value)
+                text += "\n"
             }
-            return writer.text
+            return text
         }
     }
 
