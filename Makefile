@@ -60,6 +60,11 @@ bench: release
 	./bench/overhead.sh 10000 50 3 no
 	./bench/overhead.sh 10000 500 3 no
 	./bench/journey.sh 1000 50 5
+	./bench/watch-scale.sh 1000 5s 60 files
+	./bench/watch-scale.sh 1000 5s 60 listen
+	./bench/watch-scale.sh 10000 10s 60 files
+	./bench/watch-scale.sh 20000 60s 150 files
+	./bench/probe-endpoint.sh 1000 50 3
 	./bench/fidelity.sh 20
 	./bench/deadline.sh 3
 	./bench/memory.sh

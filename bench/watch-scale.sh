@@ -6,7 +6,7 @@
 #
 #   bench/watch-scale.sh [PROBES] [INTERVAL] [SECONDS] [MODE]   (defaults: 1000 5s 60 files)
 #
-# MODE: files (--textfile --state), listen (--listen, scraped once a second), or none.
+# MODE: files (--textfile --state), listen (--listen alone, scraped every 5 s), or none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -27,7 +27,7 @@ done | median > "$work/run_cpu"
 args=(watch "$file" --concurrency 50 --quiet)
 case $mode in
     files) args+=(--textfile "$work/canary.prom" --state "$work/state.json") ;;
-    listen) listen_port=$(free_port); args+=(--listen "127.0.0.1:$listen_port" --textfile "$work/canary.prom") ;;
+    listen) listen_port=$(free_port); args+=(--listen "127.0.0.1:$listen_port") ;;
     none) args+=(--textfile "$work/canary.prom" --flush-interval 3600s) ;;
 esac
 "$canary" "${args[@]}" > /dev/null 2> "$work/watch.log" &
@@ -42,12 +42,16 @@ start=$(date +%s.%N)
 cpu_start=$(ticks)
 while awk -v s="$start" -v now="$(date +%s.%N)" -v d="$seconds" 'BEGIN { exit !(now - s < d) }'; do
     sleep 0.5
-    [ "$mode" = listen ] && curl -s "http://127.0.0.1:$listen_port/metrics" -o "$work/scrape.prom" || true
+    samples=$((${samples:-0} + 1))
+    if [ "$mode" = listen ] && [ $((samples % 10)) -eq 0 ]; then
+        curl -s "http://127.0.0.1:$listen_port/metrics" -o "$work/scrape.prom" || true
+    fi
     mtime=$(stat -c %Y.%y "$work/canary.prom" 2>/dev/null || true)
     if [ -n "$mtime" ] && [ "$mtime" != "$last_mtime" ]; then rewrites=$((rewrites + 1)); last_mtime=$mtime; fi
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$watch/status")
     [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
 done
+[ "$mode" = listen ] && curl -s "http://127.0.0.1:$listen_port/metrics" -o "$work/scrape.prom"
 cpu=$(awk -v a="$cpu_start" -v b="$(ticks)" -v h="$hz" 'BEGIN { printf "%.2f", (b - a) / h }')
 metrics="$work/canary.prom"
 [ "$mode" = listen ] && metrics="$work/scrape.prom"
