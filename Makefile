@@ -65,6 +65,8 @@ bench: release
 	./bench/watch-scale.sh 10000 10s 60 files
 	./bench/watch-scale.sh 20000 60s 150 files
 	./bench/probe-endpoint.sh 1000 50 3
+	./bench/floor.sh 10000 50 5
+	./bench/floor.sh 1000 50 5
 	./bench/fidelity.sh 20
 	./bench/deadline.sh 3
 	./bench/memory.sh
