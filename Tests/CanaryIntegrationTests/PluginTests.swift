@@ -47,6 +47,13 @@ struct PluginTests {
             ("/blank", 2, "CRITICAL", "blank_page"), ("/ok?nope", 2, "CRITICAL", "content_mismatch"),
         ])
     func check(route: String, status: Int32, state: String, probeClass: String) async throws {
+        // Timed (a latency threshold): apart from the tests that load the machine.
+        try await HeavyTests.exclusive {
+            try await checkLine(route: route, status: status, state: state, probeClass: probeClass)
+        }
+    }
+
+    func checkLine(route: String, status: Int32, state: String, probeClass: String) async throws {
         try await withSimulator { server in
             // Thresholds wide enough that a busy machine cannot make /ok slow.
             var arguments = [
@@ -162,48 +169,54 @@ struct PluginTests {
 
     @Test("a check whose state is locked when it records still writes its report, and ends UNKNOWN")
     func recordLockBusy() async throws {
-        try await withSimulator { server in
-            let folder = try Fixtures.temporaryFolder()
-            let state = "\(folder)/checks.json"
-            let check = try CanaryBinary.start([
-                "check", server.baseURL + "/slow?ms=2500", "--name", "a", "--state", state, "--deadline", "4s",
-                "--output", "\(folder)/out.txt", "--warning", "5s",
-            ])
-            // Taken while the check probes (it read the state before and released it).
-            try await Task.sleep(for: .milliseconds(1200))
-            let lock = try StateLock(state)
-            let status = await check.waitForExit(timeout: .seconds(8))
-            lock.release()
-            #expect(status == 3)
-            // The status line agrees with the exit code, and says what was not written.
-            let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
-            #expect(report.hasPrefix("CANARY UNKNOWN - a: ok"))
-            #expect(report.contains("not written: --state |"))
+        // Timed against the probe's 2 s or more: apart from the tests that load the machine.
+        try await HeavyTests.exclusive {
+            try await withSimulator { server in
+                let folder = try Fixtures.temporaryFolder()
+                let state = "\(folder)/checks.json"
+                let check = try CanaryBinary.start([
+                    "check", server.baseURL + "/slow?ms=2500", "--name", "a", "--state", state, "--deadline", "4s",
+                    "--output", "\(folder)/out.txt", "--warning", "5s",
+                ])
+                // Taken while the check probes (it read the state before and released it).
+                try await Task.sleep(for: .milliseconds(1200))
+                let lock = try StateLock(state)
+                let status = await check.waitForExit(timeout: .seconds(8))
+                lock.release()
+                #expect(status == 3)
+                // The status line agrees with the exit code, and says what was not written.
+                let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
+                #expect(report.hasPrefix("CANARY UNKNOWN - a: ok"))
+                #expect(report.contains("not written: --state |"))
+            }
         }
     }
 
     @Test("a signal while a check waits to record its result says the check went unrecorded")
     func stopWhileRecording() async throws {
-        try await withSimulator { server in
-            let folder = try Fixtures.temporaryFolder()
-            let state = "\(folder)/checks.json"
-            let check = try CanaryBinary.start([
-                "check", server.baseURL + "/slow?ms=2000", "--name", "a", "--state", state, "--output",
-                "\(folder)/out.txt", "--warning", "5s",
-            ])
-            // The lock is taken while the check probes, and the signal comes after its probe.
-            try await Task.sleep(for: .milliseconds(1000))
-            let lock = try StateLock(state)
-            try await Task.sleep(for: .milliseconds(2800))
-            check.send(SIGTERM)
-            let status = await check.waitForExit(timeout: .seconds(5))
-            lock.release()
-            #expect(status == 3)
-            // The status line agrees with the exit code, and says what was not written.
-            let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
-            #expect(report.hasPrefix("CANARY UNKNOWN - a: ok"))
-            #expect(report.contains("not written: --state |"))
-            #expect(!FileManager.default.fileExists(atPath: state))
+        // Timed against the probe's 2 s or more: apart from the tests that load the machine.
+        try await HeavyTests.exclusive {
+            try await withSimulator { server in
+                let folder = try Fixtures.temporaryFolder()
+                let state = "\(folder)/checks.json"
+                let check = try CanaryBinary.start([
+                    "check", server.baseURL + "/slow?ms=2000", "--name", "a", "--state", state, "--output",
+                    "\(folder)/out.txt", "--warning", "5s",
+                ])
+                // The lock is taken while the check probes, and the signal comes after its probe.
+                try await Task.sleep(for: .milliseconds(1000))
+                let lock = try StateLock(state)
+                try await Task.sleep(for: .milliseconds(2800))
+                check.send(SIGTERM)
+                let status = await check.waitForExit(timeout: .seconds(5))
+                lock.release()
+                #expect(status == 3)
+                // The status line agrees with the exit code, and says what was not written.
+                let report = try String(contentsOfFile: "\(folder)/out.txt", encoding: .utf8)
+                #expect(report.hasPrefix("CANARY UNKNOWN - a: ok"))
+                #expect(report.contains("not written: --state |"))
+                #expect(!FileManager.default.fileExists(atPath: state))
+            }
         }
     }
 
