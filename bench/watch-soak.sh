@@ -3,11 +3,14 @@
 # memory, open files and CPU flat? Samples RSS, file descriptors and CPU time of the
 # watch process each minute and prints start against end.
 #
-#   bench/watch-soak.sh [PROBES] [SECONDS]      (defaults: 500 600)
+#   bench/watch-soak.sh [PROBES] [SECONDS] [LISTEN]   (defaults: 500 600 no)
+#
+# With LISTEN yes, the watch also serves --listen and /metrics is scraped every 15 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 probes=${1:-500}
 seconds=${2:-600}
+listen=${3:-no}
 canary=${CANARY:-.build/release/canary}
 [ -x "$canary" ] || { echo "build canary first: make release" >&2; exit 2; }
 
@@ -35,9 +38,20 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/ok" -o /dev/null && brea
     done
 } > "$work/probes.yaml"
 
-"$canary" watch "$work/probes.yaml" --concurrency 100 --quiet \
+extra=()
+if [ "$listen" = yes ]; then
+    listen_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    extra=(--listen "127.0.0.1:$listen_port")
+fi
+"$canary" watch "$work/probes.yaml" --concurrency 100 --quiet "${extra[@]}" \
     --textfile "$work/canary.prom" --state "$work/state.json" > /dev/null 2> "$work/watch.log" &
 watch=$!
+if [ "$listen" = yes ]; then
+    ( while kill -0 "$watch" 2> /dev/null; do
+        curl -s "http://127.0.0.1:$listen_port/metrics" -o /dev/null || true
+        sleep 15
+    done ) &
+fi
 
 sample() { # elapsed rss_kib fds cpu_seconds
     local rss fds ticks

@@ -19,6 +19,22 @@ extension NotifyTarget {
         return secrets
     }
 
+    /// The Application Insights target at `position` of a `notify:` list, from its
+    /// connection string, with the secrets to redact (all of them, even when the string
+    /// does not parse).
+    /// - Throws: ``AppInsightsConnection/Problem`` when the string is not usable.
+    static func appInsights(
+        _ text: String, position: Int, secrets: inout [String]
+    ) throws(AppInsightsConnection.Problem)
+        -> NotifyTarget
+    {
+        secrets.append(text)
+        let connection = try AppInsightsConnection(parsing: text)
+        secrets += connectionSecrets(text, connection)
+        return NotifyTarget(
+            kind: .appInsights(connection), url: connection.ingestionEndpoint, key: "appinsights#\(position)")
+    }
+
     /// The secrets of an Application Insights connection: the string, the key, and the key
     /// without its dashes (as envelope names carry it).
     public static func connectionSecrets(_ text: String, _ connection: AppInsightsConnection?) -> [String] {

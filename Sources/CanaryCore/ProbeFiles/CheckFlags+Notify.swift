@@ -41,12 +41,10 @@ extension CheckFlags {
         -> NotifyTarget
     {
         if kind == "appinsights" {
-            interpolator.rememberSecret(value)
+            var secrets: [String] = []
+            defer { secrets.forEach(interpolator.rememberSecret) }
             do {
-                let connection = try AppInsightsConnection(parsing: value)
-                for secret in NotifyTarget.connectionSecrets(value, connection) { interpolator.rememberSecret(secret) }
-                return NotifyTarget(
-                    kind: .appInsights(connection), url: connection.ingestionEndpoint, key: "appinsights#\(position)")
+                return try NotifyTarget.appInsights(value, position: position, secrets: &secrets)
             } catch {
                 throw Problem(description: "--notify #\(position) appinsights: \(error)")
             }

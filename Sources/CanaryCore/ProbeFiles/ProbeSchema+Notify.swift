@@ -154,12 +154,10 @@ extension NodeReader {
             }
         }
         guard let text else { return nil }
-        interpolator.rememberSecret(text)
+        var secrets: [String] = []
+        defer { secrets.forEach(interpolator.rememberSecret) }
         do {
-            let connection = try AppInsightsConnection(parsing: text)
-            for secret in NotifyTarget.connectionSecrets(text, connection) { interpolator.rememberSecret(secret) }
-            return NotifyTarget(
-                kind: .appInsights(connection), url: connection.ingestionEndpoint, key: "appinsights#\(position)")
+            return try NotifyTarget.appInsights(text, position: position, secrets: &secrets)
         } catch {
             self.error(at: place, "notify.appinsights.connection_string: \(error)")
             return nil
