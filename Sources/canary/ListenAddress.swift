@@ -9,7 +9,8 @@ struct ListenAddress {
     /// - Throws: A usage error naming the value.
     init(parsing text: String) throws {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port), colon != text.startIndex
+            (0...65535).contains(port), colon != text.startIndex,
+            !text.contains("/"), !text.contains(where: \.isWhitespace)
         else {
             throw ValidationError("--listen '\(text.prefix(100))' is not host:port")
         }

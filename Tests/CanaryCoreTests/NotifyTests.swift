@@ -264,10 +264,11 @@ struct NotifyTests {
         #expect(teams.contains("AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"))
         #expect(teams.contains("0123456789abcdef"))
         #expect(NotifyTarget.webhookSecrets("http://127.0.0.1:9/") == ["http://127.0.0.1:9/"])
-        #expect(
+        // The key with and without dashes, in either case (a GUID is case-insensitive).
+        let forms = Set(
             NotifyTarget.connectionSecrets(
-                "InstrumentationKey=ab-cd", try? AppInsightsConnection(parsing: "InstrumentationKey=ab-cd"))
-                == ["InstrumentationKey=ab-cd", "ab-cd", "abcd"])
+                "InstrumentationKey=ab-Cd", try? AppInsightsConnection(parsing: "InstrumentationKey=ab-Cd")))
+        #expect(forms == ["InstrumentationKey=ab-Cd", "ab-Cd", "abCd", "AB-CD", "ABCD", "ab-cd", "abcd"])
     }
 
     @Test("a path is added before the query of an Alertmanager or ingestion URL")

@@ -172,6 +172,78 @@ struct ListenTests {
     }
 }
 
+extension ListenTests {
+    func get(_ url: String, headers: [String] = []) async throws -> (code: String, body: String) {
+        let output = try await ChildProcess.run(
+            "curl", ["-s", "-w", "\\n%{http_code}", "--max-time", "20"] + headers.flatMap { ["-H", $0] } + [url])
+        let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test("/probe: a hanging target under a scrape timeout is probe_success 0 (a timeout); absurd timeouts do no harm")
+    func scrapeTimeouts() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probes = try Fixtures.write(
+                """
+                probes:
+                  - name: api
+                    url: \(server.baseURL)/ok
+                    interval: 1h
+                    headers: {Authorization: "Bearer literal-token-123"}
+                """, to: "p.yaml", in: folder)
+            let (canary, port) = try await watch([probes, "--quiet"])
+            defer { canary.stop() }
+            let probe = "http://127.0.0.1:\(port)/probe?module=http_2xx&target="
+            let started = ContinuousClock.now
+            let hang = try await get(
+                probe + "\(server.baseURL)/hang", headers: ["X-Prometheus-Scrape-Timeout-Seconds: 2"])
+            #expect(ContinuousClock.now - started < .seconds(4))
+            #expect(hang.code == "200")
+            #expect(hang.body.contains("probe_success{probe=\"\(server.baseURL)/hang\"} 0"), "\(hang.body.prefix(300))")
+            #expect(hang.body.contains(#"class="timeout"} 1"#))
+            for value in ["1e16", "inf", "1e300", "NaN", "-1"] {
+                let answer = try await get(
+                    probe + "\(server.baseURL)/ok", headers: ["X-Prometheus-Scrape-Timeout-Seconds: \(value)"])
+                #expect(answer.code == "200", "timeout header \(value)")
+            }
+            #expect(try await get("http://127.0.0.1:\(port)/-/healthy").body.hasPrefix("Healthy"))
+            // A literal Authorization header is a credential: its module probes only its origin.
+            let other = try await get(
+                "http://127.0.0.1:\(port)/probe?module=api&target=http://127.0.0.2:\(server.port)/ok")
+            #expect(other.code == "400")
+            // A target's password is not shown in the labels.
+            let secret = try await get(probe + "http://admin:Pw0rdXyz99@127.0.0.1:\(server.port)/ok")
+            #expect(secret.code == "200")
+            #expect(!secret.body.contains("Pw0rdXyz99"))
+            let bad = try await get(probe + "%zz%4")
+            #expect(bad.code == "400")
+        }
+    }
+
+    @Test("a client that trickles its request headers is closed after 10 s")
+    func slowloris() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probes = try Fixtures.write(
+                "probes:\n  - {name: p, url: \"\(server.baseURL)/ok\", interval: 1h}\n", to: "p.yaml", in: folder)
+            let (canary, port) = try await watch([probes, "--quiet"])
+            defer { canary.stop() }
+            let client = try SlowReader(port: port, request: "GET /metrics HTTP/1.1\r\n")
+            let started = ContinuousClock.now
+            var closed = false
+            while !closed, ContinuousClock.now - started < .seconds(20) {
+                try await Task.sleep(for: .seconds(1))
+                client.write("X-a: b\r\n")
+                closed = client.isClosed()
+            }
+            #expect(closed)
+            #expect(ContinuousClock.now - started >= .seconds(9))
+            client.close()
+        }
+    }
+}
+
 /// A client that sends a request and then reads its answer one byte at a time.
 final class SlowReader: Sendable {
     private let fd: Int32
@@ -191,12 +263,23 @@ final class SlowReader: Sendable {
             }
         }
         guard connected else { throw TestSupportError("cannot connect to 127.0.0.1:\(port)") }
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        _ = request.withCString { Foundation.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
     }
 
     func readOne() {
         var byte: UInt8 = 0
         _ = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
+    }
+
+    func write(_ text: String) {
+        _ = text.withCString { Foundation.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Whether the server closed the connection (a read finds its end).
+    func isClosed() -> Bool {
+        var byte: UInt8 = 0
+        let read = recv(fd, &byte, 1, Int32(MSG_DONTWAIT) | Int32(MSG_PEEK))
+        return read == 0 || (read < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
     }
 
     func close() {

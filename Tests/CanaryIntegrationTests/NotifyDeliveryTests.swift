@@ -201,6 +201,12 @@ struct NotifyDeliveryTests {
             let refused = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "--notify", "pagerduty=x"])
             #expect(refused.status == 3)
             #expect(refused.stderr.contains("--notify #1: 'pagerduty' is not one of alertmanager, teams, slack"))
+            // A forgotten KIND= shows no password of the URL given instead.
+            let forgotten = try await CanaryBinary.run([
+                "check", "\(server.baseURL)/ok", "--notify", "http://u:PwLeak12@127.0.0.1:9/x",
+            ])
+            #expect(forgotten.status == 3)
+            #expect(!(forgotten.stdout + forgotten.stderr).contains("PwLeak12"))
         }
     }
 

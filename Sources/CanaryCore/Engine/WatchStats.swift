@@ -1,6 +1,7 @@
-/// The watch scheduler's own health between two flushes: how late probes started, how
-/// long a loop of the scheduler took, how many results came in. Read (and restarted) at
-/// each flush, for the `canary_watch_*` samples.
+/// The watch scheduler's own health over the last minute or more: how late probes
+/// started, how long a loop of the scheduler took, how many results came in. Read at each
+/// flush (and scrape), for the `canary_watch_*` samples; a flush starts a new window once
+/// the current one is a minute old.
 public struct WatchStats: Sendable {
     /// What one flush reports.
     public struct Reading: Sendable, Equatable {
@@ -8,11 +9,11 @@ public struct WatchStats: Sendable {
         public var running = 0
         /// Probes due more than a second ago and not started.
         public var lagging = 0
-        /// Start lag (start minus due time) over the starts since the last flush, in seconds.
+        /// Start lag (start minus due time) over the starts over the last minute or more, in seconds.
         public var lagP50 = 0.0
         public var lagP99 = 0.0
         public var lagMax = 0.0
-        /// The longest scheduler loop since the last flush, and the mean, in seconds.
+        /// The longest scheduler loop over the last minute or more, and the mean, in seconds.
         public var loopMax = 0.0
         public var loopMean = 0.0
         public var resultsPerSecond = 0.0
@@ -23,6 +24,9 @@ public struct WatchStats: Sendable {
 
         public init() {}
     }
+
+    /// The shortest window the statistics cover.
+    static let minimumWindow = Duration.seconds(60)
 
     /// Lags kept for the quantiles; past this, every other one is dropped (the maximum is
     /// kept apart).
@@ -78,7 +82,10 @@ public struct WatchStats: Sendable {
         reading.resultsTotal = resultsTotal
         reading.startsTotal = startsTotal
         reading.lagSecondsTotal = lagTotal
-        if resetting { (lags, lagMax, loops, loopTotal, loopMax, results, since) = ([], 0, 0, 0, 0, 0, now) }
+        // A window lasts a minute at least, so that a scrape every 15 s still sees a spike.
+        if resetting, now - since >= Self.minimumWindow {
+            (lags, lagMax, loops, loopTotal, loopMax, results, since) = ([], 0, 0, 0, 0, 0, now)
+        }
         return reading
     }
 }

@@ -201,7 +201,8 @@ public actor Watcher {
             let end = ContinuousClock.now + grace
             // An output write in flight finishes too, rather than be cancelled and
             // reported as failed.
-            while !running.isEmpty || flushing || !notifying.isEmpty, ContinuousClock.now < end {
+            // So do `/probe` requests in flight (`--listen`): they are answered.
+            while !running.isEmpty || flushing || !notifying.isEmpty || borrowed > 0, ContinuousClock.now < end {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             group.cancelAll()

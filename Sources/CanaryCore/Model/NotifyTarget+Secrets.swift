@@ -39,6 +39,8 @@ extension NotifyTarget {
     /// without its dashes (as envelope names carry it).
     public static func connectionSecrets(_ text: String, _ connection: AppInsightsConnection?) -> [String] {
         guard let key = connection?.instrumentationKey else { return [text] }
-        return [text, key, key.replacingOccurrences(of: "-", with: "")]
+        // A GUID in either case is the same key.
+        let forms = [key, key.replacingOccurrences(of: "-", with: "")]
+        return [text] + forms + forms.map { $0.uppercased() } + forms.map { $0.lowercased() }
     }
 }

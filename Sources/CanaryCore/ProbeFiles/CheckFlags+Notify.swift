@@ -19,7 +19,7 @@ extension CheckFlags {
             let given = item.contains("=") ? String(item.drop { $0 != "=" }.dropFirst()) : nil
             guard Self.notifyKinds.contains(kind) else {
                 throw Problem(
-                    description: "--notify #\(position): '\(kind.prefix(20))' is not one of "
+                    description: "--notify #\(position): '\(ParsedURL.maskingUserinfo(kind).prefix(20))' is not one of "
                         + Self.notifyKinds.joined(separator: ", ") + " (give KIND=URL)")
             }
             let raw = given ?? (kind == "appinsights" ? "${env:\(AppInsightsConnection.environmentVariable)}" : "")

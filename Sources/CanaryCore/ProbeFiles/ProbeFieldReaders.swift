@@ -40,7 +40,8 @@ extension NodeReader {
         return method.uppercased()
     }
 
-    /// The headers, each marked `secret` when its value came from `${env:}`/`${file:}`.
+    /// The headers, each marked `secret` when its value came from `${env:}`/`${file:}` or
+    /// it is a credential by name (`Authorization`, `Proxy-Authorization`, `Cookie`).
     func headers(_ node: Node) -> [(name: String, value: String, secret: Bool)] {
         stringMap(node, "headers", interpolate: true).compactMap { name, value, keyNode, valueNode in
             guard ProbeRules.isHeaderName(name) else {
@@ -51,7 +52,10 @@ extension NodeReader {
                 error(at: valueNode, "headers.\(name): a header value cannot contain a line break")
                 return nil
             }
-            return (name, value, valueNode.string?.contains("${") ?? false)
+            // Credentials by their name, however written: never shown, never sent elsewhere.
+            let credential = ["authorization", "proxy-authorization", "cookie"].contains(name.lowercased())
+            if credential, value.count >= 6 { interpolator.rememberSecret(value) }
+            return (name, value, credential || (valueNode.string?.contains("${") ?? false))
         }
     }
 

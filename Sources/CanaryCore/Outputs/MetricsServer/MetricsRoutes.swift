@@ -72,6 +72,10 @@ public struct MetricsRoutes: Sendable {
         guard var target = query["target"], !target.isEmpty else {
             return Answer(status: 400, body: "target parameter is missing\n")
         }
+        // Every sample repeats the target in its label: a long one would multiply the answer.
+        guard target.utf8.count <= Self.maxTargetBytes else {
+            return Answer(status: 400, body: "target is longer than \(Self.maxTargetBytes) bytes\n")
+        }
         // As blackbox_exporter does: a target without a scheme is http.
         if !target.contains("://") { target = "http://" + target }
         guard let url = ParsedURL(target), url.scheme == "http" || url.scheme == "https" else {
@@ -100,14 +104,20 @@ public struct MetricsRoutes: Sendable {
                 status: 503, body: "every --concurrency slot is in use; try again\n", headers: [("Retry-After", "1")])
         }
         var spec = template
-        spec.name = target
+        // The target's password is a secret too, in the label and in the evidence.
+        let redactor = await watcher.currentRedactor.adding(secrets: url.passwords)
+        spec.name = ParsedURL.maskingUserinfo(target)
         spec.steps[0].url = target
-        let bound = (scrapeTimeout.map { max(0.5, $0 - 0.5) }).map { Duration.milliseconds(Int64($0 * 1000)) }
-        let run = await engine.probe(
-            spec, deadline: bound.map { ContinuousClock.now + $0 }, labels: labels,
-            redactor: await watcher.currentRedactor)
+        // As blackbox_exporter: the run ends half a second before Prometheus gives up, as
+        // a timeout of the attempts (so `probe_success 0`), not as a run cut short.
+        let deadline = Self.bound(scrapeTimeout).map { bound in
+            let spacing = spec.attemptSpacing * (spec.attempts - 1)
+            spec.timeout = min(spec.timeout, max(.milliseconds(100), (bound - spacing) / spec.attempts))
+            return ContinuousClock.now + bound + .milliseconds(200)
+        }
+        let run = await engine.probe(spec, deadline: deadline, labels: labels, redactor: redactor)
         await watcher.returnSlot()
-        let redacted = run.redacted(await watcher.currentRedactor)
+        let redacted = run.redacted(redactor)
         let result = ProbeResult(redacted, judgement: .alone(redacted))
         let report = RunReport(results: [result], startedAt: result.startedAt, duration: result.duration)
         let text = PrometheusReport.render(
@@ -123,6 +133,16 @@ public struct MetricsRoutes: Sendable {
         return Answer(status: 200, body: log + "\n\nMetrics that would have been returned:\n" + text + "\n\n" + module)
     }
 
+    /// The longest `/probe` target accepted.
+    static let maxTargetBytes = 4096
+
+    /// The time a `/probe` run has: Prometheus's scrape timeout less half a second, at least
+    /// half a second and at most an hour; `nil` without a usable header.
+    static func bound(_ scrapeTimeout: Double?) -> Duration? {
+        guard let seconds = scrapeTimeout, seconds.isFinite, seconds > 0 else { return nil }
+        return .milliseconds(Int64(min(3600, max(0.5, seconds - 0.5)) * 1000))
+    }
+
     /// The built-in `http_2xx`: one GET, redirects followed.
     static let builtIn: ProbeSpec = {
         var spec = ProbeSpec(name: defaultModule, url: "http://127.0.0.1/", file: "built-in")
@@ -132,7 +152,9 @@ public struct MetricsRoutes: Sendable {
     }()
 
     static func carriesCredentials(_ spec: ProbeSpec) -> Bool {
-        !spec.secretHeaders.isEmpty || spec.secretBody || !spec.totps.isEmpty || spec.auth.basic != nil
+        let credentialHeaders: Set = ["authorization", "proxy-authorization", "cookie"]
+        return !spec.secretHeaders.isEmpty || spec.secretBody || !spec.totps.isEmpty || spec.auth.basic != nil
+            || spec.headers.contains { credentialHeaders.contains($0.name.lowercased()) }
             || spec.auth.oauth2 != nil || (ParsedURL(spec.url)?.passwords.isEmpty == false)
     }
 
@@ -142,8 +164,9 @@ public struct MetricsRoutes: Sendable {
         var query: [String: String] = [:]
         for pair in uri[uri.index(after: mark)...].split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            // Text that does not decode is kept as it is, with a mark a URL cannot hold.
             let decode = { (text: Substring) in
-                text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+                text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "\u{0}" + String(text)
             }
             let name = decode(parts[0])
             if query[name] == nil { query[name] = parts.count > 1 ? decode(parts[1]) : "" }

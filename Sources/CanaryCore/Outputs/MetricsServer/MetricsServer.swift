@@ -12,6 +12,10 @@ public final class MetricsServer: Sendable {
     public static let maxConnections = 64
     /// A connection that neither sends nor takes a byte for this long is closed.
     public static let idleTimeout = TimeAmount.seconds(30)
+    /// A request must arrive whole within this (slowloris).
+    public static let requestTimeout = Duration.seconds(10)
+    /// An answer must be taken within this.
+    public static let answerTimeout = Duration.seconds(30)
 
     public let host: String
     /// The port bound (the kernel's pick for port 0).
@@ -89,8 +93,20 @@ public final class MetricsServer: Sendable {
         }
     }
 
-    /// Answers each request of a connection in turn (keep-alive), until it closes.
+    /// Answers each request of a connection in turn (keep-alive), until it closes. A
+    /// request must arrive whole within ``requestTimeout`` of the connection or of the last
+    /// answer, and an answer be taken within ``answerTimeout``: a client that trickles its
+    /// headers or reads a byte a second gives its slot up.
     private static func serve(_ connection: Connection, routes: MetricsRoutes) async {
+        let clock = ConnectionClock()
+        let channel = connection.channel
+        let watchdog = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                if clock.overdue() { channel.close(promise: nil) }
+            }
+        }
+        defer { watchdog.cancel() }
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
             for try await part in inbound {
@@ -99,6 +115,7 @@ public final class MetricsServer: Sendable {
                 case .body: continue
                 case .end:
                     guard let request = head else { continue }
+                    clock.enter(.answering)
                     let answer = await routes.answer(
                         method: request.method.rawValue, uri: request.uri,
                         scrapeTimeout: request.headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(
@@ -108,6 +125,7 @@ public final class MetricsServer: Sendable {
                     headers.add(name: "Content-Length", value: String(answer.body.utf8.count))
                     for (name, value) in answer.headers { headers.add(name: name, value: value) }
                     if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
+                    clock.enter(.writing)
                     try await outbound.write(
                         .head(
                             HTTPResponseHead(
@@ -116,9 +134,37 @@ public final class MetricsServer: Sendable {
                         try await outbound.write(.body(.byteBuffer(ByteBuffer(string: answer.body))))
                     }
                     try await outbound.write(.end(nil))
+                    clock.enter(.waiting)
                     guard request.isKeepAlive else { return }
                     head = nil
                 }
+            }
+        }
+    }
+}
+
+/// Where a connection is: waiting for a whole request, working out the answer (bounded by
+/// the probe's own timeouts), or writing it to the client.
+private final class ConnectionClock: Sendable {
+    enum Phase {
+        case waiting
+        case answering
+        case writing
+    }
+
+    private let state = Mutex((phase: Phase.waiting, since: ContinuousClock.now))
+
+    func enter(_ phase: Phase) {
+        state.withLock { $0 = (phase, ContinuousClock.now) }
+    }
+
+    /// Whether the client has kept the connection past its phase's allowance.
+    func overdue() -> Bool {
+        state.withLock { state in
+            switch state.phase {
+            case .waiting: ContinuousClock.now - state.since > MetricsServer.requestTimeout
+            case .answering: false
+            case .writing: ContinuousClock.now - state.since > MetricsServer.answerTimeout
             }
         }
     }

@@ -6,6 +6,12 @@ public enum AlertmanagerAlerts {
     /// The alert name every canary alert carries.
     public static let alertName = "CanaryProbeAlerting"
 
+    /// `text` within `limit` characters: a page of captured headers is evidence, not an
+    /// alert's description.
+    static func cut(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
     /// The JSON array for `notices`.
     public static func body(_ notices: [Notice]) -> String {
         JSONValue.array(notices.map(alert)).serialized()
@@ -28,8 +34,8 @@ public enum AlertmanagerAlerts {
             (
                 "annotations",
                 .object([
-                    ("summary", .string(notice.title)),
-                    ("description", .string(notice.evidence)),
+                    ("summary", .string(cut(notice.title, 512))),
+                    ("description", .string(cut(notice.evidence, 4096))),
                     ("class_now", .string(notice.result.probeClass.rawValue)),
                     ("url", .string(notice.result.url)),
                 ])

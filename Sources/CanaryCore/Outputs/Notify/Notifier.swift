@@ -142,8 +142,10 @@ public struct Notifier: Sendable {
             let asked = Self.retryAfter(response)
             let wait = asked ?? .seconds(attempt)
             guard waitFits(wait) else {
-                let why = asked.map { "it asks to wait \(Units.format($0))" } ?? "a retry \(Units.format(wait)) later"
-                return .failed("\(reason); not retried: \(why) does not fit in the time left")
+                let why =
+                    asked.map { "it asks for a wait of \(Units.format($0))" }
+                    ?? "a retry would come \(Units.format(wait)) later"
+                return .failed("\(reason); not retried: \(why), past the time left")
             }
             try? await Task.sleep(for: wait)
         }

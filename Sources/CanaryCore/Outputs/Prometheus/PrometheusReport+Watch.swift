@@ -1,5 +1,5 @@
 extension PrometheusReport {
-    /// The `canary_watch_*` families: the scheduler's health since the last flush (DESIGN.md
+    /// The `canary_watch_*` families: the scheduler's health over the last minute or more (DESIGN.md
     /// section 16), after the run's text.
     public static func renderWatch(_ reading: WatchStats.Reading, labels: [String: String] = [:]) -> String {
         let base = labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -12,18 +12,22 @@ extension PrometheusReport {
                 Double(reading.lagging)
             ),
             (
-                "canary_watch_start_lag_max_seconds", "The latest start after its due time since the last flush.",
+                "canary_watch_start_lag_max_seconds",
+                "The latest start after its due time over the last minute or more.",
                 reading.lagMax
             ),
             (
-                "canary_watch_loop_max_seconds", "The longest loop of the scheduler since the last flush.",
+                "canary_watch_loop_max_seconds", "The longest loop of the scheduler over the last minute or more.",
                 reading.loopMax
             ),
             (
-                "canary_watch_loop_mean_seconds", "The mean loop of the scheduler since the last flush.",
+                "canary_watch_loop_mean_seconds", "The mean loop of the scheduler over the last minute or more.",
                 reading.loopMean
             ),
-            ("canary_watch_results_per_second", "Results per second since the last flush.", reading.resultsPerSecond),
+            (
+                "canary_watch_results_per_second", "Results per second over the last minute or more.",
+                reading.resultsPerSecond
+            ),
         ]
         for (name, help, value) in gauges {
             writer.family(name, help: help)
@@ -31,7 +35,8 @@ extension PrometheusReport {
         }
         writer.family(
             "canary_watch_start_lag_seconds",
-            help: "How late probes started after their due time: quantiles since the last flush, totals since start.",
+            help:
+                "How late probes started after their due time: quantiles over the last minute or more, totals since the start.",
             type: "summary")
         writer.sample("canary_watch_start_lag_seconds", base + [("quantile", "0.5")], reading.lagP50)
         writer.sample("canary_watch_start_lag_seconds", base + [("quantile", "0.99")], reading.lagP99)
