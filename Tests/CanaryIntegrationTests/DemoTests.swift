@@ -34,7 +34,11 @@ struct DemoTests {
         #expect(abs(measured - expected) <= 4 * 0.5 * speed, "lag \(measured) s, timeline \(expected) s: \(lagLine)")
         // The journey names the step that broke while its token was still issued.
         #expect(output.stdout.contains("demo-user-journey: "), "\(output.stdout)")
-        #expect(output.stdout.contains("at step methods (the token was issued"), "\(output.stdout)")
+        // Which step a replayed 504 hits first (the API or the portal behind it) depends on
+        // how the probes' requests interleave; either way the token step passed.
+        #expect(
+            output.stdout.contains("at step methods (the token was issued")
+                || output.stdout.contains("at step portal (the token was issued"), "\(output.stdout)")
         // "detected gateway_timeout on mysignins 240 s (4m00s) after onset (scenario time)"
         let line = try #require(output.stdout.split(separator: "\n").first { $0.contains(">> detected ") })
         let words = line.split(separator: " ")
