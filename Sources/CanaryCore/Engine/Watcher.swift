@@ -30,7 +30,7 @@ public actor Watcher {
     /// The probes by name.
     var specs: [String: ProbeSpec] = [:]
     /// When each probe is due next: the schedule's truth, which ``queue`` orders.
-    private var queue = DueQueue()
+    var queue = DueQueue()
     var vendors: [VendorSource]
     /// The vendors the current probes name.
     var linkedVendors: [VendorSource] = []
@@ -42,15 +42,15 @@ public actor Watcher {
     var redactor: Redactor
     var state: RunState
     var latest: [String: ProbeResult] = [:]
-    private var nextDue: [String: ContinuousClock.Instant] = [:]
+    var nextDue: [String: ContinuousClock.Instant] = [:]
     var running: Set<String> = []
-    private var configLoaded = true
+    var configLoaded = true
     var dirty = true
-    private var flushing = false
-    private var lastFlush: ContinuousClock.Instant?
-    private let started = ContinuousClock.now
+    var flushing = false
+    var lastFlush: ContinuousClock.Instant?
+    let started = ContinuousClock.now
     private let stopFlag = StopFlag()
-    private var stats = WatchStats()
+    var stats = WatchStats()
     /// Changes to each probe's state record, for ``Snapshot/revisions``.
     var revisions: [String: Int] = [:]
     /// Slots of --concurrency lent to `/probe` requests (`watch --listen`).
@@ -273,50 +273,5 @@ public actor Watcher {
         schedule(probe.name, at: startedAt + current.interval + Self.jitter(for: current.interval))
         dirty = true
         return result
-    }
-
-    private func flush(_ onFlush: FlushHandler) async {
-        var snapshot = takeSnapshot()
-        snapshot.isFinal = true
-        await onFlush(snapshot)
-    }
-
-    /// The snapshot for a flush, which clears `dirty`.
-    private func takeSnapshot() -> Snapshot {
-        dirty = false
-        lastFlush = ContinuousClock.now
-        return snapshot()
-    }
-
-    private func flushEnded() {
-        flushing = false
-    }
-
-    /// The outputs' view of the watch now.
-    public func snapshot() -> Snapshot {
-        snapshot(resettingStats: true)
-    }
-
-    /// The view of the watch now; `resettingStats` starts a new window of the scheduler's
-    /// statistics (a flush does; a scrape of `/metrics` does not).
-    func snapshot(resettingStats: Bool) -> Snapshot {
-        let results = probes.compactMap { latest[$0.name] }
-        let uptime = (ContinuousClock.now - started).seconds
-        var report = RunReport(results: results, startedAt: Date(), duration: uptime)
-        report.vendors = linkedVendors.compactMap { state.vendors?[$0.name] }
-        let now = ContinuousClock.now
-        let lagging = queue.count(dueBefore: now - .seconds(1)) { entry in
-            nextDue[entry.name] == entry.due && !running.contains(entry.name)
-        }
-        let watch = stats.reading(
-            probes: probes.count, running: running.count + borrowed, lagging: lagging, now: now,
-            resetting: resettingStats)
-        // A scrape leaves the state out: a copy shared with it would make the next result
-        // copy every record.
-        var snapshot = Snapshot(
-            report: report, state: resettingStats ? state : RunState(), configLoaded: configLoaded, uptime: uptime,
-            watch: watch)
-        snapshot.revisions = revisions
-        return snapshot
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+
+/// What a watch's outputs are made from: a snapshot of its results, state and health,
+/// taken at each flush (and each scrape of `--listen`).
+extension Watcher {
+    func flush(_ onFlush: FlushHandler) async {
+        var snapshot = takeSnapshot()
+        snapshot.isFinal = true
+        await onFlush(snapshot)
+    }
+
+    /// The snapshot for a flush, which clears `dirty`.
+    func takeSnapshot() -> Snapshot {
+        dirty = false
+        lastFlush = ContinuousClock.now
+        return snapshot()
+    }
+
+    func flushEnded() {
+        flushing = false
+    }
+
+    /// The outputs' view of the watch now.
+    public func snapshot() -> Snapshot {
+        snapshot(resettingStats: true)
+    }
+
+    /// The view of the watch now; `resettingStats` starts a new window of the scheduler's
+    /// statistics (a flush does; a scrape of `/metrics` does not).
+    func snapshot(resettingStats: Bool) -> Snapshot {
+        let results = probes.compactMap { latest[$0.name] }
+        let uptime = (ContinuousClock.now - started).seconds
+        var report = RunReport(results: results, startedAt: Date(), duration: uptime)
+        report.vendors = linkedVendors.compactMap { state.vendors?[$0.name] }
+        let now = ContinuousClock.now
+        let lagging = queue.count(dueBefore: now - .seconds(1)) { entry in
+            nextDue[entry.name] == entry.due && !running.contains(entry.name)
+        }
+        let watch = stats.reading(
+            probes: probes.count, running: running.count + borrowed, lagging: lagging, now: now,
+            resetting: resettingStats)
+        // A scrape leaves the state out: a copy shared with it would make the next result
+        // copy every record.
+        var snapshot = Snapshot(
+            report: report, state: resettingStats ? state : RunState(), configLoaded: configLoaded, uptime: uptime,
+            watch: watch)
+        snapshot.revisions = revisions
+        return snapshot
+    }
+}
