@@ -131,6 +131,18 @@ struct ListenTests {
                     "curl",
                     ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "http://127.0.0.1:\(port)/metrics"])
                 #expect(post.stdout == "405")
+                // A POST that waits for 100 Continue is refused at once; an absolute-form target is read.
+                let waiting = try await ChildProcess.run(
+                    "curl",
+                    [
+                        "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3", "-H", "Expect: 100-continue",
+                        "-X", "POST", "--data-binary", "x", "http://127.0.0.1:\(port)/probe",
+                    ])
+                #expect(waiting.stdout == "405")
+                let absolute = try await ChildProcess.run(
+                    "curl",
+                    ["-s", "--request-target", "http://127.0.0.1:\(port)/-/healthy", "http://127.0.0.1:\(port)/"])
+                #expect(absolute.stdout == "Healthy\n")
                 sockets.forEach { $0.close() }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 /// `canary watch`: every probe on its own interval until stopped or `--deadline`,
@@ -54,7 +55,8 @@ public struct WatchJob: Sendable {
                     host: listen.host, port: listen.port,
                     routes: MetricsRoutes(watcher: watcher, engine: engine, labels: outputs.labels))
             } catch {
-                console.error("cannot listen on \(listen.host):\(listen.port): \(error)")
+                let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+                console.error("cannot listen on \(listen.host):\(listen.port): \(reason)")
                 return Severity.unknown.exitCode
             }
             let shown = listen.host.contains(":") ? "[\(listen.host)]" : listen.host

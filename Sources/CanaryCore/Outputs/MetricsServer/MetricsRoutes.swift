@@ -160,6 +160,12 @@ public struct MetricsRoutes: Sendable {
 
     /// The path and the query's items, percent-decoded.
     static func split(_ uri: String) -> (path: String, query: [String: String]) {
+        // An absolute-form target (`GET http://host:9115/metrics`), as proxies send it.
+        var uri = uri
+        if let scheme = uri.range(of: "://"), uri.hasPrefix("http") {
+            uri = String(uri[scheme.upperBound...].drop { $0 != "/" })
+            if uri.isEmpty { uri = "/" }
+        }
         guard let mark = uri.firstIndex(of: "?") else { return (uri, [:]) }
         var query: [String: String] = [:]
         for pair in uri[uri.index(after: mark)...].split(separator: "&") {

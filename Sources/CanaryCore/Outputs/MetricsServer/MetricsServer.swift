@@ -111,7 +111,22 @@ public final class MetricsServer: Sendable {
             var head: HTTPRequestHead?
             for try await part in inbound {
                 switch part {
-                case .head(let request): head = request
+                case .head(let request):
+                    head = request
+                    // Refused at once: a client that waits for `100 Continue` never sends more.
+                    guard request.method == .GET || request.method == .HEAD else {
+                        var headers = HTTPHeaders([
+                            ("Allow", "GET, HEAD"), ("Content-Length", "0"), ("Connection", "close"),
+                        ])
+                        headers.add(name: "Content-Type", value: "text/plain")
+                        clock.enter(.writing)
+                        try await outbound.write(
+                            .head(
+                                HTTPResponseHead(version: request.version, status: .methodNotAllowed, headers: headers))
+                        )
+                        try await outbound.write(.end(nil))
+                        return
+                    }
                 case .body: continue
                 case .end:
                     guard let request = head else { continue }

@@ -130,9 +130,7 @@ public struct Notifier: Sendable {
                 retryable = failure.category != .timeout && failure.category != .cancelled
             } else {
                 // Redacted whole, then cut: a secret echoed across the cut is still found.
-                let answer = String(
-                    redactor.redact(String(decoding: response.body, as: UTF8.self)).trimmingWhitespace().prefix(200)
-                ).escapingControlCharacters
+                let answer = Self.excerpt(redactor.redact(String(decoding: response.body, as: UTF8.self)))
                 reason = "HTTP \(response.status)" + (answer.isEmpty ? "" : " \(answer)")
                 retryable = response.status == 429 || (500...599).contains(response.status)
             }
@@ -164,6 +162,16 @@ public struct Notifier: Sendable {
         guard let deadline else { return timeout }
         let left = deadline - ContinuousClock.now
         return left > .zero ? max(left, .milliseconds(200)) : nil
+    }
+
+    /// The first 200 characters of an answer, already redacted, without half a
+    /// `[redacted]` mark at the cut.
+    static func excerpt(_ text: String) -> String {
+        var cut = String(text.trimmingWhitespace().prefix(200))
+        if let open = cut.lastIndex(of: "["), !cut[open...].contains("]"), "[redacted]".hasPrefix(cut[open...]) {
+            cut = String(cut[..<open])
+        }
+        return cut.escapingControlCharacters
     }
 
     /// `Retry-After` in seconds or as an HTTP date.
