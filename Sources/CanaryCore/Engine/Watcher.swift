@@ -62,7 +62,7 @@ public actor Watcher {
     var notifying: Set<String> = []
 
     /// How early a probe may start to share a wake-up with others due about then.
-    static let batchWindow = Duration.milliseconds(25)
+    static let batchWindow = Duration.milliseconds(100)
 
     /// Jitter spreads probes of the same interval; capped so 1 s probes stay near 1 s.
     static func jitter(for interval: Duration) -> Duration {
