@@ -40,7 +40,11 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Show every attempt with its phase timings.")
     var verbose = false
 
-    @Flag(name: .shortAndLong, help: "Show only probes that are not OK, and no summary.")
+    @Flag(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Show only probes that are not OK, and no summary; with --state, only probes that started or "
+                + "stopped alerting (nothing when none did)."))
     var quiet = false
 
     func validate() throws {

@@ -75,7 +75,7 @@ public struct CheckJob: Sendable {
         let files = outputs.files(engine: engine, deadline: selection.deadlineInstant)
         return await outputs.finish(
             report, defaultFormat: .nagios, files: files, startedAt: started, signal: stop.cause,
-            failed: !failed.isEmpty, reportLast: failed)
+            failed: !failed.isEmpty, pluginFailures: failed)
     }
 
     /// Delivers what the check's targets are owed after this run and records it.

@@ -108,7 +108,7 @@ public struct ReportOutputs: Sendable {
     ///   failed, here or before (`failed`).
     public func finish(
         _ report: RunReport, defaultFormat: ReportFormat, files: OutputFiles, startedAt: Date, signal: Int32?,
-        failed: Bool, reportLast failedBefore: [String]? = nil
+        failed: Bool, pluginFailures failedBefore: [String]? = nil
     ) async -> Int32 {
         var failed = failed
         var report = report
