@@ -224,7 +224,8 @@ struct StateTests {
         let waited = ContinuousClock.now - sent
         lock.release()
         #expect(status == 3)
-        #expect(waited < .seconds(1))
+        // The lock wait is 30 s: anything near it means the signal did not end the wait.
+        #expect(waited < .seconds(3))
         let metrics = try String(contentsOfFile: "\(folder)/c.prom", encoding: .utf8)
         #expect(metrics.contains(#"canary_probe_severity{probe="a"} 3"#))
     }
