@@ -5,22 +5,22 @@ ENSURE = ./scripts/ensure-packages.sh
 
 .PHONY: deps test-deps build release test lint format run install bench stress clean
 
-## deps: libcurl's and OpenSSL's libcrypto headers (and pkg-config), only when missing
+## deps: libcurl's, OpenSSL's libcrypto and SQLite's headers (and pkg-config), only when missing
 deps:
-	@$(ENSURE) pkg-config:libcurl:libcurl4-openssl-dev pkg-config:libcrypto:libssl-dev
+	@$(ENSURE) pkg-config:libcurl:libcurl4-openssl-dev pkg-config:libcrypto:libssl-dev pkg-config:sqlite3:libsqlite3-dev
 
 ## test-deps: what the tests run besides canary: openssl makes and serves test certificates;
 ## promtool, node_exporter and the Pushgateway check the Prometheus output; Alertmanager
-## routes canary's alerts
+## routes canary's alerts; sqlite3 reads the history back
 test-deps: deps
 	@$(ENSURE) openssl:openssl /usr/bin/time:time promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
-		prometheus-pushgateway:prometheus-pushgateway prometheus-alertmanager:prometheus-alertmanager
+		prometheus-pushgateway:prometheus-pushgateway prometheus-alertmanager:prometheus-alertmanager sqlite3:sqlite3
 
 build: deps
 	$(SWIFT) build
 
 ## release: a release binary with the Swift runtime and Foundation linked in: one file to
-## copy (it needs only libcurl and the OpenSSL libcrypto that libcurl4-openssl brings), and start-up a third shorter than with shared libraries
+## copy (it needs only libcurl, the OpenSSL libcrypto that libcurl4-openssl brings, and libsqlite3), and start-up a third shorter than with shared libraries
 release: deps
 	$(SWIFT) build -c release --product canary --static-swift-stdlib
 

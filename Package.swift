@@ -25,11 +25,18 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "OneTimePassword", dependencies: ["CCrypto"]),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(
             name: "CanaryCore",
             dependencies: [
                 "Curl",
                 "OneTimePassword",
+                "SQLite",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -59,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CanaryCoreTests",
-            dependencies: ["CanaryCore", "OneTimePassword", "CanaryTestSupport"]
+            dependencies: ["CanaryCore", "OneTimePassword", "SQLite", "CanaryTestSupport"]
         ),
         .testTarget(
             name: "CanaryIntegrationTests",

@@ -13,7 +13,8 @@ struct Canary: AsyncParsableCommand {
             """,
         version: "canary \(CanaryVersion.current) (libcurl \(Engine.libcurlVersion), \(Engine.tlsBackend))",
         subcommands: [
-            RunCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, StateCommand.self,
+            RunCommand.self, CheckCommand.self, WatchCommand.self, ValidateCommand.self, ReportCommand.self,
+            StateCommand.self,
             LoginCommand.self,
             SimulateCommand.self, DemoCommand.self,
         ]

@@ -23,6 +23,19 @@ struct OutputOptions: ParsableArguments {
     var push: String?
 
     @Option(
+        help: ArgumentHelp(
+            "Also append one row per probe run to this SQLite history, for `canary report`.", valueName: "file"))
+    var history: String?
+
+    @Option(
+        name: .customLong("history-retention"),
+        help: ArgumentHelp(
+            "Delete history rows older than this as new ones are written (default 400d).",
+            valueName: "duration"),
+        transform: parseDuration)
+    var historyRetention: Duration?
+
+    @Option(
         name: .customLong("push-label"),
         help: ArgumentHelp("Add a grouping label to the push, after job and instance (repeatable).", valueName: "k=v"))
     var pushLabel: [String] = []
@@ -48,6 +61,12 @@ struct OutputOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
+        if historyRetention != nil, history == nil {
+            throw ValidationError("--history-retention needs --history")
+        }
+        if let historyRetention, historyRetention <= .zero {
+            throw ValidationError("--history-retention must be longer than 0s")
+        }
         _ = try labels()
         _ = try pushGrouping()
         if let push, ParsedURL(push) == nil {
@@ -73,6 +92,9 @@ struct OutputOptions: ParsableArguments {
         (outputs.format, outputs.output, outputs.junit, outputs.textfile) = (format, output, junit, textfile)
         (outputs.push, outputs.pushGrouping, outputs.labels) = (push, try pushGrouping(), try labels())
         (outputs.verbose, outputs.quiet, outputs.failOn) = (verbose, quiet, (failOn ?? .warning).severity)
+        outputs.history = history.map {
+            HistoryFile(path: $0, retention: historyRetention ?? HistoryFile.defaultRetention)
+        }
         return outputs
     }
 }

@@ -144,6 +144,9 @@ public enum ChildProcess {
             return nil
         }
 
+        /// What ``drainOutput()`` kept of the child's output so far.
+        public var capturedText: String { captured.withLock { String(decoding: $0, as: UTF8.self) } }
+
         public var isRunning: Bool { process.isRunning }
 
         public var pid: Int32 { process.processIdentifier }

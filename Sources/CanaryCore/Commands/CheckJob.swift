@@ -73,9 +73,11 @@ public struct CheckJob: Sendable {
         let deliveries = Deliveries(notices: alone, results: report.results, specs: selected, notifier: notifier)
         if await !deliveries.settle().complete, !failed.contains("notify") { failed.append("notify") }
         let files = outputs.files(engine: engine, deadline: selection.deadlineInstant)
+        // A failed history write names itself through files.failed, as the other files do.
+        let recorded = files.appendHistory(report, intervals: [spec.name: spec.interval])
         return await outputs.finish(
             report, defaultFormat: .nagios, files: files, startedAt: started, signal: stop.cause,
-            failed: !failed.isEmpty, pluginFailures: failed)
+            failed: !failed.isEmpty || !recorded, pluginFailures: failed)
     }
 
     /// Delivers what the check's targets are owed after this run and records it.

@@ -12,6 +12,8 @@ public struct ReportOutputs: Sendable {
     public var push: String?
     /// `--push-label`, in order.
     public var pushGrouping: [(name: String, value: String)] = []
+    /// `--history`: one row per probe run, appended.
+    public var history: HistoryFile?
     /// `--label`.
     public var labels: [String: String] = [:]
     public var verbose = false
@@ -35,6 +37,7 @@ public struct ReportOutputs: Sendable {
         files.output = output
         files.junit = junit
         files.textfile = textfile
+        files.history = history
         if let push { files.push = (push, pushGrouping) }
         files.deadline = deadline
         return files

@@ -92,6 +92,8 @@ public struct RunJob: Sendable {
             notifier: outputs.notifier(
                 engine: engine, deadline: selection.deadlineInstant, redactor: probeSet.redactor, stop: stop)
         )
+        let intervals = Dictionary(due.map { ($0.name, $0.interval) }) { first, _ in first }
+        failed = !files.appendHistory(report, intervals: intervals) || failed
         let code = await outputs.finish(
             report, defaultFormat: .text, files: files, startedAt: startedAt, signal: stop.cause, failed: failed)
         let (delivered, complete) = await deliveries.settle()

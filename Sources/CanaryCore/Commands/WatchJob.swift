@@ -63,6 +63,7 @@ public struct WatchJob: Sendable {
             console.error("serving /metrics and /probe on http://\(shown):\(server?.port ?? listen.port)")
         }
         await watcher.setWarningHandler { console.warn($0) }
+        if outputs.history != nil { await watcher.keepHistory() }
         let lastFlushFailed = Mutex(false)
         let outputs = outputs
         let watchOutputs = WatchOutputs(store: store, files: files, labels: outputs.labels) {

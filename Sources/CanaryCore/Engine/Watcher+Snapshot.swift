@@ -13,7 +13,14 @@ extension Watcher {
     func takeSnapshot() -> Snapshot {
         dirty = false
         lastFlush = ContinuousClock.now
-        return snapshot()
+        var snapshot = snapshot()
+        swap(&snapshot.history, &historyRows)
+        return snapshot
+    }
+
+    /// Keeps each run for `--history`, handed to the outputs at the next flush.
+    public func keepHistory() {
+        keepsHistory = true
     }
 
     func flushEnded() {

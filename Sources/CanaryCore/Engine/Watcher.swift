@@ -19,6 +19,8 @@ public actor Watcher {
         public var revisions: [String: Int] = [:]
         /// The last flush, as the watch ends: what it writes must be written before exit.
         public var isFinal = false
+        /// The runs since the last flush, for `--history`.
+        public var history: [HistoryRecord] = []
     }
 
     public typealias ResultHandler = @Sendable (ProbeResult) async -> Void
@@ -58,6 +60,9 @@ public actor Watcher {
     /// Delivers the probes' notifications, when any has `notify:`.
     var notifier: Notifier?
     var availability: AvailabilityQueue?
+    /// `--history`: runs since the last flush, kept only when a history is written.
+    var keepsHistory = false
+    var historyRows: [HistoryRecord] = []
     /// Deliveries in flight, by probe and target.
     var notifying: Set<String> = []
 
@@ -270,6 +275,9 @@ public actor Watcher {
         // A run that learnt nothing (cut short at the deadline or the stop) does not hide
         // the last one that did.
         if result.severity != .unknown || latest[probe.name] == nil { latest[probe.name] = result }
+        if keepsHistory, result.probeClass != .notRun {
+            historyRows.append(HistoryRecord(result, interval: current.interval.seconds))
+        }
         schedule(probe.name, at: startedAt + current.interval + Self.jitter(for: current.interval))
         dirty = true
         return result

@@ -27,6 +27,8 @@ public struct OutputFiles: Sendable {
     public var textfile: String?
     /// `--push`: the Pushgateway and the grouping labels after `job` and `instance`.
     public var push: (url: String, grouping: [(name: String, value: String)])?
+    /// `--history`: the SQLite file each run appends its rows to.
+    public var history: HistoryFile?
     /// Sends the pushes.
     public var engine: Engine
     /// `--deadline` as an instant: a push never runs past it (though it gets at least
@@ -87,6 +89,27 @@ public struct OutputFiles: Sendable {
         } catch {
             failed.add("--push")
             onFailure("--push: \(error)")
+            return false
+        }
+    }
+
+    /// Appends the rows of `report`'s probes that ran to `--history`, if given, waiting for
+    /// another writer no longer than 30 s and the deadline; false when it failed (nothing
+    /// was written then). `intervals` holds each probe's interval, which the report uses
+    /// to tell a gap in the history from a run that speaks for its whole interval.
+    public func appendHistory(_ report: RunReport, intervals: [String: Duration]) -> Bool {
+        guard var history else { return true }
+        let records = HistoryRecord.of(report, intervals: intervals)
+        guard !records.isEmpty else { return true }
+        if let left = deadline.map({ $0 - ContinuousClock.now }) {
+            history.busyTimeout = min(history.busyTimeout, max(left, .milliseconds(200)))
+        }
+        do {
+            try history.append(records)
+            return true
+        } catch {
+            failed.add("--history")
+            onFailure("--history \(history.path): \(error)")
             return false
         }
     }

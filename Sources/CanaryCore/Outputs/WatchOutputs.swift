@@ -15,6 +15,7 @@ public struct WatchOutputs: Sendable {
     /// What the last flush rendered and encoded, reused for probes that did not change.
     private let metricsCache = PrometheusCache()
     private let stateCache = StateCache()
+    private let history: HistoryQueue?
 
     public init(
         store: StateStore?, files: OutputFiles, labels: [String: String],
@@ -25,6 +26,12 @@ public struct WatchOutputs: Sendable {
         self.labels = labels
         self.render = render
         self.pushes = PushQueue(outputs: files)
+        // A busy file is tried again at the next flush, its rows kept: no long waits.
+        self.history = files.history.map {
+            var history = $0
+            history.busyTimeout = .seconds(2)
+            return HistoryQueue(history: history)
+        }
     }
 
     /// Writes every output from `snapshot`; false when any could not be written (each
@@ -41,6 +48,10 @@ public struct WatchOutputs: Sendable {
             }
         }
         written = files.writeFiles(snapshot.report, render: render) && written
+        if let history, let failure = await history.append(snapshot.history) {
+            files.onFailure("--history \(history.history.path): \(failure)")
+            written = false
+        }
         guard files.textfile != nil || files.push != nil else { return written }
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
