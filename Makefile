@@ -11,10 +11,11 @@ deps:
 
 ## test-deps: what the tests run besides canary: openssl makes and serves test certificates;
 ## promtool, node_exporter and the Pushgateway check the Prometheus output; Alertmanager
-## routes canary's alerts; sqlite3 reads the history back
+## routes canary's alerts; sqlite3 reads the history back; Chromium renders the HTML report
 test-deps: deps
 	@$(ENSURE) openssl:openssl /usr/bin/time:time promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
-		prometheus-pushgateway:prometheus-pushgateway prometheus-alertmanager:prometheus-alertmanager sqlite3:sqlite3
+		prometheus-pushgateway:prometheus-pushgateway prometheus-alertmanager:prometheus-alertmanager sqlite3:sqlite3 \
+		chromium:chromium python3:python3
 
 build: deps
 	$(SWIFT) build
@@ -71,6 +72,8 @@ bench: release
 	./bench/deadline.sh 3
 	./bench/memory.sh
 	./bench/startup.sh 200
+	@$(ENSURE) sqlite3:sqlite3
+	./bench/history-report.sh 400 20
 
 clean:
 	rm -rf .build

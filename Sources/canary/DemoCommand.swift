@@ -10,7 +10,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Starts the simulator on a loopback port replaying incident MO1329260 (a self-service portal failing \
             with intermittent 504s and blank pages for four hours), probes it with the watch engine, narrates \
-            what canary sees on the scenario's clock, and writes the metrics to ./canary-demo.prom.
+            what canary sees on the scenario's clock, and writes the metrics to ./canary-demo.prom, the runs to \
+            ./canary-demo.db (a --history, on the scenario's clock) and their report to ./canary-demo.html.
             """
     )
 
@@ -22,6 +23,12 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Where to write the Prometheus text.", valueName: "file"))
     var textfile = "canary-demo.prom"
+
+    @Option(help: ArgumentHelp("Where to keep the replay's runs, as a --history (replaced).", valueName: "file"))
+    var history = "canary-demo.db"
+
+    @Option(help: ArgumentHelp("Where to write the HTML report of the replay.", valueName: "file"))
+    var html = "canary-demo.html"
 
     func validate() throws {
         if let speed, !(0.01...1_000_000).contains(speed) {
@@ -75,9 +82,14 @@ struct DemoCommand: AsyncParsableCommand {
             watcher.stop()
         }
         let path = textfile
+        let kept = DemoHistory(scenarioEnd: scenario.end, speed: replay.speed) { replay.scenarioTime(of: $0) }
+        let intervals = Dictionary(probeSet.probes.map { ($0.name, $0.interval) }) { first, _ in first }
         await watcher.run(
             grace: .seconds(2), flushInterval: .seconds(1),
-            onResult: { result in await session.observe(result, at: replay.scenarioTime(of: Date())) },
+            onResult: { result in
+                kept.record(result, interval: intervals[result.probe] ?? .seconds(1))
+                await session.observe(result, at: replay.scenarioTime(of: Date()))
+            },
             onFlush: { snapshot in
                 let run = PrometheusReport.Run(timestamp: Date(), duration: snapshot.uptime)
                 do {
@@ -90,6 +102,25 @@ struct DemoCommand: AsyncParsableCommand {
         try await server.shutdown()
         await session.finish()
         Terminal.write("\nmetrics written to \(path) (promtool check metrics \(path))\n")
+        writeReport(kept, scenario: scenario)
+    }
+
+    /// The replay's history, and its HTML report over the scenario's span.
+    private func writeReport(_ kept: DemoHistory, scenario: Scenario) {
+        let file = HistoryFile(path: history)
+        do {
+            try kept.write(to: file)
+            let report = try file.report(
+                from: kept.date(Double(scenario.start)), until: kept.date(Double(scenario.end)), slo: 99.9)
+            try AtomicFile.write(HistoryHTML.render(report), to: html)
+        } catch {
+            Terminal.error("canary: the replay's report: \(error)")
+            return
+        }
+        let day = Timestamp.iso8601(kept.day).prefix(10)
+        Terminal.write(
+            "runs kept in \(history), on the scenario's clock (\(day)); their report: \(html)\n"
+                + "  (canary report --history \(history) --since \(day) shows it as text)\n")
     }
 
     /// The whole scenario in about a minute.

@@ -9,8 +9,9 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Availability, incidents and the SLO record from a --history file.",
         discussion: """
-            A run is up when OK or WARNING, down when CRITICAL; UNKNOWN runs and gaps where canary did not \
-            run count as unknown time, never as up. Each run speaks for the time until the next, up to twice \
+            A run is up when OK or WARNING (slow), down when CRITICAL or intermittent in a failure class (some \
+            attempts got a 504 or a blank page); UNKNOWN runs and gaps where canary did not run count as unknown \
+            time, never as up. Each run speaks for the time until the next, up to twice \
             the probe's usual spacing.
             """)
 

@@ -143,6 +143,25 @@ struct HistoryReportTests {
         #expect(months.map(\.sloMet) == [true, true])
     }
 
+    @Test("an intermittent 504 counts as down, an intermittent slow as up, an UNKNOWN run as no run")
+    func kinds() throws {
+        let records = [
+            HistoryRecord(
+                time: Self.minute(0), probe: "p", probeClass: "gateway_timeout", severity: .warning, intermittent: true,
+                attemptsFailed: 1, attemptsTotal: 3),
+            HistoryRecord(
+                time: Self.minute(1), probe: "p", probeClass: "slow", severity: .warning, intermittent: true,
+                attemptsFailed: 1, attemptsTotal: 3),
+            HistoryRecord(time: Self.minute(2), probe: "p", probeClass: "not_run", severity: .unknown),
+            HistoryRecord(time: Self.minute(3), probe: "p", probeClass: "ok", severity: .ok),
+        ]
+        let probe = try #require(
+            try history(records).report(from: Self.t0, until: Self.minute(4), slo: 99).probes.first)
+        #expect((probe.upRuns, probe.downRuns, probe.degradedRuns, probe.unknownRuns) == (2, 1, 1, 1))
+        #expect((probe.upSeconds, probe.downSeconds, probe.unknownSeconds) == (120, 60, 60))
+        #expect(probe.availabilityRuns.map { ($0 * 1000).rounded() / 1000 } == 66.667)
+    }
+
     @Test("JSON, text and CSV carry the same figures")
     func formats() throws {
         let report = try history(Self.scripted()).report(from: Self.t0, until: Self.minute(100), slo: 99.9)

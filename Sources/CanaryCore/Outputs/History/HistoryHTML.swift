@@ -23,7 +23,8 @@ public enum HistoryHTML {
             <header><h1>canary report</h1>
             <p>\(escape(HistoryText.time(report.from))) to \(escape(HistoryText.time(report.until))) \
             (\(Units.span(report.until.timeIntervalSince(report.from)))), SLO \(HistoryText.percent(report.slo)).
-            A run is up when OK or WARNING, down when CRITICAL; time canary did not cover is unknown, never up.</p>
+            A run is up when OK or WARNING (slow), down when CRITICAL or intermittent in a failure class; time \
+            canary did not cover is unknown, never up.</p>
             </header>
 
             """
@@ -165,7 +166,8 @@ public enum HistoryHTML {
                     area += "<rect x=\"\(format(Double(index) * step))\" y=\"\(format(y(maximum)))\" "
                     area += "width=\"\(format(step))\" height=\"\(format(height - y(maximum)))\" class=\"max\"/>\n"
                 }
-            } else if !current.isEmpty {
+            } else if slice.worstClass == nil, !current.isEmpty {
+                // Unknown time breaks the line; a slice covered by an earlier run does not.
                 lines.append(current.joined(separator: " "))
                 current = []
             }
@@ -193,7 +195,7 @@ public enum HistoryHTML {
             let vendor: String
             if let admitted = incident.vendorAdmitted, let lag = incident.vendorLagSeconds {
                 vendor =
-                    "\(HistoryText.time(admitted))<br>"
+                    "\(time(admitted))<br>"
                     + (lag >= 0 ? "\(Units.span(lag)) after canary" : "\(Units.span(-lag)) before canary")
             } else {
                 vendor = "not admitted"
@@ -210,18 +212,18 @@ public enum HistoryHTML {
                 evidence.append("from " + escape(incident.remoteIPs.joined(separator: ", ")))
             }
             if let id = incident.vendorIncident { evidence.append("vendor: " + escape(id)) }
-            rows +=
-                "<tr><td>\(HistoryText.time(incident.start))\(incident.startedBeforeWindow ? " or earlier" : "")</td>"
-            rows += "<td>\(HistoryText.time(incident.alerted))</td><td>\(vendor)</td>"
-            rows += "<td>\(incident.end.map(HistoryText.time) ?? "ongoing")</td>"
+            let earlier = incident.startedBeforeWindow ? "<br>or earlier" : ""
+            rows += "<tr><td class=\"t\">\(time(incident.start))\(earlier)</td>"
+            rows += "<td class=\"t\">\(time(incident.alerted))</td><td class=\"t\">\(vendor)</td>"
+            rows += "<td class=\"t\">\(incident.end.map(time) ?? "ongoing")</td>"
             rows += "<td class=\"n\">\(Units.span(incident.durationSeconds))</td>"
             rows += "<td>\(incident.classes.map { swatch($0) + escape($0) }.joined(separator: "<br>"))</td>"
-            rows += "<td>\(escape(incident.steps.joined(separator: ", ")))</td>"
-            rows += "<td class=\"evidence\">\(evidence.joined(separator: "<br>"))</td></tr>\n"
+            rows += "<td>\(escape(incident.steps.joined(separator: ", ")))</td></tr>\n"
+            rows += "<tr class=\"evidence\"><td colspan=\"7\">\(evidence.joined(separator: "<br>"))</td></tr>\n"
         }
         return """
-            <table class="incidents"><thead><tr><th>Start</th><th>Alerted</th><th>Vendor admitted</th><th>End</th>\
-            <th>Duration</th><th>Classes</th><th>Step</th><th>Evidence</th></tr></thead>
+            <table class="incidents"><thead><tr><th>Start (UTC)</th><th>Alerted</th><th>Vendor admitted</th><th>End</th>\
+            <th>Duration</th><th>Classes</th><th>Step</th></tr></thead>
             <tbody>
             \(rows)</tbody></table>
 
@@ -249,6 +251,12 @@ public enum HistoryHTML {
     }
 
     // MARK: Helpers
+
+    /// `2026-11-30 10:05:27`: the tables' times, UTC as their heading says.
+    private static func time(_ date: Date) -> String {
+        let stamp = Timestamp.iso8601(date)
+        return stamp.prefix(10) + " " + stamp.dropFirst(11).dropLast()
+    }
 
     private static func swatch(_ name: String) -> String {
         "<span class=\"sw\" style=\"background:\(ProbeClass.colour(named: name))\"></span>"
@@ -285,9 +293,12 @@ public enum HistoryHTML {
         a { color: var(--mean); } .muted, footer { color: var(--muted); }
         table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size: 13px; }
         th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--grid); vertical-align: top; }
-        tbody tr:nth-child(even) { background: var(--row); } td.n { text-align: right; \
+        table.summary tbody tr:nth-child(even), table.months tbody tr:nth-child(even) { background: var(--row); } td.n { text-align: right; \
         font-variant-numeric: tabular-nums; white-space: nowrap; }
-        td.evidence { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: 12px; \
+        td.t { white-space: nowrap; font-variant-numeric: tabular-nums; }
+        table.incidents tr:not(.evidence) td { border-bottom: none; } tr.evidence td { padding-left: 1.5rem; \
+        color: var(--muted); }
+        tr.evidence td { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: 12px; \
         overflow-wrap: anywhere; }
         svg { display: block; margin: .4rem 0; overflow: visible; }
         svg text { fill: var(--muted); font-size: 11px; }

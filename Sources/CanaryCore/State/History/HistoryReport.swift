@@ -4,8 +4,9 @@ import Foundation
 /// probe, availability by runs and by time, latency, classes, incidents and the
 /// month-by-month record against the SLO.
 ///
-/// A run is *up* when OK or WARNING (the portal answered: slow, intermittent or a
-/// certificate expiring soon), *down* when CRITICAL, and tells nothing when UNKNOWN.
+/// A run is *up* when OK or WARNING (the portal answered: slow, or a certificate expiring
+/// soon), *down* when CRITICAL or intermittent in a failure class (some attempts got a 504
+/// or a blank page: users were getting them), and tells nothing when UNKNOWN.
 /// Each run speaks for the time until the next one, up to twice the probe's usual spacing;
 /// beyond that, and before the first run, the time is unknown, never up.
 public struct HistoryReport: Sendable, Codable {
@@ -20,7 +21,7 @@ public struct HistoryReport: Sendable, Codable {
         public var runs: Int
         public var upRuns: Int
         public var downRuns: Int
-        /// WARNING runs, counted in `upRuns` too.
+        /// WARNING runs that were up, counted in `upRuns` too.
         public var degradedRuns: Int
         public var unknownRuns: Int
         /// Up runs over judged (up + down) runs, in percent; `nil` without judged runs.
@@ -95,13 +96,15 @@ public struct HistoryReport: Sendable, Codable {
 
     /// A slice of the timeline: how its time was spent and the class that marked it.
     public struct Slice: Sendable, Codable {
+        /// OK time (WARNING time is `degradedSeconds`).
         public var upSeconds: Double
         public var downSeconds: Double
         public var degradedSeconds: Double
-        /// The most frequent failing class in the slice, else `ok`; `nil` when unknown.
+        /// The failing class that held most of the slice, else `ok`; `nil` when unknown.
         public var worstClass: String?
         public var latencyMean: Double?
         public var latencyMax: Double?
+        /// Some of the slice was alerting.
         public var alerting: Bool
         /// What the vendor said in the slice, when it admitted a problem.
         public var vendorStatus: String?

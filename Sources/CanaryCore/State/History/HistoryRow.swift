@@ -25,4 +25,19 @@ struct HistoryRow {
     var detail: Detail?
 
     var probeClass: String { detail?.probeClass ?? (severity == .ok ? "ok" : "unknown") }
+
+    /// What the run says of the portal's availability.
+    enum Kind { case up, degraded, down, unknown }
+
+    /// Up when OK; degraded (still up) when WARNING; down when CRITICAL, and also when
+    /// WARNING only for being intermittent while its class is a failure (users were getting
+    /// 504s or blank pages, if not on every attempt); unknown when canary could not tell.
+    var kind: Kind {
+        switch severity {
+        case .ok: .up
+        case .warning: ProbeClass(rawValue: probeClass)?.defaultSeverity == .critical ? .down : .degraded
+        case .critical: .down
+        case .unknown: .unknown
+        }
+    }
 }

@@ -61,21 +61,34 @@ struct MonthTally {
     }
 }
 
-/// One slice of the timeline.
+/// One slice of the timeline: the time its runs speak for, by class, and the latency of
+/// the runs that started in it.
 struct SliceTally {
-    var up = 0.0
-    var down = 0.0
-    var degraded = 0.0
-    private var failing: [String: Int] = [:]
+    private var up = 0.0
+    private var down = 0.0
+    private var degraded = 0.0
+    /// Seconds of the slice each failing class speaks for.
+    private var failing: [String: Double] = [:]
     private var latency = (sum: 0.0, count: 0, max: 0.0)
     private var alerting = false
     private var vendor: VendorStatus?
 
-    mutating func add(_ row: HistoryRow, failing isFailing: Bool) {
-        if isFailing { failing[row.probeClass, default: 0] += 1 }
+    /// A run started in the slice.
+    mutating func add(_ row: HistoryRow) {
         if let value = row.latency {
             latency = (latency.sum + value, latency.count + 1, max(latency.max, value))
         }
+    }
+
+    /// `row` speaks for `seconds` of the slice.
+    mutating func cover(_ seconds: Double, by row: HistoryRow, kind: HistoryRow.Kind) {
+        switch kind {
+        case .up: up += seconds
+        case .degraded: degraded += seconds
+        case .down: down += seconds
+        case .unknown: return
+        }
+        if kind != .up { failing[row.probeClass, default: 0] += seconds }
         alerting = alerting || row.alerting
         if let status = row.detail?.vendorStatus, status.admitsProblem {
             vendor = vendor.map { VendorStatus.worse($0, status) } ?? status

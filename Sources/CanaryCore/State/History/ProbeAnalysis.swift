@@ -2,7 +2,7 @@ import Foundation
 
 /// One probe's runs, read oldest first, folded into its part of a ``HistoryReport``.
 struct ProbeAnalysis {
-    private enum Kind { case up, degraded, down, unknown }
+    private typealias Kind = HistoryRow.Kind
 
     private let name: String
     private let from: Double
@@ -39,13 +39,13 @@ struct ProbeAnalysis {
         slices = Array(repeating: SliceTally(), count: count)
         self.before = before
         if let before {
-            previous = (before, Self.kind(before.severity), nil)
-            if before.severity.isFailing && before.severity != .unknown { failingSince = before.time }
+            previous = (before, before.kind, nil)
+            if before.kind == .down || before.kind == .degraded { failingSince = before.time }
         }
     }
 
     mutating func add(_ row: HistoryRow) {
-        let kind = Self.kind(row.severity)
+        let kind = row.kind
         counts.runs += 1
         classes[row.probeClass, default: 0] += 1
         if let latency = row.latency { latencies.append(latency) }
@@ -82,15 +82,6 @@ struct ProbeAnalysis {
 
     // MARK: Runs
 
-    private static func kind(_ severity: Severity) -> Kind {
-        switch severity {
-        case .ok: .up
-        case .warning: .degraded
-        case .critical: .down
-        case .unknown: .unknown
-        }
-    }
-
     private mutating func tallyRun(_ row: HistoryRow, kind: Kind) {
         switch kind {
         case .up: counts.up += 1
@@ -102,7 +93,7 @@ struct ProbeAnalysis {
             months[month].add(kind: kind == .down ? .down : kind == .unknown ? nil : .up)
         }
         if let slice = sliceIndex(row.time) {
-            slices[slice].add(row, failing: kind == .down || kind == .degraded)
+            slices[slice].add(row)
         }
     }
 
@@ -121,11 +112,11 @@ struct ProbeAnalysis {
         case .down: seconds.down += span
         case .unknown: break
         }
-        spread(start, end, kind: kind)
+        spread(start, end, kind: kind, row: row)
     }
 
     /// Adds [start, end) to the months and timeline slices it falls in.
-    private mutating func spread(_ start: Double, _ end: Double, kind: Kind) {
+    private mutating func spread(_ start: Double, _ end: Double, kind: Kind, row: HistoryRow) {
         var month = monthIndex(start) ?? 0
         while month < months.count, months[month].start < end {
             let overlap = min(end, months[month].end) - max(start, months[month].start)
@@ -137,14 +128,7 @@ struct ProbeAnalysis {
             let sliceStart = from + Double(slice) * sliceWidth
             guard sliceStart < end else { break }
             let overlap = min(end, sliceStart + sliceWidth) - max(start, sliceStart)
-            if overlap > 0 {
-                switch kind {
-                case .up: slices[slice].up += overlap
-                case .degraded: slices[slice].degraded += overlap
-                case .down: slices[slice].down += overlap
-                case .unknown: break
-                }
-            }
+            if overlap > 0 { slices[slice].cover(overlap, by: row, kind: kind) }
             slice += 1
         }
     }
