@@ -11,14 +11,21 @@ public final class Database {
     /// - Parameters:
     ///   - path: The file.
     ///   - readOnly: Open it for reading only; it must exist.
+    ///   - create: Create the file when it does not exist (unless `readOnly`).
+    ///   - immutable: Read it as a file nobody changes (SQLite's `immutable=1`), which needs
+    ///     no write access to it or its folder.
     ///   - busyTimeout: How long a statement waits for another connection's lock before
     ///     it fails with `SQLITE_BUSY`.
     /// - Throws: ``SQLiteError`` when the file cannot be opened.
-    public init(path: String, readOnly: Bool = false, busyTimeout: Duration) throws(SQLiteError) {
+    public init(
+        path: String, readOnly: Bool = false, create: Bool = true, immutable: Bool = false, busyTimeout: Duration
+    ) throws(SQLiteError) {
         var opened: OpaquePointer?
-        let flags =
-            (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
-        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        let access =
+            readOnly || immutable ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)
+        let flags = access | SQLITE_OPEN_NOMUTEX | (immutable ? SQLITE_OPEN_URI : 0)
+        let name = immutable ? "file:" + Self.uriPath(path) + "?immutable=1" : path
+        let code = sqlite3_open_v2(name, &opened, flags, nil)
         guard let opened else { throw SQLiteError(code: code, message: "out of memory") }
         guard code == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(opened))
@@ -34,6 +41,20 @@ public final class Database {
 
     deinit {
         sqlite3_close_v2(handle)
+    }
+
+    /// `path` as a `file:` URI's path: the characters URIs give a meaning escaped.
+    static func uriPath(_ path: String) -> String {
+        var escaped = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x20, 0x7f...:
+                let hex = String(byte, radix: 16, uppercase: true)
+                escaped += (hex.count == 1 ? "%0" : "%") + hex
+            default: escaped.append(Character(Unicode.Scalar(byte)))
+            }
+        }
+        return escaped
     }
 
     /// Runs one or more statements that return no rows.

@@ -51,7 +51,8 @@ struct SecretsTests {
                 [
                     "--output", "\(folder)/report.txt", "--junit", "\(folder)/junit.xml", "--textfile",
                     "\(folder)/c.prom",
-                    "--state", "\(folder)/state.json", "--push", "http://127.0.0.1:\(port)",
+                    "--state", "\(folder)/state.json", "--push", "http://127.0.0.1:\(port)", "--history",
+                    "\(folder)/history.db",
                 ],
             ]
             for arguments in runs {
@@ -68,6 +69,7 @@ struct SecretsTests {
                 assertClean(try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8), file)
             }
             assertClean(try await Scraper.get("http://127.0.0.1:\(port)/metrics"), "the Pushgateway")
+            assertClean(try await ChildProcess.run("sqlite3", ["\(folder)/history.db", ".dump"]).stdout, "the history")
             let watch = try await CanaryBinary.run(
                 ["watch", probes, "--format", "json", "--textfile", "\(folder)/w.prom"], environment: environment,
                 timeout: 3)
@@ -140,13 +142,22 @@ struct SecretsTests {
                 let output = try await CanaryBinary.run(
                     [
                         "run", file, "--format", format, "--verbose", "--state", state, "--all", "--textfile",
-                        "\(folder)/t.prom",
+                        "\(folder)/t.prom", "--history", "\(folder)/history.db",
                     ],
                     environment: ["PW": secret, "PW_IN_URL": inURL])
                 seen += output.stdout
                 assertNoForm(of: secret, in: output.stdout + output.stderr, "run --format \(format)")
             }
             assertNoForm(of: secret, in: try String(contentsOfFile: state, encoding: .utf8), "the state file")
+            let dump = try await ChildProcess.run("sqlite3", ["\(folder)/history.db", ".dump"])
+            #expect(dump.stdout.contains("INSERT INTO runs"))
+            assertNoForm(of: secret, in: dump.stdout, "the history")
+            for format in ["text", "json", "csv", "html"] {
+                let report = try await CanaryBinary.run([
+                    "report", "--history", "\(folder)/history.db", "--since", "1h", "--format", format,
+                ])
+                assertNoForm(of: secret, in: report.stdout + report.stderr, "report --format \(format)")
+            }
             assertNoForm(
                 of: secret, in: try String(contentsOfFile: "\(folder)/t.prom", encoding: .utf8), "the textfile")
             // The server did get the secret in each form: canary hid what it echoed.

@@ -49,7 +49,12 @@ public struct HistoryFile: Sendable {
             throw .database(SQLiteError(code: 14, message: "no such file"))
         }
         do {
-            let database = try Database(path: path, readOnly: true, busyTimeout: busyTimeout)
+            // Read-write when allowed, so that closing it checkpoints and removes the WAL
+            // files as a writer's close does. A file (or folder) not ours to write is read
+            // as immutable: WAL mode cannot read otherwise without creating files beside it.
+            let folder = (path as NSString).deletingLastPathComponent
+            let writable = access(path, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0
+            let database = try Database(path: path, create: false, immutable: !writable, busyTimeout: busyTimeout)
             let found = try database.integer("PRAGMA user_version") ?? 0
             guard found <= HistorySchema.version else { throw HistoryError.newer(schema: found) }
             guard found > 0 else { throw SQLiteError(code: 26, message: "not a canary history (no schema)") }
