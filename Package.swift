@@ -31,12 +31,14 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "CanaryCore",
             dependencies: [
                 "Curl",
                 "OneTimePassword",
                 "SQLite",
+                "CMalloc",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

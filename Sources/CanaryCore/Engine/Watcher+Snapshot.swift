@@ -15,7 +15,21 @@ extension Watcher {
         lastFlush = ContinuousClock.now
         var snapshot = snapshot()
         swap(&snapshot.history, &historyRows)
+        snapshot.stateDelta = stateDelta()
         return snapshot
+    }
+
+    /// The records changed since the last flush (all of them at the first), and every name.
+    private func stateDelta() -> StateDelta {
+        var changed: [String: ProbeState] = [:]
+        for (name, record) in state.probes
+        where flushedRevisions.map({ $0[name] != revisions[name] }) ?? true {
+            changed[name] = record
+        }
+        flushedRevisions = revisions
+        return StateDelta(
+            names: state.probes.keys.sorted(), changed: changed, revisions: revisions, vendors: state.vendors,
+            version: state.version)
     }
 
     /// Keeps each run for `--history`, handed to the outputs at the next flush.
@@ -46,12 +60,6 @@ extension Watcher {
         let watch = stats.reading(
             probes: probes.count, running: running.count + borrowed, lagging: lagging, now: now,
             resetting: resettingStats)
-        // A scrape leaves the state out: a copy shared with it would make the next result
-        // copy every record.
-        var snapshot = Snapshot(
-            report: report, state: resettingStats ? state : RunState(), configLoaded: configLoaded, uptime: uptime,
-            watch: watch)
-        snapshot.revisions = revisions
-        return snapshot
+        return Snapshot(report: report, configLoaded: configLoaded, uptime: uptime, watch: watch)
     }
 }

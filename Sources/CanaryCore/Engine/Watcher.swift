@@ -9,14 +9,12 @@ public actor Watcher {
     public struct Snapshot: Sendable {
         /// The latest result of every probe that has run, in file order.
         public var report: RunReport
-        public var state: RunState
+        /// The state's records that changed since the last flush (`nil` in a scrape's view).
+        public var stateDelta: StateDelta?
         public var configLoaded: Bool
         public var uptime: Double
         /// The scheduler's own health, for the `canary_watch_*` samples.
         public var watch: WatchStats.Reading
-        /// How many times each probe's state record has changed: a flush encodes again only
-        /// the records whose count moved.
-        public var revisions: [String: Int] = [:]
         /// The last flush, as the watch ends: what it writes must be written before exit.
         public var isFinal = false
         /// The runs since the last flush, for `--history`.
@@ -53,8 +51,10 @@ public actor Watcher {
     let started = ContinuousClock.now
     private let stopFlag = StopFlag()
     var stats = WatchStats()
-    /// Changes to each probe's state record, for ``Snapshot/revisions``.
+    /// Changes to each probe's state record, and their count at the last flush: a flush
+    /// carries only the records whose count moved.
     var revisions: [String: Int] = [:]
+    var flushedRevisions: [String: Int]?
     /// Slots of --concurrency lent to `/probe` requests (`watch --listen`).
     var borrowed = 0
     /// Delivers the probes' notifications, when any has `notify:`.

@@ -38,10 +38,9 @@ public struct WatchOutputs: Sendable {
     /// failure told to the files' `onFailure`).
     public func flush(_ snapshot: Watcher.Snapshot) async -> Bool {
         var written = true
-        if let store {
-            store.state = snapshot.state
+        if let store, let delta = snapshot.stateDelta {
             do {
-                try store.save(cache: stateCache, revisions: snapshot.revisions)
+                try store.save(delta, cache: stateCache)
             } catch {
                 files.onFailure("--state: \(error)")
                 written = false
@@ -57,7 +56,7 @@ public struct WatchOutputs: Sendable {
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
         let pieces =
             PrometheusReport.pieces(snapshot.report, run: run, cache: metricsCache)
-            + [PrometheusReport.renderWatch(snapshot.watch, labels: labels)]
+            + [Substring(PrometheusReport.renderWatch(snapshot.watch, labels: labels))]
         written = files.writeTextfile(pieces: pieces) && written
         guard files.push != nil else { return written }
         let text = pieces.joined()

@@ -96,6 +96,19 @@ public final class StateStore: Sendable {
         try AtomicFile.write(pieces: pieces, to: path, mode: 0o600)
     }
 
+    /// Replaces the state file atomically with the state `delta` describes (a watch's
+    /// flush): the records it carries encoded, the others as `cache` last encoded them.
+    /// - Throws: ``AtomicFile/Failure`` when the state cannot be encoded or written.
+    public func save(_ delta: StateDelta, cache: StateCache) throws(AtomicFile.Failure) {
+        let pieces: [String]
+        do {
+            pieces = try cache.pieces(delta)
+        } catch {
+            throw AtomicFile.Failure(path: path, reason: "cannot encode the state")
+        }
+        try AtomicFile.write(pieces: pieces, to: path, mode: 0o600)
+    }
+
     /// Releases the lock; the store must not be saved after.
     public func close() {
         lockDescriptor.withLock { fd in

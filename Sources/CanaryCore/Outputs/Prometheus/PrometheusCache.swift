@@ -17,16 +17,18 @@ public final class PrometheusCache: Sendable {
         var vendor: VendorView?
     }
 
-    private let entries = Mutex<[String: (key: Key, fragments: [String])]>([:])
+    private let entries = Mutex<[String: (key: Key, samples: PrometheusReport.ProbeSamples)]>([:])
 
     public init() {}
 
     /// `result`'s samples: those kept when nothing they depend on changed, else `render`'s.
-    func fragments(_ result: ProbeResult, labelNames: [String], render: () -> [String]) -> [String] {
+    func samples(
+        _ result: ProbeResult, labelNames: [String], render: () -> PrometheusReport.ProbeSamples
+    ) -> PrometheusReport.ProbeSamples {
         let key = Key(
             startedAt: result.startedAt, duration: result.duration, alerting: result.alerting,
             alertSeverity: result.alertSeverity, labels: result.labels, labelNames: labelNames, vendor: result.vendor)
-        if let kept = entries.withLock({ $0[result.probe] }), kept.key == key { return kept.fragments }
+        if let kept = entries.withLock({ $0[result.probe] }), kept.key == key { return kept.samples }
         let fresh = render()
         entries.withLock { $0[result.probe] = (key, fresh) }
         return fresh

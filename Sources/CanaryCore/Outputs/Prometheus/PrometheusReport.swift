@@ -34,30 +34,63 @@ public enum PrometheusReport {
 
     /// ``render(_:run:cache:)`` in pieces, to be written one after another: a family's
     /// header, then each probe's samples as rendered (or kept in `cache`), never joined.
-    public static func pieces(_ report: RunReport, run: Run, cache: PrometheusCache? = nil) -> [String] {
+    public static func pieces(_ report: RunReport, run: Run, cache: PrometheusCache? = nil) -> [Substring] {
         let results = report.results + report.notDue
         let labelNames = labelNames(results, run: run)
         let perProbe = results.map { result in
-            cache?.fragments(result, labelNames: labelNames) {
-                fragments(result, labelNames: labelNames, report: report)
-            } ?? fragments(result, labelNames: labelNames, report: report)
+            cache?.samples(result, labelNames: labelNames) {
+                samples(result, labelNames: labelNames, report: report)
+            } ?? samples(result, labelNames: labelNames, report: report)
         }
         cache?.keep(only: results.map(\.probe))
-        var pieces: [String] = []
+        var pieces: [Substring] = []
         pieces.reserveCapacity(probeFamilies.count * (results.count + 1) + 1)
-        for (index, family) in probeFamilies.enumerated() {
+        for index in probeFamilies.indices {
+            let family = probeFamilies[index]
             // The step and vendor families exist only where a journey ran or a vendor is linked.
-            if family.onlyWithSamples, !perProbe.contains(where: { !$0[index].isEmpty }) { continue }
+            if family.onlyWithSamples, !perProbe.contains(where: { !$0.isEmpty(index) }) { continue }
             var header = Exposition()
             header.family(family.name, help: family.help)
-            pieces.append(header.text)
-            for fragments in perProbe where !fragments[index].isEmpty { pieces.append(fragments[index]) }
+            pieces.append(Substring(header.text))
+            for samples in perProbe where !samples.isEmpty(index) { pieces.append(samples.family(index)) }
         }
         var writer = Exposition()
         vendorFamilies(&writer, report.vendors, run: run)
         runFamilies(&writer, run: run, configLoaded: run.configLoaded)
-        pieces.append(writer.text)
+        pieces.append(Substring(writer.text))
         return pieces
+    }
+
+    /// One probe's sample lines, every family's in one text (a family's lines are a slice
+    /// of it): one allocation a probe, sized to fit, for a watch that keeps 20,000 of them.
+    struct ProbeSamples: Sendable {
+        let text: String
+        /// Where each family's lines end, in UTF-8 bytes.
+        let ends: [UInt32]
+
+        func isEmpty(_ family: Int) -> Bool {
+            ends[family] == (family == 0 ? 0 : ends[family - 1])
+        }
+
+        func family(_ family: Int) -> Substring {
+            let utf8 = text.utf8
+            let start = utf8.index(utf8.startIndex, offsetBy: family == 0 ? 0 : Int(ends[family - 1]))
+            let end = utf8.index(utf8.startIndex, offsetBy: Int(ends[family]))
+            return Substring(utf8[start..<end])
+        }
+    }
+
+    /// ``fragments(_:labelNames:report:)`` kept as one text.
+    static func samples(_ result: ProbeResult, labelNames: [String], report: RunReport) -> ProbeSamples {
+        var text = ""
+        var ends: [UInt32] = []
+        ends.reserveCapacity(probeFamilies.count)
+        for fragment in fragments(result, labelNames: labelNames, report: report) {
+            text += fragment
+            ends.append(UInt32(text.utf8.count))
+        }
+        // A copy sized to its contents: appending leaves up to half the capacity unused.
+        return ProbeSamples(text: String(decoding: Array(text.utf8), as: UTF8.self), ends: ends)
     }
 
     /// One probe's sample lines, a text per family of ``probeFamilies``. The probe's own
