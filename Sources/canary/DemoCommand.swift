@@ -2,6 +2,7 @@ import ArgumentParser
 import CanaryCore
 import CanarySimulator
 import Foundation
+import Synchronization
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,6 +83,7 @@ struct DemoCommand: AsyncParsableCommand {
             watcher.stop()
         }
         let path = textfile
+        let textfileFailed = Mutex(false)
         let kept = DemoHistory(scenarioEnd: scenario.end, speed: replay.speed) { replay.scenarioTime(of: $0) }
         let intervals = Dictionary(probeSet.probes.map { ($0.name, $0.interval) }) { first, _ in first }
         await watcher.run(
@@ -94,33 +96,46 @@ struct DemoCommand: AsyncParsableCommand {
                 let run = PrometheusReport.Run(timestamp: Date(), duration: snapshot.uptime)
                 do {
                     try AtomicFile.write(PrometheusReport.render(snapshot.report, run: run), to: path)
+                    textfileFailed.withLock { $0 = false }
                 } catch {
-                    Terminal.error("canary: \(error)")
+                    // Once, not at every flush.
+                    if !textfileFailed.withLock({ $0 }) { Terminal.error("canary: --textfile: \(error)") }
+                    textfileFailed.withLock { $0 = true }
                 }
             })
         stopper.cancel()
         try await server.shutdown()
         await session.finish()
-        Terminal.write("\nmetrics written to \(path) (promtool check metrics \(path))\n")
-        writeReport(kept, scenario: scenario)
+        let metricsWritten = !textfileFailed.withLock { $0 }
+        if metricsWritten { Terminal.write("\nmetrics written to \(path) (promtool check metrics \(path))\n") }
+        // An output that could not be written makes the demo end UNKNOWN, as any command.
+        guard writeReport(kept, scenario: scenario), metricsWritten else { throw ExitCode(Severity.unknown.exitCode) }
     }
 
-    /// The replay's history, and its HTML report over the scenario's span.
-    private func writeReport(_ kept: DemoHistory, scenario: Scenario) {
+    /// The replay's history, and its HTML report over the scenario's span; false when
+    /// either could not be written (said on stderr).
+    private func writeReport(_ kept: DemoHistory, scenario: Scenario) -> Bool {
         let file = HistoryFile(path: history)
+        let report: HistoryReport
         do {
             try kept.write(to: file)
-            let report = try file.report(
+            report = try file.report(
                 from: kept.date(Double(scenario.start)), until: kept.date(Double(scenario.end)), slo: 99.9)
+        } catch {
+            Terminal.error("canary: --history \(history): \(error)")
+            return false
+        }
+        do {
             try AtomicFile.write(HistoryHTML.render(report), to: html)
         } catch {
-            Terminal.error("canary: the replay's report: \(error)")
-            return
+            Terminal.error("canary: --html: \(error)")
+            return false
         }
         let day = Timestamp.iso8601(kept.day).prefix(10)
         Terminal.write(
             "runs kept in \(history), on the scenario's clock (\(day)); their report: \(html)\n"
                 + "  (canary report --history \(history) --since \(day) shows it as text)\n")
+        return true
     }
 
     /// The whole scenario in about a minute.

@@ -53,6 +53,7 @@ struct ReportCommand: ParsableCommand {
             Terminal.console.error("--history \(history): \(error)")
             throw ExitCode(Severity.unknown.exitCode)
         }
+        for warning in report.warnings { Terminal.console.warn("--history \(history): \(warning)") }
         let text = format.render(report, colour: output == nil && Terminal.console.colour)
         if let output {
             do {

@@ -112,14 +112,21 @@ struct HistoryReportTests {
         #expect(month.unknownSeconds == 540)
     }
 
-    @Test("a window cut inside an incident: the run before it counts, and the incident started earlier")
+    @Test("a window cut inside an incident: its true start and alert, and the run before it covers the window's start")
     func windowInsideIncident() throws {
         let report = try history(Self.scripted()).report(from: Self.minute(24.5), until: Self.minute(40), slo: 99)
         let probe = try #require(report.probes.first)
         let incident = try #require(probe.incidents.first)
+        #expect(probe.incidents.count == 1)
         #expect(incident.startedBeforeWindow)
-        #expect(incident.start == Self.minute(24.5))
+        #expect(incident.start == Self.minute(20))
+        #expect(incident.alerted == Self.minute(22))
         #expect(incident.end == Self.minute(30))
+        #expect((incident.runs, incident.failedRuns) == (12, 10))
+        // An incident over before the window is not reported.
+        #expect(
+            try history(Self.scripted()).report(from: Self.minute(35), until: Self.minute(40), slo: 99)
+                .probes.first?.incidents.isEmpty == true)
         // The run at 24 speaks for 24.5-25: 5.5 minutes down, 10 up, nothing unknown.
         #expect(probe.downSeconds == 330)
         #expect(probe.unknownSeconds == 0)
@@ -162,6 +169,55 @@ struct HistoryReportTests {
         #expect(probe.availabilityRuns.map { ($0 * 1000).rounded() / 1000 } == 66.667)
     }
 
+    @Test("an alert on the window's ratio starts at the first failure it counted, not at the alert")
+    func ratioAlertStart() throws {
+        // ok ok ok 504 ok 504 ok 504(alerting: 3 of the last 10) ok ...
+        let pattern: [(Bool, Bool)] = [
+            (false, false), (false, false), (false, false), (true, false), (false, false), (true, false),
+            (false, false), (true, true), (false, true), (false, true), (false, false),
+        ]
+        let records = pattern.enumerated().map { m, run in
+            HistoryRecord(
+                time: Self.minute(Double(m)), probe: "p", probeClass: run.0 ? "gateway_timeout" : "ok",
+                severity: run.0 ? .critical : .ok, alerting: run.1, message: run.0 ? "504 at \(m)" : nil)
+        }
+        let incident = try #require(
+            try history(records).report(from: Self.t0, until: Self.minute(11), slo: 99).probes.first?.incidents.first)
+        #expect(incident.start == Self.minute(3))
+        #expect(incident.alerted == Self.minute(7))
+        #expect(incident.firstMessage == "504 at 3")
+        #expect((incident.runs, incident.failedRuns) == (7, 3))
+        #expect(incident.end == Self.minute(8))
+        #expect(incident.cleared == Self.minute(10))
+    }
+
+    @Test("an incident still failing ends its duration where its last run stops speaking, not at the window's end")
+    func incidentIntoUnknown() throws {
+        let records = (0..<5).map { m in
+            HistoryRecord(
+                time: Self.minute(Double(m)), probe: "p", probeClass: m >= 2 ? "gateway_timeout" : "ok",
+                severity: m >= 2 ? .critical : .ok, alerting: m >= 3, interval: 60)
+        }
+        let report = try history(records).report(from: Self.t0, until: Self.minute(60 * 24 * 10), slo: 99)
+        let incident = try #require(report.probes.first?.incidents.first)
+        #expect(incident.end == nil)
+        #expect(incident.lastRun == Self.minute(4))
+        // From minute 2 to minute 4 plus two spacings (what the last run speaks for).
+        #expect(incident.durationSeconds == 240)
+        #expect(HistoryText().render(report).contains("still failing at its last run, 2026-10-01 00:04:00 UTC, 4m;"))
+    }
+
+    @Test("one run after a long gap speaks for twice the usual spacing, not twice the gap")
+    func longGap() throws {
+        var records = (0..<17).map { m in
+            HistoryRecord(time: Self.minute(Double(m)), probe: "p", probeClass: "ok", severity: .ok, interval: 60)
+        }
+        records.append(HistoryRecord(time: Self.minute(16 + 1440), probe: "p", probeClass: "ok", severity: .ok))
+        let probe = try #require(
+            try history(records).report(from: Self.t0, until: Self.minute(5000), slo: 99).probes.first)
+        #expect(probe.upSeconds == 16 * 60 + 120 + 120)
+    }
+
     @Test("JSON, text and CSV carry the same figures")
     func formats() throws {
         let report = try history(Self.scripted()).report(from: Self.t0, until: Self.minute(100), slo: 99.9)
@@ -189,7 +245,12 @@ struct HistoryReportTests {
 
         let csv = HistoryCSV.render(report).split(separator: "\r\n")
         #expect(csv.count == 2)
-        #expect(csv[1] == "portal,2026-10,90,10,88.8889,89.011,600,540,99.9,no,5,10989,1")
+        #expect(csv[1] == "portal,2026-10,90,10,88.8889,89.011,600,540,99.9,no,5.46,10989,1")
+        #expect(HistoryCSV.field("\t=1+1") == "\u{FFFD}=1+1")
+        #expect(HistoryCSV.field("-2+3") == "'-2+3")
+        #expect(HistoryCSV.field("esc\u{1B}[31mred") == "esc\u{FFFD}[31mred")
+        #expect(HistoryCSV.field("a,\"b\"") == "\"a,\"\"b\"\"\"")
+        #expect(HistoryText.objective(99.99999) == "99.99999%")
     }
 
     @Test("retention deletes exactly the rows older than it, as rows are appended")
@@ -226,6 +287,16 @@ struct HistoryReportTests {
         #expect {
             try HistoryFile(path: folder + "/none.db").report(from: Self.t0, until: Self.minute(1), slo: 99)
         } throws: { "\($0)" == "no such file" }
+        // Another program's database is refused, and left as it was.
+        try Database(path: folder + "/other.db", busyTimeout: .seconds(1)).execute("CREATE TABLE customers (id)")
+        #expect { try HistoryFile(path: folder + "/other.db").append(Self.scripted()) } throws: {
+            "\($0)" == "not a canary history: another program's SQLite database (left as it was)"
+        }
+        #expect(try Database(path: folder + "/other.db", busyTimeout: .seconds(1)).integer("PRAGMA user_version") == 0)
+        // An empty file (a run that wrote nothing yet, or `touch`) is an empty history.
+        _ = FileManager.default.createFile(atPath: folder + "/empty.db", contents: nil)
+        let empty = try HistoryFile(path: folder + "/empty.db").report(from: Self.t0, until: Self.minute(1), slo: 99)
+        #expect(empty.probes.isEmpty)
         try Database(path: history.path, busyTimeout: .seconds(1)).execute("PRAGMA user_version = 99")
         #expect { try history.append([]) } throws: {
             "\($0)" == "written by a later canary (schema 99; this one knows 1)"

@@ -117,6 +117,22 @@ struct HistoryTests {
         #expect(retention.stderr.contains("--history-retention needs --history"))
     }
 
+    @Test("demo never replaces what is not its own history: a folder or another database is refused, exit 3")
+    func demoRefuses() async throws {
+        let folder = try Fixtures.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: "\(folder)/keep", withIntermediateDirectories: true)
+        try "important".write(toFile: "\(folder)/keep/file.txt", atomically: true, encoding: .utf8)
+        let demo = try await CanaryBinary.run(
+            [
+                "demo", "--speed", "1000000", "--history", "\(folder)/keep", "--html", "\(folder)/d.html",
+                "--textfile", "\(folder)/d.prom",
+            ], timeout: 60)
+        #expect(demo.status == 3)
+        #expect(demo.stderr.contains("--history \(folder)/keep: it is not a regular file; not replaced"))
+        #expect(try String(contentsOfFile: "\(folder)/keep/file.txt", encoding: .utf8) == "important")
+        #expect(!demo.stdout.contains("their report"))
+    }
+
     @Test("a history that cannot be written: one line, UNKNOWN, and every other output written")
     func unwritable() async throws {
         try await withSimulator { server in

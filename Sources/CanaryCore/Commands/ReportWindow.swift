@@ -6,12 +6,15 @@ public enum ReportWindow {
     /// The time `text` names, counted back from `now` for a duration.
     public static func time(_ text: String, now: Date) -> Date? {
         if let duration = Units.duration(text) { return now.addingTimeInterval(-duration.seconds) }
+        // The reports' own form, `2026-11-30 10:05:27 UTC`, reads back.
+        var text = text.trimmingCharacters(in: .whitespaces)
+        if text.hasSuffix(" UTC") { text.removeLast(4) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         for format in [
             "yyyy-MM-dd", "yyyy-MM-dd'T'HH:mmXXXXX", "yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX",
-            "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss",
+            "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss",
         ] {
             formatter.dateFormat = format
             if let date = formatter.date(from: text) { return date }

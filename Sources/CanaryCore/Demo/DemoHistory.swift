@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import Synchronization
 
 /// The demo's runs kept as a history on the scenario's clock: a run at scenario time t
@@ -41,10 +42,18 @@ public final class DemoHistory: Sendable {
         records.withLock { $0.append(record) }
     }
 
-    /// Writes the runs to `history`, replacing what a former demo left there.
+    /// Writes the runs to `history`, replacing a history a former demo left there; anything
+    /// else at that path (a folder, another program's database) is left alone and refused.
     /// - Throws: ``HistoryError``.
     public func write(to history: HistoryFile) throws(HistoryError) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: history.path + suffix) }
+        var info = stat()
+        if lstat(history.path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                throw .database(SQLiteError(code: 1, message: "it is not a regular file; not replaced"))
+            }
+            _ = try history.openForReading()
+            for suffix in ["", "-wal", "-shm"] { unlink(history.path + suffix) }
+        }
         try history.append(records.withLock { $0 }, now: Date(), prune: false)
     }
 }

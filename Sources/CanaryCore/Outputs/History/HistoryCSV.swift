@@ -1,6 +1,7 @@
 /// `canary report --format csv`: one row per probe and month (UTC), the figures an SLA
-/// credit claim asks for. RFC 4180 quoting; a name a spreadsheet would run as a formula
-/// (`=`, `+`, `-`, `@` first) is prefixed with `'`.
+/// credit claim asks for. RFC 4180 quoting; control characters (tab and carriage return
+/// among them) show as `�`, and a name a spreadsheet would run as a formula (`=`, `+`,
+/// `-`, `@` first) is prefixed with `'`.
 public enum HistoryCSV {
     static let header = [
         "probe", "month", "runs", "down_runs", "availability_runs_percent", "availability_time_percent",
@@ -17,8 +18,8 @@ public enum HistoryCSV {
                     field(probe.probe), month.month, "\(month.runs)", "\(month.downRuns)",
                     number(month.availabilityRuns, digits: 4), number(month.availabilityTime, digits: 4),
                     number(month.downSeconds, digits: 0), number(month.unknownSeconds, digits: 0),
-                    number(report.slo, digits: 4), month.sloMet.map { $0 ? "yes" : "no" } ?? "",
-                    number(month.budgetSeconds, digits: 0), number(month.budgetUsed, digits: 1), "\(incidents)",
+                    number(report.slo, digits: 6), month.sloMet.map { $0 ? "yes" : "no" } ?? "",
+                    number(month.budgetSeconds, digits: 3), number(month.budgetUsed, digits: 1), "\(incidents)",
                 ]
                 lines.append(fields.joined(separator: ","))
             }
@@ -27,8 +28,8 @@ public enum HistoryCSV {
     }
 
     static func field(_ text: String) -> String {
-        var text = text
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        var text = HistoryText.printable(text)
+        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

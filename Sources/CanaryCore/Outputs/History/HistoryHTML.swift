@@ -8,6 +8,7 @@ public enum HistoryHTML {
     static let width = 960.0
 
     public static func render(_ report: HistoryReport) -> String {
+        let report = report.printable
         let title = "canary report: \(HistoryText.time(report.from)) to \(HistoryText.time(report.until))"
         var page = """
             <!doctype html>
@@ -22,7 +23,7 @@ public enum HistoryHTML {
             <body>
             <header><h1>canary report</h1>
             <p>\(escape(HistoryText.time(report.from))) to \(escape(HistoryText.time(report.until))) \
-            (\(Units.span(report.until.timeIntervalSince(report.from)))), SLO \(HistoryText.percent(report.slo)).
+            (\(Units.span(report.until.timeIntervalSince(report.from)))), SLO \(HistoryText.objective(report.slo)).
             A run is up when OK or WARNING (slow), down when CRITICAL or intermittent in a failure class; time \
             canary did not cover is unknown, never up.</p>
             </header>
@@ -206,16 +207,20 @@ public enum HistoryHTML {
                 evidence.append("last: " + escape(last))
             }
             if !incident.requestIDs.isEmpty {
-                evidence.append("ids: " + escape(incident.requestIDs.joined(separator: ", ")))
+                let more = incident.requestIDsSeen - incident.requestIDs.count
+                evidence.append(
+                    "ids: " + escape(incident.requestIDs.joined(separator: ", "))
+                        + (more > 0 ? " and \(more) more" : ""))
             }
             if !incident.remoteIPs.isEmpty {
                 evidence.append("from " + escape(incident.remoteIPs.joined(separator: ", ")))
             }
             if let id = incident.vendorIncident { evidence.append("vendor: " + escape(id)) }
-            let earlier = incident.startedBeforeWindow ? "<br>or earlier" : ""
+            let earlier = incident.startedBeforeWindow ? "<br>(before the window)" : ""
             rows += "<tr><td class=\"t\">\(time(incident.start))\(earlier)</td>"
             rows += "<td class=\"t\">\(time(incident.alerted))</td><td class=\"t\">\(vendor)</td>"
-            rows += "<td class=\"t\">\(incident.end.map(time) ?? "ongoing")</td>"
+            let end = incident.end.map { time($0) + (incident.cleared == nil ? "<br>still alerting" : "") }
+            rows += "<td class=\"t\">\(end ?? "still failing at<br>" + time(incident.lastRun))</td>"
             rows += "<td class=\"n\">\(Units.span(incident.durationSeconds))</td>"
             rows += "<td>\(incident.classes.map { swatch($0) + escape($0) }.joined(separator: "<br>"))</td>"
             rows += "<td>\(escape(incident.steps.joined(separator: ", ")))</td></tr>\n"
@@ -243,7 +248,7 @@ public enum HistoryHTML {
         }
         return """
             <table class="months"><thead><tr><th>Month</th><th>Runs</th><th>Up (time)</th><th>Down</th>\
-            <th>Unknown</th><th>Budget used (SLO \(HistoryText.percent(slo)))</th><th>SLO met</th></tr></thead>
+            <th>Unknown</th><th>Budget used (SLO \(HistoryText.objective(slo)))</th><th>SLO met</th></tr></thead>
             <tbody>
             \(rows)</tbody></table>
 
@@ -303,12 +308,12 @@ public enum HistoryHTML {
         svg { display: block; margin: .4rem 0; overflow: visible; }
         svg text { fill: var(--muted); font-size: 11px; }
         svg .grid { stroke: var(--grid); } svg .unknown { fill: var(--unknown); }
-        svg .alerting { fill: #d7263d; } svg .vendor { fill: #6c5ce7; }
+        svg .alerting { fill: var(--fg); } svg .vendor { fill: #6c5ce7; }
         svg .mean { fill: none; stroke: var(--mean); stroke-width: 1.5; } svg .dot { fill: var(--mean); }
         svg .max { fill: var(--max); }
         .legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem 1rem; font-size: 12px; }
         .sw { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .35rem; \
-        vertical-align: -1px; } .sw.unknown { background: var(--unknown); } .sw.alerting { background: #d7263d; } \
+        vertical-align: -1px; } .sw.unknown { background: var(--unknown); } .sw.alerting { background: var(--fg); } \
         .sw.vendor { background: #6c5ce7; }
         @media print { :root { --bg: #ffffff; --fg: #000000; --muted: #444444; --row: #f4f4f4; } \
         body { margin: 0; max-width: none; } section.probe { break-inside: avoid-page; } a { color: inherit; } \

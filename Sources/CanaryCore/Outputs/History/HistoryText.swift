@@ -11,14 +11,15 @@ public struct HistoryText {
     }
 
     public func render(_ report: HistoryReport) -> String {
+        let report = report.printable
         var output = "canary report: \(Self.time(report.from)) to \(Self.time(report.until)) "
-        output += "(\(Units.span(report.until.timeIntervalSince(report.from)))), SLO \(Self.percent(report.slo))\n"
+        output += "(\(Units.span(report.until.timeIntervalSince(report.from)))), SLO \(Self.objective(report.slo))\n"
         guard !report.probes.isEmpty else { return output + "\nno runs recorded in this window\n" }
         output += "\n" + probeTable(report)
         let incidents = report.probes.flatMap { probe in probe.incidents.map { (probe.probe, $0) } }
         output += "\nIncidents: \(incidents.isEmpty ? "none" : "\(incidents.count)")\n"
         for (probe, incident) in incidents { output += "\n" + paragraph(probe, incident) }
-        output += "\nMonths against the SLO of \(Self.percent(report.slo)):\n\n" + monthTable(report)
+        output += "\nMonths against the SLO of \(Self.objective(report.slo)):\n\n" + monthTable(report)
         return output
     }
 
@@ -55,9 +56,12 @@ public struct HistoryText {
     /// The paragraph for a ticket: what, when, how long, how far behind the vendor was,
     /// and the evidence.
     private func paragraph(_ probe: String, _ incident: HistoryReport.Incident) -> String {
-        let end = incident.end.map { "until \(Self.time($0))" } ?? "still failing at the end of the window"
+        var end =
+            incident.end.map { "until \(Self.time($0))" }
+            ?? "still failing at its last run, \(Self.time(incident.lastRun))"
+        if incident.end != nil, incident.cleared == nil { end += " (recovered, still alerting at its last run)" }
         var text = "\(probe): \(incident.classes.map(paint).joined(separator: ", ")) from \(Self.time(incident.start))"
-        text += incident.startedBeforeWindow ? " (or earlier)" : ""
+        text += incident.startedBeforeWindow ? " (before the report's window)" : ""
         text += " \(end), \(Units.span(incident.durationSeconds)); "
         text += "canary alerted at \(Self.time(incident.alerted))"
         text += " (\(Units.span(incident.alerted.timeIntervalSince(incident.start))) after the first failure). "
@@ -74,7 +78,11 @@ public struct HistoryText {
         text += ".\n"
         if let first = incident.firstMessage { text += "  first: \(first)\n" }
         if let last = incident.lastMessage, last != incident.firstMessage { text += "  last: \(last)\n" }
-        if !incident.requestIDs.isEmpty { text += "  request ids: \(incident.requestIDs.joined(separator: ", "))\n" }
+        if !incident.requestIDs.isEmpty {
+            let more = incident.requestIDsSeen - incident.requestIDs.count
+            text +=
+                "  request ids: \(incident.requestIDs.joined(separator: ", "))\(more > 0 ? " and \(more) more" : "")\n"
+        }
         if !incident.remoteIPs.isEmpty { text += "  answered from: \(incident.remoteIPs.joined(separator: ", "))\n" }
         return text
     }
@@ -93,6 +101,21 @@ public struct HistoryText {
         return HistoryCSV.number(value, digits: 3) + "%"
     }
 
+    /// The SLO as given (99.99999 is not 100).
+    static func objective(_ value: Double) -> String {
+        HistoryCSV.number(value, digits: 6) + "%"
+    }
+
+    /// `text` with its control characters (an escape sequence in a probe's name, a line
+    /// break) shown as `�`: a report never drives the terminal it is read in.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) })
+        else { return text }
+        return String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) ? "\u{FFFD}" : $0 }))
+    }
+
     /// Columns padded to their widest cell (escape sequences not counted).
     static func table(_ rows: [[String]]) -> String {
         let visible = { (text: String) in text.replacing(/\x{1B}\[[0-9;]*m/, with: "").count }
@@ -102,5 +125,31 @@ public struct HistoryText {
                 column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - visible(cell))
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension HistoryReport {
+    /// The report with control characters in its texts shown as `�` (``HistoryText/printable(_:)``).
+    var printable: HistoryReport {
+        var copy = self
+        let clean = HistoryText.printable
+        for index in copy.probes.indices {
+            copy.probes[index].probe = clean(copy.probes[index].probe)
+            copy.probes[index].classes = Dictionary(copy.probes[index].classes.map { (clean($0.key), $0.value) }) {
+                $0 + $1
+            }
+            for i in copy.probes[index].incidents.indices {
+                var incident = copy.probes[index].incidents[i]
+                incident.classes = incident.classes.map(clean)
+                incident.steps = incident.steps.map(clean)
+                incident.requestIDs = incident.requestIDs.map(clean)
+                incident.remoteIPs = incident.remoteIPs.map(clean)
+                incident.firstMessage = incident.firstMessage.map(clean)
+                incident.lastMessage = incident.lastMessage.map(clean)
+                incident.vendorIncident = incident.vendorIncident.map(clean)
+                copy.probes[index].incidents[i] = incident
+            }
+        }
+        return copy
     }
 }

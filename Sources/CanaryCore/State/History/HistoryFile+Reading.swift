@@ -30,13 +30,21 @@ extension HistoryFile {
         while try statement.step() { body(Self.row(statement)) }
     }
 
-    /// `probe`'s last run before `time`.
-    func last(_ database: Database, probe: Int64, before time: Date) throws -> HistoryRow? {
+    /// `probe`'s runs just before `time`, oldest first: back to where an alert in progress
+    /// at `time` began, and the alert window's worth of runs before that (at most 100,000).
+    func runs(_ database: Database, probe: Int64, before time: Date) throws -> [HistoryRow] {
         let statement = try database.prepare(
-            "SELECT \(Self.columns) FROM runs WHERE probe = ? AND time_ms < ? ORDER BY time_ms DESC LIMIT 1")
+            "SELECT \(Self.columns) FROM runs WHERE probe = ? AND time_ms < ? ORDER BY time_ms DESC")
         try statement.bind(1, probe)
         try statement.bind(2, Self.milliseconds(time))
-        return try statement.step() ? Self.row(statement) : nil
+        var rows: [HistoryRow] = []
+        var calm = 0
+        while rows.count < 100_000, calm < ProbeAnalysis.lookBack, try statement.step() {
+            let row = Self.row(statement)
+            if !row.alerting || calm > 0 { calm += 1 }
+            rows.append(row)
+        }
+        return rows.reversed()
     }
 
     private static func row(_ statement: Statement) -> HistoryRow {
@@ -75,18 +83,23 @@ extension HistoryFile {
     public func report(
         from: Date, until: Date, only: [String] = [], slo: Double, slices: Int = 240
     ) throws(HistoryError) -> HistoryReport {
-        let database = try openForReading()
+        let (opened, warning) = try openForReading()
+        var report = HistoryReport(from: from, until: until, slo: slo, probes: [])
+        report.warnings = warning.map { [$0] } ?? []
+        guard let database = opened else {
+            if let name = only.first { throw .unknownProbe(name, known: []) }
+            return report
+        }
         do {
             let probes = try self.probes(database, only: only)
             if let missing = only.first(where: { name in !probes.contains { $0.name == name } }) {
                 let known = try self.probes(database, only: []).map(\.name)
                 throw HistoryError.unknownProbe(missing, known: known)
             }
-            var report = HistoryReport(from: from, until: until, slo: slo, probes: [])
             for probe in probes {
                 var analysis = ProbeAnalysis(
                     name: probe.name, from: from, until: until, slo: slo, slices: slices,
-                    before: try last(database, probe: probe.id, before: from))
+                    before: try runs(database, probe: probe.id, before: from))
                 try scan(database, probe: probe.id, from: from, until: until) { analysis.add($0) }
                 report.probes.append(analysis.finish())
             }

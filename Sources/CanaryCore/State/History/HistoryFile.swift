@@ -43,22 +43,26 @@ public struct HistoryFile: Sendable {
     }
 
     /// Opens the file for reading; it must exist.
+    /// - Returns: The connection, `nil` for a file with no history in it yet (empty, or
+    ///   made by a run that wrote nothing), and a warning when the latest writes cannot
+    ///   be seen.
     /// - Throws: ``HistoryError`` when it cannot be read as a history.
-    func openForReading() throws(HistoryError) -> Database {
+    func openForReading() throws(HistoryError) -> (Database?, warning: String?) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .database(SQLiteError(code: 14, message: "no such file"))
         }
         do {
-            // Read-write when allowed, so that closing it checkpoints and removes the WAL
-            // files as a writer's close does. A file (or folder) not ours to write is read
-            // as immutable: WAL mode cannot read otherwise without creating files beside it.
-            let folder = (path as NSString).deletingLastPathComponent
-            let writable = access(path, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0
-            let database = try Database(path: path, create: false, immutable: !writable, busyTimeout: busyTimeout)
+            var (database, warning) = try connectForReading()
+            try HistorySchema.checkOwner(database)
             let found = try database.integer("PRAGMA user_version") ?? 0
             guard found <= HistorySchema.version else { throw HistoryError.newer(schema: found) }
-            guard found > 0 else { throw SQLiteError(code: 26, message: "not a canary history (no schema)") }
-            return database
+            if found == 0 { return (nil, nil) }
+            if warning != nil,
+                (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0 == 0
+            {
+                warning = nil
+            }
+            return (database, warning)
         } catch let error as HistoryError {
             throw error
         } catch {
@@ -66,7 +70,30 @@ public struct HistoryFile: Sendable {
         }
     }
 
+    /// Read-write when allowed, so that closing it checkpoints and removes the WAL files as a
+    /// writer's close does; read-only when not; and as an immutable file when WAL mode cannot
+    /// be read without creating files beside it, with a warning.
+    private func connectForReading() throws -> (Database, String?) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if access(path, W_OK) == 0, access(folder.isEmpty ? "." : folder, W_OK) == 0 {
+            return (try Database(path: path, create: false, busyTimeout: busyTimeout), nil)
+        }
+        if let database = try? Database(path: path, readOnly: true, busyTimeout: busyTimeout),
+            (try? database.integer("SELECT count(*) FROM sqlite_master")) != nil
+        {
+            return (database, nil)
+        }
+        let warning =
+            "read without its latest writes: SQLite needs write access to \(folder.isEmpty ? "." : folder) "
+            + "to read what a writer has not checkpointed yet"
+        return (try Database(path: path, immutable: true, busyTimeout: busyTimeout), warning)
+    }
+
     private func open() throws -> Database {
+        // It holds response messages and captured headers, as the state file does: made
+        // readable by its owner only (SQLite would make it 0644).
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
         let database = try Database(path: path, busyTimeout: busyTimeout)
         try HistorySchema.migrate(database)
         // In WAL mode NORMAL loses at most the last commits on a power cut, never the file.

@@ -15,6 +15,9 @@ public struct HistoryReport: Sendable, Codable {
     /// The SLO in percent (99.9).
     public var slo: Double
     public var probes: [Probe]
+    /// What the reader should know about the figures (a history read without its latest
+    /// writes).
+    public var warnings: [String] = []
 
     public struct Probe: Sendable, Codable {
         public var probe: String
@@ -56,6 +59,10 @@ public struct HistoryReport: Sendable, Codable {
         public var end: Date?
         /// The first run no longer alerting (after the recovery's passing runs).
         public var cleared: Date?
+        /// The span's last run.
+        public var lastRun: Date
+        /// From the start to the end; for an incident still failing, to the last time its
+        /// runs speak for (never into time canary did not cover).
         public var durationSeconds: Double
         /// The span started before the report's window.
         public var startedBeforeWindow: Bool
@@ -64,15 +71,19 @@ public struct HistoryReport: Sendable, Codable {
         /// Classes seen, most frequent first.
         public var classes: [String]
         public var steps: [String]
+        /// The first ten request ids; `requestIDsSeen` counts them all.
         public var requestIDs: [String]
+        public var requestIDsSeen: Int
         public var remoteIPs: [String]
         public var firstMessage: String?
         public var lastMessage: String?
 
         enum CodingKeys: String, CodingKey {
-            case start, alerted, vendorAdmitted, vendorLagSeconds, vendorIncident, end, cleared, durationSeconds
+            case start, alerted, vendorAdmitted, vendorLagSeconds, vendorIncident, end, cleared, lastRun,
+                durationSeconds
             case startedBeforeWindow, runs, failedRuns, classes, steps, firstMessage, lastMessage
             case requestIDs = "request_ids"
+            case requestIDsSeen = "request_ids_seen"
             case remoteIPs = "remote_ips"
         }
     }

@@ -46,17 +46,33 @@ enum HistorySchema {
     /// The version this canary writes.
     static var version: Int64 { Int64(migrations.count) }
 
+    /// `PRAGMA application_id` of a canary history ("cnry"): another program's SQLite file
+    /// is told apart and never written to.
+    static let applicationID: Int64 = 0x636E_7279
+
+    /// Refuses a database that is not a canary history: another application's, or one
+    /// with tables of its own. An empty file (new, or made ready with `touch`) is fine.
+    static func checkOwner(_ database: Database) throws {
+        let id = try database.integer("PRAGMA application_id") ?? 0
+        guard id != applicationID else { return }
+        let tables = try database.integer("SELECT count(*) FROM sqlite_master") ?? 0
+        guard id == 0, tables == 0 else { throw HistoryError.notAHistory }
+    }
+
     /// Brings `database` to ``version``, one writer at a time; a database written by a
     /// later canary is refused, not changed.
     static func migrate(_ database: Database) throws {
+        try checkOwner(database)
         var found = try database.integer("PRAGMA user_version") ?? 0
         guard found != version else { return }
         guard found < version else { throw HistoryError.newer(schema: found) }
         try database.execute("PRAGMA journal_mode = WAL")
         try database.writing {
             // Read again under the lock: another process may have migrated meanwhile.
+            try checkOwner(database)
             found = try database.integer("PRAGMA user_version") ?? 0
             guard found < version else { return }
+            try database.execute("PRAGMA application_id = \(applicationID)")
             for migration in migrations[Int(found)...] { try database.execute(migration) }
             try database.execute("PRAGMA user_version = \(version)")
         }

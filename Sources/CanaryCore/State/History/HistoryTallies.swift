@@ -36,8 +36,9 @@ struct MonthTally {
         return HistoryReport.Month(
             month: key, runs: runs.all, downRuns: runs.down,
             availabilityRuns: ProbeAnalysis.percent(runs.up, of: runs.up + runs.down), availabilityTime: availability,
-            downSeconds: seconds.down, unknownSeconds: max(0, end - start - known),
-            sloMet: availability.map { $0 >= slo }, budgetSeconds: budget,
+            downSeconds: ProbeAnalysis.milliseconds(seconds.down),
+            unknownSeconds: ProbeAnalysis.milliseconds(max(0, end - start - known)),
+            sloMet: availability.map { $0 >= slo }, budgetSeconds: ProbeAnalysis.milliseconds(budget),
             budgetUsed: budget > 0 ? seconds.down / budget * 100 : (known > 0 && seconds.down == 0 ? 0 : nil))
     }
 
@@ -114,30 +115,39 @@ struct IncidentTally {
     let alerted: Double
     let beforeWindow: Bool
     private(set) var passingSince: Double?
+    private var lastRun: Double
     private var runs = 0
     private var failedRuns = 0
     private var classes: [String: Int] = [:]
     private var steps: [String] = []
     private var requestIDs: [String] = []
+    private var requestIDsSeen = 0
     private var remoteIPs: [String] = []
     private var messages: (first: String?, last: String?)
     private var vendor: (admitted: Double?, lag: Double?, incident: String?)
 
-    init(start: Double, alerted: Double, beforeWindow: Bool) {
+    /// An incident whose first failure was at `start` and alert at `alerted`, in a report
+    /// whose window starts at `from`.
+    init(start: Double, alerted: Double, from: Double) {
         self.start = start
         self.alerted = alerted
-        self.beforeWindow = beforeWindow
+        self.beforeWindow = start < from
+        lastRun = alerted
     }
 
     mutating func add(_ row: HistoryRow, failing: Bool) {
         runs += 1
+        lastRun = max(lastRun, row.time)
         if failing {
             failedRuns += 1
             passingSince = nil
             classes[row.probeClass, default: 0] += 1
             if let detail = row.detail {
                 if let step = detail.step { Self.note(step, in: &steps) }
-                for id in detail.requestIDs?.split(separator: "; ") ?? [] { Self.note(String(id), in: &requestIDs) }
+                for id in detail.requestIDs?.split(separator: "; ") ?? [] {
+                    requestIDsSeen += 1
+                    Self.note(String(id), in: &requestIDs)
+                }
                 if let ip = detail.remoteIP { Self.note(ip, in: &remoteIPs) }
                 if let message = detail.message {
                     messages = (messages.first ?? message, message)
@@ -146,22 +156,27 @@ struct IncidentTally {
         } else if row.severity == .ok {
             passingSince = passingSince ?? row.time
         }
+        // When canary first saw the vendor say so (its own clock, as the live lag is).
         if vendor.admitted == nil, let detail = row.detail, let status = detail.vendorStatus, status.admitsProblem {
-            let admitted = detail.vendorLag.map { alerted + $0 } ?? detail.vendorSince ?? row.time
+            let admitted = detail.vendorSince ?? row.time
             vendor = (admitted, admitted - alerted, detail.vendorIncident)
         }
         if vendor.incident == nil { vendor.incident = row.detail?.vendorIncident }
     }
 
-    func incident(endingAt end: Double?, cleared: Double?, until: Double) -> HistoryReport.Incident {
+    /// The incident, over at `end` (`nil`: still failing, known up to `lastKnown`).
+    func incident(endingAt end: Double?, cleared: Double?, lastKnown: Double?) -> HistoryReport.Incident {
         let date = { (time: Double) in Date(timeIntervalSince1970: time) }
         return HistoryReport.Incident(
             start: date(start), alerted: date(alerted), vendorAdmitted: vendor.admitted.map(date),
             vendorLagSeconds: vendor.lag, vendorIncident: vendor.incident, end: end.map(date),
-            cleared: cleared.map(date), durationSeconds: (end ?? until) - start, startedBeforeWindow: beforeWindow,
+            cleared: cleared.map(date), lastRun: date(lastRun),
+            durationSeconds: ProbeAnalysis.milliseconds((end ?? max(lastKnown ?? lastRun, lastRun)) - start),
+            startedBeforeWindow: beforeWindow,
             runs: runs, failedRuns: failedRuns,
             classes: classes.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key), steps: steps,
-            requestIDs: requestIDs, remoteIPs: remoteIPs, firstMessage: messages.first, lastMessage: messages.last)
+            requestIDs: requestIDs, requestIDsSeen: requestIDsSeen, remoteIPs: remoteIPs, firstMessage: messages.first,
+            lastMessage: messages.last)
     }
 
     private static func note(_ value: String, in list: inout [String]) {

@@ -12,24 +12,29 @@ struct ProbeAnalysis {
     private var seconds = (up: 0.0, down: 0.0, degraded: 0.0)
     private var classes: [String: Int] = [:]
     private var latencies: [Double] = []
-    private var previous: (row: HistoryRow, kind: Kind, gap: Double?)?
+    /// The last run so far, which speaks for the time until the next.
+    private var previous: (row: HistoryRow, kind: Kind)?
+    /// The spacing of the last runs, whose median is the probe's usual spacing.
+    private var gaps: [Double] = []
     private var months: [MonthTally]
     private var monthCursor = 0
     private var slices: [SliceTally]
     private let sliceWidth: Double
     private var incidents: [HistoryReport.Incident] = []
     private var open: IncidentTally?
-    /// The first failing run of the current streak of failing runs.
-    private var failingSince: Double?
-    /// The streak's first runs, which an incident opening later begins with.
-    private var streak: [HistoryRow] = []
-    /// The probe's last run before the window, which speaks for the window's first moments.
-    private var before: HistoryRow?
+    /// The runs before the current one that an alert opening now may have counted.
+    private var recent: [HistoryRow] = []
+    /// Runs before the window are being read: they shape incidents, not the figures.
+    private var priming = false
 
-    /// Starts the fold of `name`'s runs over [`from`, `until`). `before`, the probe's last
-    /// run before `from`, speaks for the window's first moments, and an incident it was
-    /// alerting in started before the window.
-    init(name: String, from: Date, until: Date, slo: Double, slices count: Int, before: HistoryRow? = nil) {
+    /// How many runs before an alert it looks back over for the failures that led to it:
+    /// the default alert window (`alert.window`).
+    static let lookBack = AlertPolicy().window
+
+    /// Starts the fold of `name`'s runs over [`from`, `until`). `before` holds the probe's
+    /// runs just before `from`, oldest first: the last speaks for the window's first
+    /// moments, and an incident they were alerting in started before the window.
+    init(name: String, from: Date, until: Date, slo: Double, slices count: Int, before: [HistoryRow] = []) {
         self.name = name
         self.from = from.timeIntervalSince1970
         self.until = until.timeIntervalSince1970
@@ -37,11 +42,13 @@ struct ProbeAnalysis {
         months = MonthTally.months(from: self.from, until: self.until)
         sliceWidth = max(self.until - self.from, 1) / Double(count)
         slices = Array(repeating: SliceTally(), count: count)
-        self.before = before
-        if let before {
-            previous = (before, before.kind, nil)
-            if before.kind == .down || before.kind == .degraded { failingSince = before.time }
+        priming = true
+        for (index, row) in before.enumerated() {
+            if index > 0 { note(gap: row.time - before[index - 1].time) }
+            track(row, kind: row.kind)
         }
+        priming = false
+        if let last = before.last { previous = (last, last.kind) }
     }
 
     mutating func add(_ row: HistoryRow) {
@@ -52,20 +59,39 @@ struct ProbeAnalysis {
         tallyRun(row, kind: kind)
         if let previous {
             let gap = row.time - previous.row.time
-            cover(previous.row, kind: previous.kind, for: gap, previousGap: previous.gap)
-            self.previous = (row, kind, gap)
-        } else {
-            previous = (row, kind, nil)
+            cover(previous.row, kind: previous.kind, for: gap)
+            note(gap: gap)
         }
+        previous = (row, kind)
         track(row, kind: kind)
+    }
+
+    private mutating func note(gap: Double) {
+        gaps.append(gap)
+        if gaps.count > 5 { gaps.removeFirst() }
+    }
+
+    /// Twice the probe's usual spacing: its interval, or the median of its last spacings
+    /// when longer (a cron line slower than the interval), so that one long gap does not
+    /// make the run after it speak for twice as long.
+    private func coverLimit(_ row: HistoryRow) -> Double {
+        let sorted = gaps.sorted()
+        let usual = sorted.isEmpty ? row.interval : sorted[sorted.count / 2]
+        return 2 * max(row.interval, usual)
     }
 
     /// The probe's part of the report, the last run covering up to its usual spacing.
     mutating func finish() -> HistoryReport.Probe {
+        var lastCovered = from
         if let previous {
-            cover(previous.row, kind: previous.kind, for: until - previous.row.time, previousGap: previous.gap)
+            cover(previous.row, kind: previous.kind, for: until - previous.row.time)
+            lastCovered = min(until, previous.row.time + min(until - previous.row.time, coverLimit(previous.row)))
         }
-        if let open { incidents.append(open.incident(endingAt: nil, cleared: nil, until: until)) }
+        if let open {
+            // Over when its recovery began, though still alerting; else failing as far as
+            // the last run speaks, and no further (what came after is unknown).
+            incidents.append(open.incident(endingAt: open.passingSince, cleared: nil, lastKnown: lastCovered))
+        }
         open = nil
         latencies.sort()
         let known = seconds.up + seconds.down
@@ -98,12 +124,11 @@ struct ProbeAnalysis {
     }
 
     /// Counts the time `row` speaks for: until the next run, but no more than twice the
-    /// probe's usual spacing (its interval, or the spacing before it when longer).
-    private mutating func cover(_ row: HistoryRow, kind: Kind, for gap: Double, previousGap: Double?) {
+    /// probe's usual spacing.
+    private mutating func cover(_ row: HistoryRow, kind: Kind, for gap: Double) {
         guard kind != .unknown else { return }
-        let limit = 2 * max(row.interval, previousGap ?? row.interval)
         let start = max(row.time, from)
-        let end = min(row.time + min(gap, limit), until)
+        let end = min(row.time + min(gap, coverLimit(row)), until)
         guard end > start else { return }
         let span = end - start
         switch kind {
@@ -151,36 +176,33 @@ struct ProbeAnalysis {
 
     private mutating func track(_ row: HistoryRow, kind: Kind) {
         let failing = kind == .down || kind == .degraded
-        if failing {
-            failingSince = failingSince ?? row.time
-            if open == nil, !row.alerting, streak.count < Self.streakLimit { streak.append(row) }
-        } else if kind == .up {
-            failingSince = nil
-            streak.removeAll()
-        }
         if var incident = open {
             if row.alerting {
                 incident.add(row, failing: failing)
                 open = incident
             } else {
-                incidents.append(
-                    incident.incident(endingAt: incident.passingSince ?? row.time, cleared: row.time, until: until))
+                // An incident over before the window is not the window's.
+                if !priming {
+                    incidents.append(
+                        incident.incident(
+                            endingAt: incident.passingSince ?? row.time, cleared: row.time, lastKnown: nil))
+                }
                 open = nil
             }
         } else if row.alerting {
-            let carried = before?.alerting == true && counts.runs == 1
-            var incident = IncidentTally(
-                start: failingSince.map { max($0, from) } ?? row.time, alerted: carried ? from : row.time,
-                beforeWindow: carried)
-            for earlier in streak { incident.add(earlier, failing: true) }
-            streak.removeAll()
-            incident.add(row, failing: failing)
+            // The failures that led to the alert: from the first failing run among the
+            // runs the alert window counted.
+            let counted = recent + [row]
+            let first = counted.firstIndex { $0.kind == .down || $0.kind == .degraded } ?? counted.count - 1
+            var incident = IncidentTally(start: counted[first].time, alerted: row.time, from: from)
+            for earlier in counted[first...] {
+                incident.add(earlier, failing: earlier.kind == .down || earlier.kind == .degraded)
+            }
             open = incident
         }
+        recent.append(row)
+        if recent.count >= Self.lookBack { recent.removeFirst() }
     }
-
-    /// At most this many failing runs before an alert are kept for its incident.
-    static let streakLimit = 100
 
     // MARK: Figures
 
