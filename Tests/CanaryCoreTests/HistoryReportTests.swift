@@ -191,6 +191,23 @@ struct HistoryReportTests {
         #expect(incident.cleared == Self.minute(10))
     }
 
+    @Test("a second alert soon after the first starts after the first's all-clear, never inside it")
+    func backToBack() throws {
+        // 504s at 0-3 (alerting 1-5), ok 4-5, cleared at 6; 504 at 6 and 8, alerting again at 9.
+        let failing: Set<Int> = [0, 1, 2, 3, 6, 8, 9]
+        let alerting: Set<Int> = [1, 2, 3, 4, 5, 9, 10]
+        let records = (0..<12).map { m in
+            HistoryRecord(
+                time: Self.minute(Double(m)), probe: "p", probeClass: failing.contains(m) ? "gateway_timeout" : "ok",
+                severity: failing.contains(m) ? .critical : .ok, alerting: alerting.contains(m))
+        }
+        let incidents = try #require(
+            try history(records).report(from: Self.t0, until: Self.minute(12), slo: 99).probes.first?.incidents)
+        // The failure at 6 came with the all-clear: the next alert's window counts it.
+        #expect(incidents.map(\.start) == [Self.minute(0), Self.minute(6)])
+        #expect(incidents.map(\.cleared) == [Self.minute(6), Self.minute(11)])
+    }
+
     @Test("an incident still failing ends its duration where its last run stops speaking, not at the window's end")
     func incidentIntoUnknown() throws {
         let records = (0..<5).map { m in

@@ -29,30 +29,40 @@ public enum ChildProcess {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
         timeout: Double = 60
     ) async throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: resolve(executable))
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let input = Pipe()
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        let exited = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
+        let out = try Spawn.pipe()
+        let err = try Spawn.pipe()
+        let input = try stdin.map { _ in try Spawn.pipe() }
         let start = Date()
-        try process.run()
-        let outData = PipeReader(stdout.fileHandleForReading)
-        let errData = PipeReader(stderr.fileHandleForReading)
-        if let stdin {
-            let handle = input.fileHandleForWriting
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(
+                resolve(executable), arguments, environment: environment, stdin: input?.read, stdout: out.write,
+                stderr: err.write)
+        } catch {
+            for fd in [out.read, out.write, err.read, err.write, input?.read, input?.write].compactMap({ $0 }) {
+                close(fd)
+            }
+            throw error
+        }
+        close(out.write)
+        close(err.write)
+        let outData = PipeReader(out.read)
+        let errData = PipeReader(err.read)
+        if let stdin, let input {
+            close(input.read)
             Thread {
-                handle.write(Data(stdin.utf8))
-                try? handle.close()
+                var bytes = Array(stdin.utf8)[...]
+                while !bytes.isEmpty {
+                    let written = bytes.withUnsafeBytes { write(input.write, $0.baseAddress, $0.count) }
+                    if written < 0, errno == EINTR { continue }
+                    if written <= 0 { break }
+                    bytes = bytes.dropFirst(written)
+                }
+                close(input.write)
             }.start()
         }
-        let pid = process.processIdentifier
+        let exited = AsyncStream<Int32>.makeStream()
+        Spawn.reap(pid) { exited.continuation.yield($0) }
         let killer = Task {
             try await Task.sleep(for: .seconds(timeout))
             kill(pid, SIGKILL)
@@ -98,38 +108,71 @@ public enum ChildProcess {
     }
 
     /// A long-running child, e.g. a server under test; killed by ``stop()`` or at deinit.
-    public final class Background: @unchecked Sendable {
-        // @unchecked: `process` is set once in init; Process is thread-safe for these calls.
-        private let process: Process
-        /// Its standard output, drained on a thread so it never blocks.
-        public let output: Pipe
-
-        public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ChildProcess.resolve(executable))
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = Pipe()
-            try process.run()
-            self.process = process
+    public final class Background: Sendable {
+        public let pid: Int32
+        /// Its standard output and error, one pipe: read by ``drainOutput()``.
+        private let output: Int32
+        private let input: Int32
+        /// What the reaping and draining threads share with the tests.
+        private final class Shared: Sendable {
+            let status = Mutex<Int32?>(nil)
+            let captured = Mutex(Data())
+            let draining = Mutex(false)
         }
 
-        private let captured = Mutex(Data())
+        private let shared = Shared()
+
+        public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+            let out = try Spawn.pipe()
+            let input = try Spawn.pipe()
+            do {
+                pid = try Spawn.start(
+                    ChildProcess.resolve(executable), arguments, environment: environment, stdin: input.read,
+                    stdout: out.write, stderr: out.write)
+            } catch {
+                for fd in [out.read, out.write, input.read, input.write] { close(fd) }
+                throw error
+            }
+            close(out.write)
+            close(input.read)
+            output = out.read
+            self.input = input.write
+            Spawn.reap(pid) { [shared] code in shared.status.withLock { $0 = code } }
+        }
 
         /// Keeps reading the child's output so it never blocks on a full pipe; the first
         /// 64 KiB are kept for ``waitForOutput(matching:timeout:)``.
         public func drainOutput() {
-            let handle = output.fileHandleForReading
-            Thread { [self] in
+            guard
+                !shared.draining.withLock({
+                    let was = $0; $0 = true; return was
+                })
+            else { return }
+            let fd = output
+            Thread { [shared] in
+                var buffer = [UInt8](repeating: 0, count: 65_536)
                 while true {
-                    let data = handle.availableData
-                    if data.isEmpty { break }
-                    captured.withLock { if $0.count < 64 << 10 { $0.append(data) } }
+                    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if count < 0, errno == EINTR { continue }
+                    if count <= 0 { break }
+                    shared.captured.withLock { if $0.count < 64 << 10 { $0.append(contentsOf: buffer[0..<count]) } }
                 }
+                close(fd)
             }.start()
+        }
+
+        /// Reads one line of the child's output (for a server that prints its address);
+        /// `nil` at its end. Not to be mixed with ``drainOutput()``.
+        public func readLine() -> String? {
+            var line: [UInt8] = []
+            var byte: UInt8 = 0
+            while true {
+                let count = read(output, &byte, 1)
+                if count < 0, errno == EINTR { continue }
+                if count <= 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+                if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+                line.append(byte)
+            }
         }
 
         /// The first match of `pattern` in the child's output (after ``drainOutput()``),
@@ -137,7 +180,7 @@ public enum ChildProcess {
         public func waitForOutput(matching pattern: Regex<(Substring, Substring)>, timeout: Duration) async -> String? {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
-                let text = captured.withLock { String(decoding: $0, as: UTF8.self) }
+                let text = shared.captured.withLock { String(decoding: $0, as: UTF8.self) }
                 if let match = text.firstMatch(of: pattern) { return String(match.1) }
                 try? await Task.sleep(for: .milliseconds(10))
             }
@@ -145,56 +188,55 @@ public enum ChildProcess {
         }
 
         /// What ``drainOutput()`` kept of the child's output so far.
-        public var capturedText: String { captured.withLock { String(decoding: $0, as: UTF8.self) } }
+        public var capturedText: String { shared.captured.withLock { String(decoding: $0, as: UTF8.self) } }
 
-        public var isRunning: Bool { process.isRunning }
-
-        public var pid: Int32 { process.processIdentifier }
+        public var isRunning: Bool { shared.status.withLock { $0 == nil } }
 
         /// Sends `signal` to the child.
         public func send(_ signal: Int32) {
-            kill(process.processIdentifier, signal)
+            if isRunning { kill(pid, signal) }
         }
 
         /// Waits (polling, without blocking a thread) up to `timeout` for the child to
         /// exit; returns its exit status, or `nil` if it is still running.
         public func waitForExit(timeout: Duration) async -> Int32? {
             let deadline = ContinuousClock.now + timeout
-            while process.isRunning, ContinuousClock.now < deadline {
+            while isRunning, ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(10))
             }
-            return process.isRunning ? nil : process.terminationStatus
+            return shared.status.withLock { $0 }
         }
 
-        /// Kills the child (SIGKILL: a child of a test thread may have SIGTERM blocked).
+        /// Kills the child (SIGKILL: a child of a test thread may have SIGTERM blocked) and
+        /// waits for it.
         public func stop() {
-            guard process.isRunning else { return }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            guard isRunning else { return }
+            kill(pid, SIGKILL)
+            while isRunning { usleep(1000) }
         }
 
         deinit {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if isRunning { kill(pid, SIGKILL) }
+            close(input)
+            if !shared.draining.withLock({ $0 }) { close(output) }
         }
     }
 }
 
 /// Drains a pipe on its own thread, so a child that writes a lot never blocks on a full pipe.
-final class PipeReader: @unchecked Sendable {
-    // @unchecked: `data` is written by the reading thread before `done` is signalled and
-    // read only after waiting on it.
-    private var data = Data()
+final class PipeReader: Sendable {
+    private let data = Mutex<Data?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ handle: FileHandle) {
-        Thread { [self] in
-            data = handle.readDataToEndOfFile()
+    init(_ fd: Int32) {
+        Spawn.readAll(fd) { [self] read in
+            data.withLock { $0 = read }
             done.signal()
-        }.start()
+        }
     }
 
     func wait() -> String {
         done.wait()
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: data.withLock { $0 } ?? Data(), as: UTF8.self)
     }
 }

@@ -93,17 +93,13 @@ public final class TLSServer: Sendable {
                 try ChildProcess.Background(
                     "openssl", ["s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key, "-www"])
             }
-        let handle = process.output.fileHandleForReading
         // s_server prints "ACCEPT 127.0.0.1:PORT" once it listens; read it on a thread of its own.
         let buffer = await withCheckedContinuation { continuation in
             Thread {
                 var buffer = ""
-                while !buffer.split(separator: "\n").contains(where: {
-                    $0.hasPrefix("ACCEPT") && buffer.hasSuffix("\n")
-                }) {
-                    let chunk = handle.availableData
-                    guard !chunk.isEmpty else { break }
-                    buffer += String(decoding: chunk, as: UTF8.self)
+                while let line = process.readLine() {
+                    buffer += line + "\n"
+                    if line.hasPrefix("ACCEPT") { break }
                 }
                 continuation.resume(returning: buffer)
             }.start()

@@ -188,6 +188,8 @@ struct ProbeAnalysis {
                             endingAt: incident.passingSince ?? row.time, cleared: row.time, lastKnown: nil))
                 }
                 open = nil
+                // Failures before the all-clear were this incident's, never the next one's.
+                recent.removeAll()
             }
         } else if row.alerting {
             // The failures that led to the alert: from the first failing run among the
