@@ -297,7 +297,8 @@ public enum HistoryHTML {
         h1 { font-size: 1.6rem; margin: 0 0 .3rem; } h2 { font-size: 1.2rem; margin: 2rem 0 .3rem; }
         a { color: var(--mean); } .muted, footer { color: var(--muted); }
         table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; font-size: 13px; }
-        th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--grid); vertical-align: top; }
+        th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--grid); vertical-align: top; \
+        overflow-wrap: anywhere; } h2 { overflow-wrap: anywhere; }
         table.summary tbody tr:nth-child(even), table.months tbody tr:nth-child(even) { background: var(--row); } td.n { text-align: right; \
         font-variant-numeric: tabular-nums; white-space: nowrap; }
         td.t { white-space: nowrap; font-variant-numeric: tabular-nums; }

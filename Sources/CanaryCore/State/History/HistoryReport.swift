@@ -40,8 +40,10 @@ public struct HistoryReport: Sendable, Codable {
         public var classes: [String: Int]
         public var incidents: [Incident]
         public var months: [Month]
-        /// The window cut in equal slices, for the HTML timeline.
+        /// The window cut in equal slices from `from`, each `timelineSliceSeconds` long, for
+        /// the HTML timeline.
         public var timeline: [Slice]
+        public var timelineSliceSeconds: Double
     }
 
     /// One alerting span.

@@ -103,7 +103,7 @@ struct ProbeAnalysis {
             unknownSeconds: Self.milliseconds(max(0, until - from - known)),
             latencyP50: Self.quantile(latencies, 0.5), latencyP95: Self.quantile(latencies, 0.95), classes: classes,
             incidents: incidents, months: months.map { $0.month(slo: slo) },
-            timeline: slices.map(\.slice))
+            timeline: slices.map(\.slice), timelineSliceSeconds: Self.milliseconds(sliceWidth))
     }
 
     // MARK: Runs
