@@ -56,14 +56,31 @@ start_simulator() {
 }
 
 # probes_file N URL_PREFIX [DEFAULTS]: N probes of URL_PREFIX?i=K in a probe file; prints its path.
+# Past 20,000 probes, a folder of files of 20,000 each (a probe file is limited to 4 MiB).
 probes_file() {
-    local file="$work/probes-$1-$RANDOM.yaml"
+    local target="$work/probes-$1-$RANDOM"
+    local defaults=${3:-{attempts: 1, timeout: 10s\}}
+    if [ "$1" -le 20000 ]; then
+        write_probes "$target.yaml" 1 "$1" "$2" "$defaults"
+        echo "$target.yaml"
+        return
+    fi
+    mkdir -p "$target"
+    local first
+    for ((first = 1; first <= $1; first += 20000)); do
+        local last=$((first + 19999 > $1 ? $1 : first + 19999))
+        write_probes "$target/part-$first.yaml" "$first" "$last" "$2" "$defaults"
+    done
+    echo "$target"
+}
+
+# write_probes FILE FIRST LAST URL_PREFIX DEFAULTS
+write_probes() {
     {
-        echo "defaults: ${3:-{attempts: 1, timeout: 10s\}}"
+        echo "defaults: $5"
         echo "probes:"
-        awk -v n="$1" -v url="$2" 'BEGIN { for (i = 1; i <= n; i++) printf "  - name: p%d\n    url: \"%s?i=%d\"\n", i, url, i }'
-    } > "$file"
-    echo "$file"
+        awk -v a="$2" -v b="$3" -v url="$4" 'BEGIN { for (i = a; i <= b; i++) printf "  - name: p%d\n    url: \"%s?i=%d\"\n", i, url, i }'
+    } > "$1"
 }
 
 # measure COMMAND...: prints "wall cpu peak_rss_kib" of one run (the command's own exit status is ignored).

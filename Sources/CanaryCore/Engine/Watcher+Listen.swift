@@ -8,7 +8,7 @@ extension Watcher {
 
     /// The loaded probe named `name`, a `/probe` module.
     public func module(named name: String) -> ProbeSpec? {
-        specs[name]
+        spec(name)
     }
 
     /// The secrets of the loaded files, for a `/probe` run from one of their probes.

@@ -28,7 +28,9 @@ public actor Watcher {
     let options: Engine.Options
     var probes: [ProbeSpec]
     /// The probes by name.
-    var specs: [String: ProbeSpec] = [:]
+    /// Each probe's place in ``probes``: a second copy of 20,000 specs in a dictionary
+    /// would cost 12 MB.
+    var specIndex: [String: Int] = [:]
     /// When each probe is due next: the schedule's truth, which ``queue`` orders.
     var queue = DueQueue()
     var vendors: [VendorSource]
@@ -65,6 +67,9 @@ public actor Watcher {
     var historyRows: [HistoryRecord] = []
     /// Deliveries in flight, by probe and target.
     var notifying: Set<String> = []
+    /// The scheduler's sleep between loops, and how many it has taken.
+    var sleeper: CheckedContinuation<Void, Never>?
+    var naps = 0
 
     /// How early a probe may start to share a wake-up with others due about then.
     static let batchWindow = Duration.milliseconds(100)
@@ -85,20 +90,24 @@ public actor Watcher {
         // A bounded watch spreads first runs over a tenth of its time at most, so that
         // every probe runs before the deadline.
         let window = options.deadline.map { ((options.deadlineStart ?? now) + $0 - options.deadlineReserve - now) / 10 }
+        // A large fleet spreads its first round at about 200 starts a second (up to each
+        // probe's interval), so the load is even from the start rather than arriving in
+        // one burst every interval.
+        let spread = max(Duration.seconds(5), .milliseconds(probeSet.probes.count * 5))
         for probe in probeSet.probes {
-            let due = now + Self.firstDelay(probe.interval, within: window)
+            let due = now + Self.firstDelay(probe.interval, spread: spread, within: window)
             nextDue[probe.name] = due
             queue.push(probe.name, due: due)
         }
-        self.specs = Dictionary(probeSet.probes.map { ($0.name, $0) }) { first, _ in first }
+        self.specIndex = Self.index(probeSet.probes)
         self.linkedVendors = Self.linked(probeSet.vendors, by: probeSet.probes)
         self.latest = state.probes.compactMapValues(\.lastResult)
     }
 
-    /// The first run of a probe comes within its interval (at most 5 s, and at most
-    /// `window`), spread at random.
-    private static func firstDelay(_ interval: Duration, within window: Duration? = nil) -> Duration {
-        let bound = min(interval, .seconds(5), window ?? .seconds(5))
+    /// The first run of a probe comes within its interval (at most `spread`, and at most
+    /// `window`), at random.
+    private static func firstDelay(_ interval: Duration, spread: Duration, within window: Duration? = nil) -> Duration {
+        let bound = min(interval, spread, window ?? spread)
         return .milliseconds(Int64.random(in: 0...max(0, bound.milliseconds - 1)))
     }
 
@@ -107,8 +116,10 @@ public actor Watcher {
     public func reload(_ probeSet: ProbeSet) {
         let names = Set(probeSet.probes.map(\.name))
         let now = ContinuousClock.now
-        for probe in probeSet.probes where nextDue[probe.name] == nil && !running.contains(probe.name) {
-            schedule(probe.name, at: now + Self.firstDelay(probe.interval))
+        let added = probeSet.probes.filter { nextDue[$0.name] == nil && !running.contains($0.name) }
+        let spread = max(Duration.seconds(5), .milliseconds(added.count * 5))
+        for probe in added {
+            schedule(probe.name, at: now + Self.firstDelay(probe.interval, spread: spread))
         }
         // Removed probes' queue entries are skipped when they come up.
         nextDue = nextDue.filter { names.contains($0.key) }
@@ -117,7 +128,7 @@ public actor Watcher {
         // they go unseen for RunState.forgetAfter.
         state.prune()
         probes = probeSet.probes
-        specs = Dictionary(probeSet.probes.map { ($0.name, $0) }) { first, _ in first }
+        specIndex = Self.index(probeSet.probes)
         vendors = probeSet.vendors
         linkedVendors = Self.linked(probeSet.vendors, by: probeSet.probes)
         vendorDue = vendorDue.filter { due in probeSet.vendors.contains { $0.name == due.key } }
@@ -171,7 +182,7 @@ public actor Watcher {
                     let entry = queue.popDue(at: loopStart + Self.batchWindow)
                 {
                     guard nextDue[entry.name] == entry.due, !running.contains(entry.name),
-                        let probe = specs[entry.name]
+                        let probe = spec(entry.name)
                     else { continue }
                     // A bounded watch starts no run whose attempt the deadline would cut
                     // short: such a probe is not due again.
@@ -199,7 +210,7 @@ public actor Watcher {
                     }
                 }
                 stats.looped(ContinuousClock.now - loopStart)
-                try? await Task.sleep(for: sleepTime(flushInterval: flushInterval))
+                await nap(for: sleepTime(flushInterval: flushInterval))
             }
             // Past the deadline, attempts in flight end by themselves (their timeouts are
             // bounded by it); cancelling them here would race their own end.
@@ -222,6 +233,19 @@ public actor Watcher {
         }
         await settleNotifications()
         await flush(onFlush)
+    }
+
+    /// The probe named `name`, if it is still loaded.
+    func spec(_ name: String) -> ProbeSpec? {
+        specIndex[name].map { probes[$0] }
+    }
+
+    /// Each name's first place in `probes`.
+    static func index(_ probes: [ProbeSpec]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(probes.count)
+        for (position, probe) in probes.enumerated() where index[probe.name] == nil { index[probe.name] = position }
+        return index
     }
 
     /// A bounded watch starts no attempt it would cut short: the warning for probes whose
@@ -254,6 +278,29 @@ public actor Watcher {
         return max(Self.batchWindow, min(untilDue, untilFlush, untilDeadline, .milliseconds(250)))
     }
 
+    /// Sleeps for `duration`, or less when ``wake(_:)`` comes first: a probe finishing while
+    /// every --concurrency slot was in use and others are due. (Sleeping the batch window
+    /// out then capped a watch at --concurrency probes per 100 ms: 500 a second at 50.)
+    private func nap(for duration: Duration) async {
+        naps += 1
+        let number = naps
+        await withCheckedContinuation { continuation in
+            sleeper = continuation
+            Task {
+                try? await Task.sleep(for: duration)
+                self.wake(number)
+            }
+        }
+    }
+
+    /// Ends the current nap (only nap `number`, when given: a timer outliving its nap does
+    /// not cut a later one short).
+    func wake(_ number: Int? = nil) {
+        guard let sleeper, number.map({ $0 == naps }) ?? true else { return }
+        self.sleeper = nil
+        sleeper.resume()
+    }
+
     private func runProbe(_ probe: ProbeSpec, onResult: ResultHandler) async {
         let start = ContinuousClock.now
         let raw = await engine.probe(
@@ -261,13 +308,14 @@ public actor Watcher {
             stopping: { [stopFlag] in stopFlag.isSet }, wholeAttempts: true)
         guard let result = finish(probe, raw.redacted(redactor), startedAt: start) else { return }
         await onResult(result)
-        await notify(specs[probe.name] ?? probe, after: result)
+        await notify(spec(probe.name) ?? probe, after: result)
     }
 
     /// Records a result, unless its probe was removed meanwhile, and schedules the next run.
     private func finish(_ probe: ProbeSpec, _ raw: ProbeRun, startedAt: ContinuousClock.Instant) -> ProbeResult? {
         running.remove(probe.name)
-        guard let current = specs[probe.name] else { return nil }
+        if sleeper != nil, let due = queue.earliest, due <= ContinuousClock.now + Self.batchWindow { wake() }
+        guard let current = spec(probe.name) else { return nil }
         stats.finished()
         revisions[probe.name, default: 0] += 1
         let result = state.probes[probe.name, default: ProbeState()].record(
