@@ -17,7 +17,10 @@ struct DemoTests {
         // Timed apart from the tests that load the machine: detection is measured in real time.
         let output = try await HeavyTests.exclusive {
             try await CanaryBinary.run(
-                ["demo", "--speed", "\(Int(speed))", "--textfile", "\(folder)/canary-demo.prom"], timeout: 60)
+                [
+                    "demo", "--speed", "\(Int(speed))", "--textfile", "\(folder)/canary-demo.prom", "--history",
+                    "\(folder)/canary-demo.db", "--html", "\(folder)/canary-demo.html",
+                ], timeout: 60)
         }
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stdout.contains("gateway_timeout"))
