@@ -166,6 +166,7 @@ struct HistoryReportTests {
             try history(records).report(from: Self.t0, until: Self.minute(4), slo: 99).probes.first)
         #expect((probe.upRuns, probe.downRuns, probe.degradedRuns, probe.unknownRuns) == (2, 1, 1, 1))
         #expect((probe.upSeconds, probe.downSeconds, probe.unknownSeconds) == (120, 60, 60))
+        #expect(probe.degradedSeconds == 60)
         #expect(probe.availabilityRuns.map { ($0 * 1000).rounded() / 1000 } == 66.667)
     }
 

@@ -32,6 +32,8 @@ public struct HistoryReport: Sendable, Codable {
         /// Up time over known (up + down) time, in percent.
         public var availabilityTime: Double?
         public var upSeconds: Double
+        /// The part of `upSeconds` that WARNING runs spoke for (slow, a certificate expiring).
+        public var degradedSeconds: Double
         public var downSeconds: Double
         public var unknownSeconds: Double
         public var latencyP50: Double?

@@ -99,7 +99,7 @@ struct ProbeAnalysis {
             probe: name, runs: counts.runs, upRuns: counts.up, downRuns: counts.down, degradedRuns: counts.degraded,
             unknownRuns: counts.unknown, availabilityRuns: Self.percent(counts.up, of: counts.up + counts.down),
             availabilityTime: known > 0 ? seconds.up / known * 100 : nil, upSeconds: Self.milliseconds(seconds.up),
-            downSeconds: Self.milliseconds(seconds.down),
+            degradedSeconds: Self.milliseconds(seconds.degraded), downSeconds: Self.milliseconds(seconds.down),
             unknownSeconds: Self.milliseconds(max(0, until - from - known)),
             latencyP50: Self.quantile(latencies, 0.5), latencyP95: Self.quantile(latencies, 0.95), classes: classes,
             incidents: incidents, months: months.map { $0.month(slo: slo) },
