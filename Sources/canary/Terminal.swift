@@ -7,9 +7,11 @@ enum Terminal {
     static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) == 1 }
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
 
-    /// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
+    /// Colour only on a terminal that has it: never when `NO_COLOR` is set (no-color.org)
+    /// or `TERM` is `dumb` (Emacs' shell, some CI consoles).
     static var colourStdout: Bool {
-        stdoutIsTTY && Environment.process["NO_COLOR"].map(\.isEmpty) ?? true
+        stdoutIsTTY && (Environment.process["NO_COLOR"].map(\.isEmpty) ?? true)
+            && Environment.process["TERM"] != "dumb"
     }
 
     /// Whether a write to stdout has failed (a closed pipe, a full disk): the report was
@@ -62,10 +64,11 @@ enum Terminal {
 }
 
 extension Terminal {
-    /// The terminal as core sees it.
+    /// The terminal as core sees it; a `dumb` one cannot erase a line, so it gets no
+    /// progress line.
     static var console: Console {
         Console(
             write: { write($0) }, writeError: { _ = writeAll(STDERR_FILENO, $0) }, colour: colourStdout,
-            stderrIsTerminal: stderrIsTTY, trace: { StartupTrace.mark($0) })
+            stderrIsTerminal: stderrIsTTY && Environment.process["TERM"] != "dumb", trace: { StartupTrace.mark($0) })
     }
 }

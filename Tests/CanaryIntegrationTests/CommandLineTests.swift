@@ -108,6 +108,23 @@ struct CommandLineTests {
         }
     }
 
+    @Test("colour on a terminal, but not with TERM=dumb or NO_COLOR")
+    func colourOnlyWhereWanted() async throws {
+        try await withSimulator { server in
+            let file = try probeFile(Fixtures.probeEntries(["gw"], url: server.baseURL + "/status/504"))
+            func onTerminal(_ variables: String) async throws -> String {
+                try await ChildProcess.run(
+                    "/usr/bin/script",
+                    ["-qec", "env -u NO_COLOR \(variables) \(CanaryBinary.path) run \(file)", "/dev/null"]
+                ).stdout
+            }
+            #expect(try await onTerminal("TERM=xterm").contains("\u{1B}["))
+            #expect(try await !onTerminal("TERM=dumb").contains("\u{1B}["))
+            #expect(try await !onTerminal("TERM=xterm NO_COLOR=1").contains("\u{1B}["))
+            #expect(try await onTerminal("TERM=dumb").contains("gateway_timeout"))
+        }
+    }
+
     @Test("a stop during the pause between attempts starts no further attempt")
     func stopBetweenAttempts() async throws {
         try await withSimulator { server in
