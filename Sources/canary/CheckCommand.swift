@@ -11,6 +11,8 @@ struct CheckCommand: AsyncParsableCommand {
             Same engine and classes as run. Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors \
             included, with one line on stdout as plugins do). Example:
               canary check https://mysignins.microsoft.com/ --contains 'My Sign-Ins' --warning 2s --critical 5s
+            check_curl's flags work too (-w/-c/-t in bare seconds, -s, -r, -R, --invert-regex, -e, -A, -k, -j, -P, \
+            -T): see the README's migration notes.
             """
     )
 
@@ -21,11 +23,15 @@ struct CheckCommand: AsyncParsableCommand {
     var name: String?
 
     @Option(
-        name: .customLong("expect-status"),
-        help: ArgumentHelp("Accepted statuses, e.g. 200,302 or 200-399.", valueName: "list"))
+        name: [.customLong("expect-status"), .customShort("e"), .customLong("expect")],
+        help: ArgumentHelp(
+            "Accepted statuses, e.g. 200,302 or 200-399 (or check_curl's 'HTTP/1.1 200 OK' strings).",
+            valueName: "list"))
     var expectStatus: String?
 
-    @Option(help: ArgumentHelp("Text the body must contain (repeatable).", valueName: "text"))
+    @Option(
+        name: [.customLong("contains"), .customShort("s"), .customLong("string")],
+        help: ArgumentHelp("Text the body must contain (repeatable).", valueName: "text"))
     var contains: [String] = []
 
     @Option(
@@ -33,8 +39,20 @@ struct CheckCommand: AsyncParsableCommand {
         help: ArgumentHelp("Text the body must not contain (repeatable).", valueName: "text"))
     var notContains: [String] = []
 
-    @Option(help: ArgumentHelp("A regex the body must match (repeatable).", valueName: "regex"))
+    @Option(
+        name: [.customLong("matches"), .customShort("r"), .customLong("regex")],
+        help: ArgumentHelp("A regex the body must match (repeatable).", valueName: "regex"))
     var matches: [String] = []
+
+    @Option(
+        name: [.customShort("R"), .customLong("eregi")],
+        help: ArgumentHelp("A regex the body must match, ignoring case (repeatable).", valueName: "regex"))
+    var matchesIgnoringCase: [String] = []
+
+    @Flag(
+        name: .customLong("invert-regex"),
+        help: "The -r/-R regexes must not match (check_curl's --invert-regex).")
+    var invertRegex = false
 
     @Option(
         name: .customLong("not-matches"),
@@ -46,16 +64,30 @@ struct CheckCommand: AsyncParsableCommand {
         help: ArgumentHelp("A regex that marks an error page (repeatable).", valueName: "regex"))
     var errorPattern: [String] = []
 
-    @Option(help: ArgumentHelp("A request header, 'Name: value' (repeatable).", valueName: "header"))
+    @Option(
+        name: [.customLong("header"), .customShort("k")],
+        help: ArgumentHelp("A request header, 'Name: value' (repeatable).", valueName: "header"))
     var header: [String] = []
 
-    @Option(help: "The request method.")
-    var method = "GET"
+    @Option(name: [.customShort("A"), .customLong("useragent")], help: "The User-Agent header.")
+    var userAgent: String?
 
-    @Option(help: "A request body.")
+    @Option(name: [.customShort("T"), .customLong("content-type")], help: "The request body's Content-Type.")
+    var contentType: String?
+
+    @Option(name: [.customLong("method"), .customShort("j")], help: "The request method.")
+    var method: String?
+
+    @Option(
+        name: [.customLong("body"), .customShort("P"), .customLong("post")],
+        help: "A request body (POST unless --method says otherwise).")
     var body: String?
 
-    @Option(help: ArgumentHelp("Bound on each attempt.", valueName: "duration"), transform: parseDuration)
+    @Option(
+        name: [.customLong("timeout"), .customShort("t")],
+        help: ArgumentHelp(
+            "Bound on each attempt (10s; bare seconds as check_curl takes them).", valueName: "duration"),
+        transform: parseSeconds)
     var timeout: Duration = .seconds(10)
 
     @Option(help: "Tries; every one is reported.")
@@ -73,12 +105,15 @@ struct CheckCommand: AsyncParsableCommand {
     var maxRedirects = 10
 
     @Option(
-        help: ArgumentHelp("Total time that makes it WARNING (slow).", valueName: "duration"), transform: parseDuration)
+        name: [.customLong("warning"), .customShort("w")],
+        help: ArgumentHelp("Total time that makes it WARNING (slow): 2s, or bare seconds.", valueName: "duration"),
+        transform: parseSeconds)
     var warning: Duration?
 
     @Option(
-        help: ArgumentHelp("Total time that makes it CRITICAL (slow).", valueName: "duration"), transform: parseDuration
-    )
+        name: [.customLong("critical"), .customShort("c")],
+        help: ArgumentHelp("Total time that makes it CRITICAL (slow): 5s, or bare seconds.", valueName: "duration"),
+        transform: parseSeconds)
     var critical: Duration?
 
     @Option(
@@ -129,6 +164,9 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var selection: SelectionOptions
 
     func validate() throws {
+        if invertRegex, matches.isEmpty, matchesIgnoringCase.isEmpty {
+            throw ValidationError("--invert-regex needs a -r/--regex or -R/--eregi to invert")
+        }
         // A plugin's status line and its exit code are one verdict: a monitor shows the one
         // and acts on the other, so they may never disagree.
         if options.failOn != nil {
@@ -158,9 +196,11 @@ struct CheckCommand: AsyncParsableCommand {
     func spec() throws -> ProbeSpec {
         var flags = CheckFlags(url: url)
         flags.name = name
-        flags.method = method
+        flags.method = method ?? (body == nil ? "GET" : "POST")
         flags.body = body
-        flags.headers = header
+        flags.headers =
+            header + (userAgent.map { ["User-Agent: \($0)"] } ?? [])
+            + (contentType.map { ["Content-Type: \($0)"] } ?? [])
         flags.timeout = timeout
         flags.attempts = attempts
         flags.attemptSpacing = attemptSpacing
@@ -168,10 +208,12 @@ struct CheckCommand: AsyncParsableCommand {
         flags.maxRedirects = maxRedirects
         flags.caFile = caFile
         flags.insecure = insecure
-        flags.expectStatus = expectStatus
-        (flags.contains, flags.notContains, flags.matches, flags.notMatches) = (
-            contains, notContains, matches, notMatches
-        )
+        flags.expectStatus = expectStatus.map(Self.statusList)
+        // check_curl's -R is a regex without regard to case; --invert-regex turns -r and -R
+        // into regexes the body must not match.
+        let regexes = matches + matchesIgnoringCase.map { "(?i)" + $0 }
+        (flags.contains, flags.notContains) = (contains, notContains)
+        (flags.matches, flags.notMatches) = invertRegex ? ([], notMatches + regexes) : (regexes, notMatches)
         flags.errorPatterns = errorPattern
         flags.minBodyBytes = minBodyBytes
         (flags.warning, flags.critical) = (warning, critical)
@@ -184,6 +226,18 @@ struct CheckCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+    }
+
+    /// check_curl's `-e` strings (`HTTP/1.1 200 OK,HTTP/1.1 302`) as canary's status list
+    /// (`200,302`); canary's own lists (`200,302`, `200-399`) pass unchanged.
+    static func statusList(_ text: String) -> String {
+        text.split(separator: ",").map { item in
+            let words = item.split(separator: " ")
+            guard words.first?.hasPrefix("HTTP/") == true, words.count > 1 else {
+                return String(item).trimmingCharacters(in: .whitespaces)
+            }
+            return String(words[1])
+        }.joined(separator: ",")
     }
 
     /// The secrets the `--notify` values hold, for redaction.

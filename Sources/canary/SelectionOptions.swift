@@ -49,6 +49,16 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
+/// A positive duration flag given as check_curl gives it, bare seconds (`2`, `0.5`), or as
+/// canary's durations (`250ms`, `10s`), for `transform:`.
+func parseSeconds(_ text: String) throws -> Duration {
+    if let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite {
+        guard seconds > 0 else { throw ValidationError("'\(text)' is not a duration longer than 0") }
+        return try parseDuration("\(seconds)s")
+    }
+    return try parseDuration(text)
+}
+
 /// A positive duration flag (`250ms`, `10s`, `5m`, `1h`), for `transform:`.
 func parseDuration(_ text: String) throws -> Duration {
     let duration: Duration

@@ -96,6 +96,38 @@ struct PluginTests {
         #expect(lines.first?.hasPrefix("CANARY UNKNOWN - ") == true)
     }
 
+    @Test("check_curl's flags: -w/-c/-t in bare seconds, -s, -e strings, -A, -k, -P, -T, -R, --invert-regex")
+    func checkCurlFlags() async throws {
+        try await withSimulator { server in
+            let echo = "\(server.baseURL)/echo"
+            // The echoed request shows what was sent: method, agent, headers, body type.
+            let sent = try await CanaryBinary.run([
+                "check", echo, "-w", "1", "-c", "2", "-t", "5", "-e", "HTTP/1.1 200 OK,HTTP/1.1 302 Found", "-A",
+                "canary-migrated", "-k", "X-Probe: yes", "-P", "a=1", "-T", "application/x-www-form-urlencoded",
+                "-s", "POST /echo", "-s", "User-Agent: canary-migrated", "-s", "X-Probe: yes", "-s",
+                "Content-Type: application/x-www-form-urlencoded",
+            ])
+            #expect(sent.status == 0, "\(sent.stdout)")
+            #expect(sent.stdout.hasPrefix("CANARY OK"))
+            // -w and -c in seconds are the perfdata thresholds of time, as check_curl prints them.
+            #expect(sent.stdout.contains(";1;2;0 "))
+            let slow = try await CanaryBinary.run(["check", "\(server.baseURL)/slow?ms=300", "-w", "0.1", "-c", "5"])
+            #expect(slow.status == 1, "\(slow.stdout)")
+            let regex = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "-R", "my sign-ins"])
+            #expect(regex.status == 0, "\(regex.stdout)")
+            let inverted = try await CanaryBinary.run([
+                "check", "\(server.baseURL)/ok", "-r", "My Sign-Ins", "--invert-regex",
+            ])
+            #expect(inverted.status == 2)
+            #expect(inverted.stdout.contains("content_mismatch"))
+            let pointless = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "--invert-regex"])
+            #expect(pointless.status == 3)
+            #expect(pointless.stdout.contains("--invert-regex needs a -r/--regex or -R/--eregi to invert"))
+            let zero = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "-w", "0"])
+            #expect(zero.status == 3)
+        }
+    }
+
     @Test("check --deadline ends a hanging check in time: UNKNOWN, with one line on stderr")
     func checkDeadline() async throws {
         try await withSimulator { server in
