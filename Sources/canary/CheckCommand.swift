@@ -69,6 +69,26 @@ struct CheckCommand: AsyncParsableCommand {
         help: ArgumentHelp("A request header, 'Name: value' (repeatable).", valueName: "header"))
     var header: [String] = []
 
+    @Option(
+        name: [.customShort("a"), .customLong("authorization")],
+        help: ArgumentHelp(
+            "HTTP Basic credentials, USER:PASSWORD (a secret; ${env:NAME} or ${file:PATH} keeps it out of ps).",
+            valueName: "user:password"))
+    var authorization: String?
+
+    @Option(name: .customLong("client-cert"), help: ArgumentHelp("A TLS client certificate (PEM).", valueName: "file"))
+    var clientCert: String?
+
+    @Option(
+        name: .customLong("private-key"), help: ArgumentHelp("The client certificate's key (PEM).", valueName: "file"))
+    var privateKey: String?
+
+    @Flag(name: .customShort("4"), help: "Connect over IPv4 only.")
+    var ipv4 = false
+
+    @Flag(name: .customShort("6"), help: "Connect over IPv6 only.")
+    var ipv6 = false
+
     @Option(name: [.customShort("A"), .customLong("useragent")], help: "The User-Agent header.")
     var userAgent: String?
 
@@ -122,7 +142,9 @@ struct CheckCommand: AsyncParsableCommand {
             "Days left on the certificate that make it WARNING[,CRITICAL] (default 21,7).", valueName: "days"))
     var certExpiry: String?
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Trust this CA bundle.", valueName: "file"))
+    @Option(
+        name: [.customLong("ca-file"), .customLong("ca-cert")],
+        help: ArgumentHelp("Trust this CA bundle.", valueName: "file"))
     var caFile: String?
 
     @Flag(help: "Do not verify the TLS certificate.")
@@ -164,6 +186,7 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var selection: SelectionOptions
 
     func validate() throws {
+        if ipv4, ipv6 { throw ValidationError("-4 and -6 exclude each other") }
         if invertRegex, matches.isEmpty, matchesIgnoringCase.isEmpty {
             throw ValidationError("--invert-regex needs a -r/--regex or -R/--eregi to invert")
         }
@@ -187,14 +210,23 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var job = CheckJob(spec: try spec(), selection: selection.selection, outputs: try options.outputs())
-        job.secrets = try notifySecrets()
+        let (spec, secrets) = try probe()
+        var job = CheckJob(spec: spec, selection: selection.selection, outputs: try options.outputs())
+        job.secrets = try notifySecrets() + secrets
         throw ExitCode(try await job.run(stop: StopSwitch.trippedBySignals()))
     }
 
     /// The probe the flags describe, checked by the rules of a probe file.
     func spec() throws -> ProbeSpec {
+        try probe().spec
+    }
+
+    /// The probe, and the secrets its flags hold.
+    func probe() throws -> (spec: ProbeSpec, secrets: [String]) {
         var flags = CheckFlags(url: url)
+        flags.authorization = authorization
+        (flags.clientCertificate, flags.clientKey) = (clientCert, privateKey)
+        flags.ipVersion = ipv4 ? .v4 : ipv6 ? .v6 : .any
         flags.name = name
         flags.method = method ?? (body == nil ? "GET" : "POST")
         flags.body = body
@@ -222,7 +254,7 @@ struct CheckCommand: AsyncParsableCommand {
         flags.notify = notify
         flags.interval = interval
         do {
-            return try flags.spec()
+            return try flags.specAndSecrets()
         } catch {
             throw ValidationError(error.description)
         }

@@ -300,6 +300,51 @@ struct SecretsTests {
         }
     }
 
+    @Test("check reads ${env:} in --header, -a and the URL: the server gets them, no output or state shows them")
+    func checkInterpolation() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let token = "tok-\(UUID().uuidString)"
+            let password = Self.slashed
+            let environment = ["CHECK_TOKEN": token, "CHECK_PW": password]
+            let state = "\(folder)/state.json"
+            var seen = ""
+            for arguments in [
+                ["-k", "X-Token: ${env:CHECK_TOKEN}"], ["-a", "alice:${env:CHECK_PW}"],
+                ["--name", "query"],
+            ] {
+                let url =
+                    arguments.contains("query")
+                    ? "\(server.baseURL)/echo?key=${env:CHECK_TOKEN}" : "\(server.baseURL)/echo"
+                // Twice: the second run finds the first's record, whose URL was stored redacted.
+                for _ in 0..<2 {
+                    let output = try await CanaryBinary.run(
+                        ["check", url, "--format", "json", "--verbose", "--state", state] + arguments,
+                        environment: environment)
+                    #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+                    seen += output.stdout
+                    assertNoForm(of: token, in: output.stdout + output.stderr, "check \(arguments)")
+                    assertNoForm(of: password, in: output.stdout + output.stderr, "check \(arguments)")
+                }
+            }
+            #expect(seen.contains("[redacted]"))
+            let saved = try String(contentsOfFile: state, encoding: .utf8)
+            assertNoForm(of: token, in: saved, "the state")
+            assertNoForm(of: password, in: saved, "the state")
+            // The server did get them.
+            #expect(server.receivedRequests.contains { $0.contains("X-Token: \(token)") })
+            #expect(server.receivedRequests.contains { $0.contains("key=\(token)") })
+            let unset = try await CanaryBinary.run([
+                "check", "\(server.baseURL)/ok", "-k", "X-Token: ${env:CHECK_NOPE}",
+            ])
+            #expect(unset.status == 3)
+            #expect(unset.stdout.contains("--header #1"))
+            let bad = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "-k", "Bearer \(token)"])
+            #expect(bad.status == 3)
+            #expect(!bad.stdout.contains(token) && !bad.stderr.contains(token))
+        }
+    }
+
     @Test("usage errors about a URL never show its userinfo")
     func usageErrors() async throws {
         for arguments in [

@@ -102,7 +102,10 @@ public struct CheckJob: Sendable {
     /// probing, and again when recording, under that lock: another check may have
     /// recorded the name for its own URL meanwhile.
     private func refuseOtherURL(in store: StateStore) throws(StateUnavailable) {
-        if let last = store.state.probes[spec.name]?.lastResult, last.url != spec.url {
+        // Stored as reported: with its secrets redacted.
+        if let last = store.state.probes[spec.name]?.lastResult, last.url != spec.url,
+            last.url != redactor.redact(spec.url)
+        {
             throw StateUnavailable(
                 reason:
                     "its probe '\(spec.name)' checks \(last.url), not \(redactor.redact(spec.url)); "

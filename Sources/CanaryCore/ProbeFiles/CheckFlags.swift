@@ -21,6 +21,11 @@ public struct CheckFlags: Sendable {
     public var maxRedirects = 10
     public var caFile: String?
     public var insecure = false
+    /// `-a USER:PASS`: HTTP Basic, a secret.
+    public var authorization: String?
+    public var clientCertificate: String?
+    public var clientKey: String?
+    public var ipVersion = IPVersion.any
     /// `200,302` or ranges.
     public var expectStatus: String?
     public var contains: [String] = []
@@ -46,9 +51,28 @@ public struct CheckFlags: Sendable {
 
     /// The probe, checked as strictly as a probe file.
     /// - Throws: ``Problem`` naming the flag whose value breaks a rule.
-    public func spec() throws(Problem) -> ProbeSpec {
+    public func spec(environment: Environment = .process) throws(Problem) -> ProbeSpec {
+        try specAndSecrets(environment: environment).spec
+    }
+
+    /// The probe, with the secrets its flags hold: values read through `${env:NAME}` and
+    /// `${file:PATH}` in the URL, `--header` and `-a` (as in a probe file, so a token
+    /// stays off the command line and out of `ps`), and `-a`'s password.
+    /// - Throws: ``Problem`` naming the flag whose value breaks a rule, never the value.
+    public func specAndSecrets(
+        environment: Environment = .process
+    ) throws(Problem) -> (
+        spec: ProbeSpec, secrets: [String]
+    ) {
+        let interpolator = Interpolator(environment: environment)
+        let url: String
+        do {
+            url = try interpolator.expand(self.url)
+        } catch {
+            throw Problem(description: "the URL: \(error.message)")
+        }
         guard let parsed = ParsedURL(url), parsed.scheme == "http" || parsed.scheme == "https" else {
-            throw Problem(description: "'\(ParsedURL.maskingUserinfo(url))' is not an http or https URL")
+            throw Problem(description: "'\(ParsedURL.maskingUserinfo(self.url))' is not an http or https URL")
         }
         let probeName = name ?? parsed.host.lowercased()
         guard ProbeRules.isCheckName(probeName) else {
@@ -57,7 +81,48 @@ public struct CheckFlags: Sendable {
         var spec = ProbeSpec(name: probeName, url: url, file: "canary check")
         spec.method = method.uppercased()
         spec.body = body
-        spec.headers = try headers.map(Self.header)
+        var secretHeaders: Set<String> = []
+        var expanded: [(name: String, value: String)] = []
+        for (index, raw) in headers.enumerated() {
+            let header = try Self.header(raw, position: index + 1)
+            guard raw.contains("${") else {
+                expanded.append(header)
+                continue
+            }
+            secretHeaders.insert(header.name.lowercased())
+            do {
+                expanded.append((header.name, try interpolator.expand(header.value)))
+            } catch {
+                throw Problem(description: "--header #\(index + 1): \(error.message)")
+            }
+        }
+        spec.headers = expanded
+        if let authorization {
+            let expanded: String
+            do {
+                expanded = try interpolator.expand(authorization)
+            } catch {
+                throw Problem(description: "-a/--authorization: \(error.message)")
+            }
+            guard let colon = expanded.firstIndex(of: ":") else {
+                throw Problem(description: "-a/--authorization must be USER:PASSWORD")
+            }
+            let password = String(expanded[expanded.index(after: colon)...])
+            interpolator.rememberSecret(password)
+            spec.auth.basic = Credentials.Basic(username: String(expanded[..<colon]), password: password)
+        }
+        spec.secretHeaders = secretHeaders
+        spec.tls.clientCertificate = clientCertificate
+        spec.tls.clientKey = clientKey
+        for (flag, path) in [("--client-cert", clientCertificate), ("--private-key", clientKey)] {
+            if let path, !FileManager.default.isReadableFile(atPath: path) {
+                throw Problem(description: "\(flag): cannot read '\(path)'")
+            }
+        }
+        if (clientCertificate == nil) != (clientKey == nil), clientCertificate == nil {
+            throw Problem(description: "--private-key needs --client-cert")
+        }
+        spec.ipVersion = ipVersion
         spec.timeout = timeout
         guard ProbeRules.attempts.contains(attempts) else { throw Problem(description: "--attempts must be 1 to 100") }
         spec.attempts = attempts
@@ -82,7 +147,8 @@ public struct CheckFlags: Sendable {
             guard interval > .zero else { throw Problem(description: "--interval must be longer than 0") }
             spec.interval = interval
         }
-        return spec
+        interpolator.rememberPassword(of: parsed)
+        return (spec, interpolator.secrets)
     }
 
     private func expectations(_ spec: inout ProbeSpec) throws(Problem) {
@@ -148,15 +214,13 @@ public struct CheckFlags: Sendable {
     }
 
     /// `Name: value`, by the header rules of a probe file.
-    static func header(_ text: String) throws(Problem) -> (name: String, value: String) {
-        guard let colon = text.firstIndex(of: ":") else {
-            throw Problem(description: "--header '\(text)' is not 'Name: value'")
-        }
+    /// `Name: value`; a malformed one is named by its place, never quoted (it may hold a token).
+    static func header(_ text: String, position: Int) throws(Problem) -> (name: String, value: String) {
+        let problem = Problem(description: "--header #\(position) is not 'Name: value'")
+        guard let colon = text.firstIndex(of: ":") else { throw problem }
         let name = text[..<colon].trimmingBlanks()
         let value = text[text.index(after: colon)...].trimmingBlanks()
-        guard ProbeRules.isHeaderName(name), ProbeRules.isHeaderValue(value) else {
-            throw Problem(description: "--header '\(text)' is not 'Name: value'")
-        }
+        guard ProbeRules.isHeaderName(name), ProbeRules.isHeaderValue(value) else { throw problem }
         return (name, value)
     }
 
