@@ -11,13 +11,34 @@ struct CheckCommand: AsyncParsableCommand {
             Same engine and classes as run. Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors \
             included, with one line on stdout as plugins do). Example:
               canary check https://mysignins.microsoft.com/ --contains 'My Sign-Ins' --warning 2s --critical 5s
-            check_curl's flags work too (-w/-c/-t in bare seconds, -s, -r, -R, --invert-regex, -e, -A, -k, -j, -P, \
-            -T): see the README's migration notes.
+            check_curl's flags work too (-H/-I, -p, -u and -S build the URL; -w/-c/-t in bare seconds, -s, -r, -R, \
+            --invert-regex, -e, -a, -A, -k, -j, -P, -T, -4/-6): see the README's migration notes.
             """
     )
 
-    @Argument(help: ArgumentHelp("The http or https URL to probe.", valueName: "url"))
-    var url: String
+    @Argument(
+        help: ArgumentHelp("The http or https URL to probe (or build it with -H, -I, -p, -u, -S).", valueName: "url"))
+    var url: String?
+
+    @Option(name: [.customShort("H"), .customLong("hostname")], help: "check_curl's host name, to build the URL.")
+    var hostname: String?
+
+    @Option(name: [.customShort("I"), .customLong("IP-address")], help: "check_curl's address, to build the URL.")
+    var address: String?
+
+    @Option(name: [.customShort("p"), .customLong("port")], help: "The port of the URL built from -H or -I.")
+    var port: Int?
+
+    @Option(
+        name: [.customShort("u"), .customLong("url")],
+        help: ArgumentHelp("The path of the URL built from -H or -I (default /).", valueName: "path"))
+    var path: String?
+
+    @Flag(name: [.customShort("S"), .customLong("ssl")], help: "Build an https URL from -H or -I.")
+    var ssl = false
+
+    @Flag(name: .customLong("sni"), help: "check_curl's SNI switch: canary always sends SNI over https.")
+    var sni = false
 
     @Option(help: ArgumentHelp("The probe's name in the output (default: the URL's host).", valueName: "name"))
     var name: String?
@@ -186,6 +207,9 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var selection: SelectionOptions
 
     func validate() throws {
+        if url != nil, hostname != nil || address != nil || port != nil || path != nil || ssl {
+            throw ValidationError("give the URL, or build it with -H/-I, -p, -u and -S: not both")
+        }
         if ipv4, ipv6 { throw ValidationError("-4 and -6 exclude each other") }
         if invertRegex, matches.isEmpty, matchesIgnoringCase.isEmpty {
             throw ValidationError("--invert-regex needs a -r/--regex or -R/--eregi to invert")
@@ -223,7 +247,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     /// The probe, and the secrets its flags hold.
     func probe() throws -> (spec: ProbeSpec, secrets: [String]) {
-        var flags = CheckFlags(url: url)
+        var flags = CheckFlags(url: try target())
         flags.authorization = authorization
         (flags.clientCertificate, flags.clientKey) = (clientCert, privateKey)
         flags.ipVersion = ipv4 ? .v4 : ipv6 ? .v6 : .any
@@ -272,9 +296,19 @@ struct CheckCommand: AsyncParsableCommand {
         }.joined(separator: ",")
     }
 
+    /// The URL given, or the one check_curl's flags describe.
+    func target() throws -> String {
+        if let url { return url }
+        do {
+            return try CheckFlags.url(ssl: ssl, hostname: hostname, address: address, port: port, path: path)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     /// The secrets the `--notify` values hold, for redaction.
     func notifySecrets() throws -> [String] {
-        var flags = CheckFlags(url: url)
+        var flags = CheckFlags(url: try target())
         flags.notify = notify
         do {
             return try flags.notifyTargets().secrets

@@ -56,9 +56,22 @@ enum Main {
             }
             // Usage errors point at the help; a failure while running (a state file that
             // cannot be locked) does not.
-            Terminal.error("canary: \(message)" + (error is RunFailure ? "" : " (see 'canary --help')"))
+            Terminal.error("canary: \(message)" + (error is RunFailure ? "" : " (see '\(helpCommand())')"))
             finish(Severity.unknown.exitCode)
         }
+    }
+
+    /// The help of the command the arguments name (`canary check --help`), where a usage
+    /// error is explained.
+    static func helpCommand() -> String {
+        var words = ["canary"]
+        var commands = Canary.configuration.subcommands
+        for argument in CommandLine.arguments.dropFirst() {
+            guard let match = commands.first(where: { $0._commandName == argument }) else { break }
+            words.append(argument)
+            commands = match.configuration.subcommands
+        }
+        return (words + ["--help"]).joined(separator: " ")
     }
 
     /// Ends the process without running exit handlers: by now every output is written

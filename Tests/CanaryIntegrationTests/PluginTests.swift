@@ -128,6 +128,35 @@ struct PluginTests {
         }
     }
 
+    @Test("check_curl's -H/-I, -p, -u and -S build the URL; wrong combinations are UNKNOWN naming the flags")
+    func checkCurlURL() async throws {
+        try await withSimulator { server in
+            let built = try await CanaryBinary.run(["check", "-H", server.host, "-p", "\(server.port)", "-u", "/ok"])
+            #expect(built.status == 0, "\(built.stdout)")
+            #expect(built.stdout.hasPrefix("CANARY OK - \(server.host): ok"))
+            let address = try await CanaryBinary.run([
+                "check", "-I", "127.0.0.1", "-p", "\(server.port)", "-u", "status/504",
+            ])
+            #expect(address.status == 2)
+            #expect(address.stdout.contains("gateway_timeout"))
+            for (arguments, message) in [
+                (
+                    ["\(server.baseURL)/ok", "-H", "other"],
+                    "give the URL, or build it with -H/-I, -p, -u and -S: not both"
+                ),
+                (["-H", "a", "-p", "70000"], "-p/--port must be 1 to 65535"),
+                (["-H", "a", "-I", "127.0.0.1"], "-H with -I is not supported yet"),
+                ([], "give the URL, or -H/--hostname (or -I/--IP-address) to build it"),
+            ] {
+                let output = try await CanaryBinary.run(["check"] + arguments)
+                #expect(output.status == 3)
+                #expect(output.stdout.contains(message), "\(output.stdout)")
+                // A usage error points at the subcommand's help.
+                #expect(output.stderr.contains("(see 'canary check --help')"), "\(output.stderr)")
+            }
+        }
+    }
+
     @Test("check --deadline ends a hanging check in time: UNKNOWN, with one line on stderr")
     func checkDeadline() async throws {
         try await withSimulator { server in

@@ -214,6 +214,32 @@ public struct CheckFlags: Sendable {
     }
 
     /// `Name: value`, by the header rules of a probe file.
+    /// The URL check_curl's `-H`/`-I`/`-p`/`-u`/`-S` describe: `https://` with `-S`, the
+    /// host name (`-H`) or address (`-I`), the port when given, the path (`/` by default).
+    /// - Throws: ``Problem`` for a host, port or path that does not make a URL, or `-H` with
+    ///   `-I` (connecting to one address under another name is not supported yet).
+    public static func url(
+        ssl: Bool, hostname: String?, address: String?, port: Int?, path: String?
+    ) throws(Problem) -> String {
+        if hostname != nil, address != nil {
+            throw Problem(
+                description: "-H with -I is not supported yet: give the URL with the host name, or -I alone")
+        }
+        guard let host = hostname ?? address, !host.isEmpty,
+            host.allSatisfy({ $0.isLetter || $0.isNumber || "-._:[]".contains($0) })
+        else {
+            throw Problem(description: "give the URL, or -H/--hostname (or -I/--IP-address) to build it")
+        }
+        if let port, !(1...65_535).contains(port) { throw Problem(description: "-p/--port must be 1 to 65535") }
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        var path = path ?? "/"
+        if !path.hasPrefix("/") { path = "/" + path }
+        guard !path.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw Problem(description: "-u/--url must be a path without spaces, e.g. /mysignins")
+        }
+        return (ssl ? "https://" : "http://") + bracketed + (port.map { ":\($0)" } ?? "") + path
+    }
+
     /// `Name: value`; a malformed one is named by its place, never quoted (it may hold a token).
     static func header(_ text: String, position: Int) throws(Problem) -> (name: String, value: String) {
         let problem = Problem(description: "--header #\(position) is not 'Name: value'")
