@@ -12,7 +12,7 @@ struct CheckCommand: AsyncParsableCommand {
             included, with one line on stdout as plugins do). Example:
               canary check https://mysignins.microsoft.com/ --contains 'My Sign-Ins' --warning 2s --critical 5s
             check_curl's flags work too (-H/-I, -p, -u and -S build the URL; -w/-c/-t in bare seconds, -s, -r, -R, \
-            --invert-regex, -e, -a, -A, -k, -j, -P, -T, -4/-6): see the README's migration notes.
+            --invert-regex, -e, -a, -A, -k, -j, -P, -T, -C, -E, -4/-6): see the README's migration notes.
             """
     )
 
@@ -36,6 +36,19 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Flag(name: [.customShort("S"), .customLong("ssl")], help: "Build an https URL from -H or -I.")
     var ssl = false
+
+    @Flag(
+        name: [.customShort("E"), .customLong("extended-perfdata")],
+        help: ArgumentHelp(
+            "Also give check_curl's extended perfdata: time_connect, time_ssl, time_headers, time_firstbyte, "
+                + "time_transfer."))
+    var extendedPerfdata = false
+
+    @Option(
+        name: [.customShort("C"), .customLong("certificate")],
+        help: ArgumentHelp(
+            "check_curl's certificate days, WARN[,CRIT]: the same as --cert-expiry.", valueName: "days"))
+    var certificate: String?
 
     @Flag(name: .customLong("sni"), help: "check_curl's SNI switch: canary always sends SNI over https.")
     var sni = false
@@ -207,6 +220,12 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var selection: SelectionOptions
 
     func validate() throws {
+        if certExpiry != nil, certificate != nil {
+            throw ValidationError("-C/--certificate and --cert-expiry are the same setting: give one")
+        }
+        if extendedPerfdata, let format = options.format, format != .nagios {
+            throw ValidationError("-E/--extended-perfdata applies to --format nagios only")
+        }
         if url != nil, hostname != nil || address != nil || port != nil || path != nil || ssl {
             throw ValidationError("give the URL, or build it with -H/-I, -p, -u and -S: not both")
         }
@@ -235,7 +254,9 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (spec, secrets) = try probe()
-        var job = CheckJob(spec: spec, selection: selection.selection, outputs: try options.outputs())
+        var outputs = try options.outputs()
+        outputs.extendedPerfdata = extendedPerfdata
+        var job = CheckJob(spec: spec, selection: selection.selection, outputs: outputs)
         job.secrets = try notifySecrets() + secrets
         throw ExitCode(try await job.run(stop: StopSwitch.trippedBySignals()))
     }
@@ -273,7 +294,7 @@ struct CheckCommand: AsyncParsableCommand {
         flags.errorPatterns = errorPattern
         flags.minBodyBytes = minBodyBytes
         (flags.warning, flags.critical) = (warning, critical)
-        flags.certExpiry = certExpiry
+        flags.certExpiry = certExpiry ?? certificate
         flags.captureHeaders = captureHeader
         flags.notify = notify
         flags.interval = interval

@@ -125,6 +125,21 @@ struct PluginTests {
             #expect(pointless.stdout.contains("--invert-regex needs a -r/--regex or -R/--eregi to invert"))
             let zero = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "-w", "0"])
             #expect(zero.status == 3)
+            // -E adds check_curl's extended perfdata after canary's own; -C is --cert-expiry.
+            let extended = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "-E", "-C", "30,7"])
+            #expect(extended.status == 0, "\(extended.stdout)")
+            for label in [
+                "time=", "size=", "time_connect=", "time_ssl=", "time_headers=", "time_firstbyte=", "time_transfer=",
+            ] {
+                #expect(extended.stdout.contains(" \(label)") || extended.stdout.contains("| \(label)"), "\(label)")
+            }
+            let plain = try await CanaryBinary.run(["check", "\(server.baseURL)/ok"])
+            #expect(!plain.stdout.contains("time_connect="))
+            let twice = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "-C", "30", "--cert-expiry", "30"])
+            #expect(twice.status == 3)
+            let json = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "-E", "--format", "json"])
+            #expect(json.status == 3)
+            #expect(json.stdout.contains("-E/--extended-perfdata applies to --format nagios only"))
         }
     }
 

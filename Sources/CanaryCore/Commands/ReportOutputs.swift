@@ -17,6 +17,8 @@ public struct ReportOutputs: Sendable {
     /// `--label`.
     public var labels: [String: String] = [:]
     public var verbose = false
+    /// `check -E`: check_curl's extended perfdata in the Nagios report.
+    public var extendedPerfdata = false
     public var quiet = false
     /// `--fail-on`: the lowest severity that makes the exit code non-zero.
     public var failOn = Severity.warning
@@ -60,7 +62,8 @@ public struct ReportOutputs: Sendable {
     /// stopped alerting in this run, and nothing at all when none did (so that cron mails
     /// on changes only).
     public func render(_ report: RunReport, defaultFormat: ReportFormat, emit: (String) -> Void) {
-        let style = ReportStyle(colour: output == nil && console.colour, verbose: verbose, quiet: quiet)
+        let style = ReportStyle(
+            colour: output == nil && console.colour, verbose: verbose, quiet: quiet, extendedPerfdata: extendedPerfdata)
         let chosen = format ?? defaultFormat
         var report = report
         if quiet, let changed = report.transitions, chosen == .text || chosen == .json {

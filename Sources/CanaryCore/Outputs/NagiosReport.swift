@@ -2,20 +2,25 @@
 /// `CANARY <STATE> - <probe>: <class>, <detail> | <perfdata>`, so that the first line is
 /// the summary a monitor shows.
 public struct NagiosReport: ReportRenderer {
-    public init() {}
+    /// check_curl's `-E`: its extended perfdata too.
+    public var extended: Bool
+
+    public init(extended: Bool = false) {
+        self.extended = extended
+    }
 
     public func render(_ report: RunReport, emit: (String) -> Void) {
-        emit(Self.render(report))
+        emit(Self.render(report, extended: extended))
     }
 
     public func line(_ result: ProbeResult) -> String {
-        Self.line(result) + "\n"
+        Self.line(result, extended: extended) + "\n"
     }
 
     /// Every probe's line, worst first. Outputs that failed before the report was written
     /// make the first line UNKNOWN (unless it is CRITICAL, as the exit code) and name them.
-    public static func render(_ report: RunReport) -> String {
-        var lines = report.resultsWorstFirst.map(line)
+    public static func render(_ report: RunReport, extended: Bool = false) -> String {
+        var lines = report.resultsWorstFirst.map { line($0, extended: extended) }
         if !report.failedOutputs.isEmpty, let first = report.resultsWorstFirst.first, !lines.isEmpty {
             let failed = "not written: " + report.failedOutputs.joined(separator: ", ")
             let summary = lines[0].split(separator: " | ", maxSplits: 1).map(String.init)
@@ -30,15 +35,17 @@ public struct NagiosReport: ReportRenderer {
     }
 
     /// One probe's line.
-    public static func line(_ result: ProbeResult) -> String {
+    public static func line(_ result: ProbeResult, extended: Bool = false) -> String {
         let note = result.alertingNote.map { ", \($0)" } ?? ""
         let vendor = result.vendor.map { ", \($0.phrase)" } ?? ""
         let detail = sanitize("\(result.probeClass.rawValue)\(note), \(result.message)\(vendor)")
-        return "CANARY \(result.alertSeverity.label) - \(sanitize(result.probe)): \(detail) | \(perfdata(result))"
+        return "CANARY \(result.alertSeverity.label) - \(sanitize(result.probe)): \(detail) | "
+            + perfdata(result, extended: extended)
     }
 
-    /// `'label'=value[UOM];[warn];[crit];[min];[max]` for the run's last attempt.
-    static func perfdata(_ result: ProbeResult) -> String {
+    /// `'label'=value[UOM];[warn];[crit];[min];[max]` for the run's last attempt; with
+    /// `extended`, check_curl's `-E` items after canary's own.
+    static func perfdata(_ result: ProbeResult, extended: Bool = false) -> String {
         var items: [String] = []
         if let last = result.reportedAttempt {
             let t = last.timings
@@ -50,6 +57,14 @@ public struct NagiosReport: ReportRenderer {
             items.append(item("connect", t.connect, "s", min: 0))
             items.append(item("tls", t.tls, "s", min: 0))
             items.append(item("size", Double(last.bodyBytes), "B", min: 0))
+            if extended {
+                // check_curl -E: connect, TLS, headers (from the start), first byte, transfer.
+                items.append(item("time_connect", t.resolve + t.connect, "s", min: 0))
+                items.append(item("time_ssl", t.tls, "s", min: 0))
+                items.append(item("time_headers", t.firstByte, "s", min: 0))
+                items.append(item("time_firstbyte", t.firstByte, "s", min: 0))
+                items.append(item("time_transfer", t.transfer, "s", min: 0))
+            }
             if let expiry = last.certificateExpiry {
                 let days = (expiry.timeIntervalSince(last.startedAt) / 86_400 * 10).rounded(.down) / 10
                 items.append(item("cert_days", days, "", min: nil))

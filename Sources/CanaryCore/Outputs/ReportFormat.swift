@@ -11,7 +11,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         switch self {
         case .text: TextReport(style: style)
         case .json: JSONReport()
-        case .nagios: NagiosReport()
+        case .nagios: NagiosReport(extended: style.extendedPerfdata)
         case .junit: JUnitReport(style: style)
         }
     }

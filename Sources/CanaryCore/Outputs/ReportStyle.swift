@@ -6,10 +6,13 @@ public struct ReportStyle: Sendable {
     public var verbose: Bool
     /// Show only probes that are not OK, and no summary.
     public var quiet: Bool
+    /// Nagios perfdata also in check_curl's `-E` names (`time_connect`, `time_ssl`, ...).
+    public var extendedPerfdata: Bool
 
-    public init(colour: Bool = false, verbose: Bool = false, quiet: Bool = false) {
+    public init(colour: Bool = false, verbose: Bool = false, quiet: Bool = false, extendedPerfdata: Bool = false) {
         self.colour = colour
         self.verbose = verbose
         self.quiet = quiet
+        self.extendedPerfdata = extendedPerfdata
     }
 }
