@@ -17,9 +17,35 @@ public struct NagiosReport: ReportRenderer {
         Self.line(result, extended: extended) + "\n"
     }
 
-    /// Every probe's line, worst first. Outputs that failed before the report was written
-    /// make the first line UNKNOWN (unless it is CRITICAL, as the exit code) and name them.
+    /// The report: one probe's line (`check`); for several, a summary line with every
+    /// probe's perfdata (labels prefixed with the probe's name), then a line per probe that
+    /// is not OK, worst first (the plugin guidelines' multi-line form). Outputs that failed
+    /// before the report was written make the first line UNKNOWN (unless it is CRITICAL,
+    /// as the exit code) and name them.
     public static func render(_ report: RunReport, extended: Bool = false) -> String {
+        let results = report.resultsWorstFirst
+        guard results.count > 1 else { return single(report, extended: extended) }
+        var worst = report.worstSeverity
+        if report.unrunProbes > 0 { worst = .worst(worst, .unknown) }
+        if !report.failedOutputs.isEmpty, worst != .critical { worst = .unknown }
+        let counts = [Severity.critical, .unknown, .warning, .ok].compactMap { severity -> String? in
+            let count = results.count { $0.alertSeverity == severity }
+            return count > 0 ? "\(count) \(severity.rawValue)" : nil
+        }
+        var head = "CANARY \(worst.label) - " + counts.joined(separator: ", ")
+        if report.unrunProbes > 0 { head += ", \(report.unrunProbes) not run" }
+        if !report.failedOutputs.isEmpty { head += ", not written: " + report.failedOutputs.joined(separator: ", ") }
+        let samples = results.map { Self.perfdata($0, extended: extended, prefix: sanitize($0.probe) + "_") }
+        var lines = [head + " | " + samples.joined(separator: " ")]
+        for result in results where result.alertSeverity != .ok {
+            lines.append("\(sanitize(result.probe)): \(result.alertSeverity.label) \(detail(result))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The report of one probe: its line, UNKNOWN (unless CRITICAL) with the outputs that
+    /// failed named.
+    private static func single(_ report: RunReport, extended: Bool) -> String {
         var lines = report.resultsWorstFirst.map { line($0, extended: extended) }
         if !report.failedOutputs.isEmpty, let first = report.resultsWorstFirst.first, !lines.isEmpty {
             let failed = "not written: " + report.failedOutputs.joined(separator: ", ")
@@ -34,45 +60,50 @@ public struct NagiosReport: ReportRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One probe's line.
-    public static func line(_ result: ProbeResult, extended: Bool = false) -> String {
+    /// The class, alerting note, message and vendor phrase of `result`, on one line.
+    private static func detail(_ result: ProbeResult) -> String {
         let note = result.alertingNote.map { ", \($0)" } ?? ""
         let vendor = result.vendor.map { ", \($0.phrase)" } ?? ""
-        let detail = sanitize("\(result.probeClass.rawValue)\(note), \(result.message)\(vendor)")
-        return "CANARY \(result.alertSeverity.label) - \(sanitize(result.probe)): \(detail) | "
+        return sanitize("\(result.probeClass.rawValue)\(note), \(result.message)\(vendor)")
+    }
+
+    /// One probe's line.
+    public static func line(_ result: ProbeResult, extended: Bool = false) -> String {
+        "CANARY \(result.alertSeverity.label) - \(sanitize(result.probe)): \(detail(result)) | "
             + perfdata(result, extended: extended)
     }
 
     /// `'label'=value[UOM];[warn];[crit];[min];[max]` for the run's last attempt; with
     /// `extended`, check_curl's `-E` items after canary's own.
-    static func perfdata(_ result: ProbeResult, extended: Bool = false) -> String {
+    static func perfdata(_ result: ProbeResult, extended: Bool = false, prefix: String = "") -> String {
         var items: [String] = []
         if let last = result.reportedAttempt {
             let t = last.timings
             items.append(
                 item(
-                    "time", t.total, "s", warn: result.latency.warning?.seconds, crit: result.latency.critical?.seconds,
+                    prefix + "time", t.total, "s", warn: result.latency.warning?.seconds,
+                    crit: result.latency.critical?.seconds,
                     min: 0))
-            items.append(item("ttfb", t.firstByte, "s", min: 0))
-            items.append(item("connect", t.connect, "s", min: 0))
-            items.append(item("tls", t.tls, "s", min: 0))
-            items.append(item("size", Double(last.bodyBytes), "B", min: 0))
+            items.append(item(prefix + "ttfb", t.firstByte, "s", min: 0))
+            items.append(item(prefix + "connect", t.connect, "s", min: 0))
+            items.append(item(prefix + "tls", t.tls, "s", min: 0))
+            items.append(item(prefix + "size", Double(last.bodyBytes), "B", min: 0))
             if extended {
                 // check_curl -E: connect, TLS, headers (from the start), first byte, transfer.
-                items.append(item("time_connect", t.resolve + t.connect, "s", min: 0))
-                items.append(item("time_ssl", t.tls, "s", min: 0))
-                items.append(item("time_headers", t.firstByte, "s", min: 0))
-                items.append(item("time_firstbyte", t.firstByte, "s", min: 0))
-                items.append(item("time_transfer", t.transfer, "s", min: 0))
+                items.append(item(prefix + "time_connect", t.resolve + t.connect, "s", min: 0))
+                items.append(item(prefix + "time_ssl", t.tls, "s", min: 0))
+                items.append(item(prefix + "time_headers", t.firstByte, "s", min: 0))
+                items.append(item(prefix + "time_firstbyte", t.firstByte, "s", min: 0))
+                items.append(item(prefix + "time_transfer", t.transfer, "s", min: 0))
             }
             if let expiry = last.certificateExpiry {
                 let days = (expiry.timeIntervalSince(last.startedAt) / 86_400 * 10).rounded(.down) / 10
-                items.append(item("cert_days", days, "", min: nil))
+                items.append(item(prefix + "cert_days", days, "", min: nil))
             }
         }
         items.append(
             item(
-                "attempts_failed", Double(result.failedAttempts), "", min: 0,
+                prefix + "attempts_failed", Double(result.failedAttempts), "", min: 0,
                 max: Double(max(result.plannedAttempts, result.attempts.count))))
         return items.joined(separator: " ")
     }
