@@ -172,6 +172,35 @@ struct PluginTests {
         }
     }
 
+    @Test("run --format nagios over several probes: a summary line with prefixed perfdata, then the problems")
+    func nagiosSeveralProbes() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try Fixtures.write(
+                """
+                defaults: {attempts: 1}
+                probes:
+                  - name: portal
+                    url: \(server.baseURL)/status/504
+                  - name: login
+                    url: \(server.baseURL)/ok
+                  - name: api
+                    url: \(server.baseURL)/slow?ms=300
+                    expect: {latency: {warning: 100ms}}
+                """, to: "p.yaml", in: folder)
+            let output = try await CanaryBinary.run(["run", file, "--format", "nagios"])
+            #expect(output.status == 2)
+            let lines = output.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 3, "\(output.stdout)")
+            #expect(lines.first?.hasPrefix("CANARY CRITICAL - 1 critical, 1 warning, 1 ok | portal_time=") == true)
+            for label in ["portal_time=", "login_time=", "api_time=", "login_size=", "api_attempts_failed="] {
+                #expect(lines.first?.contains(label) == true, "\(label)")
+            }
+            #expect(lines.dropFirst().first?.hasPrefix("portal: CRITICAL gateway_timeout") == true)
+            #expect(lines.last?.hasPrefix("api: WARNING slow") == true)
+        }
+    }
+
     @Test("check --deadline ends a hanging check in time: UNKNOWN, with one line on stderr")
     func checkDeadline() async throws {
         try await withSimulator { server in
