@@ -26,14 +26,22 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("lock-timeout"),
-        help: ArgumentHelp("With --state, how long to wait for another run's lock.", valueName: "duration"),
+        help: ArgumentHelp("With --state, how long to wait for another run's lock (30s).", valueName: "duration"),
         transform: parseDuration)
-    var lockTimeout: Duration = .seconds(30)
+    var lockTimeout: Duration?
+
+    /// Options that act only with run state are usage errors without it, not silently
+    /// ignored.
+    func validate() throws {
+        guard selection.state == nil else { return }
+        if all { throw ValidationError("--all applies with --state (without it, every probe runs)") }
+        if lockTimeout != nil { throw ValidationError("--lock-timeout applies with --state") }
+    }
 
     func run() async throws {
         StartupTrace.mark("run")
         var job = RunJob(paths: paths, selection: selection.selection, outputs: try options.outputs())
-        (job.all, job.lockTimeout) = (all, lockTimeout)
+        (job.all, job.lockTimeout) = (all, lockTimeout ?? .seconds(30))
         throw ExitCode(try await job.run(stop: StopSwitch.trippedBySignals()))
     }
 }

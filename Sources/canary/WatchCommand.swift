@@ -43,6 +43,15 @@ struct WatchCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let listen { _ = try ListenAddress(parsing: listen) }
+        // Options that would do nothing in a watch are usage errors, not silently ignored.
+        if options.format == .junit {
+            throw ValidationError(
+                "watch prints a line per result: --format takes text, json or nagios (--junit FILE writes JUnit)")
+        }
+        if options.failOn != nil {
+            throw ValidationError(
+                "--fail-on does not apply to watch: its exit code says how the watch ended, not how the probes did")
+        }
         guard flushInterval >= .milliseconds(100) else {
             throw ValidationError("--flush-interval must be 100ms or more")
         }

@@ -125,6 +125,22 @@ struct CommandLineTests {
         }
     }
 
+    @Test("options that would do nothing are usage errors naming the option and the subcommand's help")
+    func uselessOptions() async throws {
+        let file = try probeFile(Fixtures.probeEntries(["a"], url: "http://127.0.0.1:1/"))
+        for (arguments, message) in [
+            (["run", file, "--all"], "--all applies with --state"),
+            (["run", file, "--lock-timeout", "5s"], "--lock-timeout applies with --state"),
+            (["watch", file, "--format", "junit"], "watch prints a line per result"),
+            (["watch", file, "--fail-on", "critical"], "--fail-on does not apply to watch"),
+        ] {
+            let output = try await CanaryBinary.run(arguments, timeout: 10)
+            #expect(output.status == 3, "\(arguments)")
+            #expect(output.stderr.contains(message), "\(output.stderr)")
+            #expect(output.stderr.contains("(see 'canary \(arguments[0]) --help')"), "\(output.stderr)")
+        }
+    }
+
     @Test("a stop during the pause between attempts starts no further attempt")
     func stopBetweenAttempts() async throws {
         try await withSimulator { server in
