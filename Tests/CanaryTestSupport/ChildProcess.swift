@@ -74,7 +74,7 @@ public enum ChildProcess {
         }
         killer.cancel()
         let seconds = Date().timeIntervalSince(start)
-        return Output(status: status, stdout: outData.wait(), stderr: errData.wait(), seconds: seconds)
+        return Output(status: status, stdout: await outData.text(), stderr: await errData.text(), seconds: seconds)
     }
 
     /// The full path of a command name, searched on `PATH`.
@@ -224,19 +224,37 @@ public enum ChildProcess {
 }
 
 /// Drains a pipe on its own thread, so a child that writes a lot never blocks on a full pipe.
+/// Its text is awaited, never waited for on a thread of Swift's pool: a grandchild that
+/// keeps the pipe open (Chromium's helpers) would hold that thread, and with two cores the
+/// pool has two, which the in-process simulator needs too.
 final class PipeReader: Sendable {
-    private let data = Mutex<Data?>(nil)
-    private let done = DispatchSemaphore(value: 0)
+    private struct Pending {
+        var data: Data?
+        var waiter: CheckedContinuation<Data, Never>?
+    }
+
+    private let pending = Mutex(Pending())
 
     init(_ fd: Int32) {
         Spawn.readAll(fd) { [self] read in
-            data.withLock { $0 = read }
-            done.signal()
+            let waiter = pending.withLock { pending -> CheckedContinuation<Data, Never>? in
+                pending.data = read
+                defer { pending.waiter = nil }
+                return pending.waiter
+            }
+            waiter?.resume(returning: read)
         }
     }
 
-    func wait() -> String {
-        done.wait()
-        return String(decoding: data.withLock { $0 } ?? Data(), as: UTF8.self)
+    func text() async -> String {
+        let data = await withCheckedContinuation { continuation in
+            let ready = pending.withLock { pending -> Data? in
+                if let data = pending.data { return data }
+                pending.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }
