@@ -43,26 +43,26 @@ public struct JUnitReport: ReportRenderer {
         let errors = results.count { $0.alertSeverity == .unknown }
         let time = results.map(\.duration).reduce(0, +)
         let started = results.map(\.startedAt).min() ?? Date()
-        var xml = "  <testsuite name=\"\(escape(file))\" tests=\"\(results.count)\" failures=\"\(failures)\""
+        var xml = "  <testsuite name=\"\(Markup.escape(file))\" tests=\"\(results.count)\" failures=\"\(failures)\""
         xml += " errors=\"\(errors)\" skipped=\"0\" time=\"\(seconds(time))\""
         xml += " timestamp=\"\(Timestamp.iso8601(started).dropLast())\">\n"
-        let classname = escape(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
+        let classname = Markup.escape(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
         for result in results {
-            xml += "    <testcase classname=\"\(classname)\" name=\"\(escape(result.probe))\""
+            xml += "    <testcase classname=\"\(classname)\" name=\"\(Markup.escape(result.probe))\""
             xml += " time=\"\(seconds(result.duration))\">\n"
             let attempts = result.attempts.enumerated().map { attemptLine($0.offset + 1, $0.element) }
             let note = result.alertingNote.map { ", \($0)" } ?? ""
-            let message = escape("\(result.probeClass.rawValue)\(note): \(result.message)")
+            let message = Markup.escape("\(result.probeClass.rawValue)\(note): \(result.message)")
             switch result.alertSeverity {
             case .warning, .critical:
                 xml += "      <failure type=\"\(result.probeClass.rawValue)\" message=\"\(message)\">"
-                xml += escape(attempts.joined(separator: "\n")) + "</failure>\n"
+                xml += Markup.escape(attempts.joined(separator: "\n")) + "</failure>\n"
             case .unknown:
                 xml += "      <error type=\"\(result.probeClass.rawValue)\" message=\"\(message)\"/>\n"
             case .ok:
                 break
             }
-            xml += "      <system-out>" + escape(systemOut(result, attempts: attempts)) + "</system-out>\n"
+            xml += "      <system-out>" + Markup.escape(systemOut(result, attempts: attempts)) + "</system-out>\n"
             xml += "    </testcase>\n"
         }
         return xml + "  </testsuite>\n"
@@ -96,22 +96,4 @@ public struct JUnitReport: ReportRenderer {
         Units.formatNumber(value, digits: 3)
     }
 
-    /// XML-escapes `text` and drops characters XML 1.0 cannot carry at all.
-    static func escape(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&apos;"
-            case "\t", "\n", "\r": output.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value): output += "\u{FFFD}"
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
-    }
 }

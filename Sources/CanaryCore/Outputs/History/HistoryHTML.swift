@@ -17,12 +17,12 @@ public enum HistoryHTML {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="color-scheme" content="light dark">
-            <title>\(escape(title))</title>
+            <title>\(Markup.escape(title))</title>
             <style>\(style)</style>
             </head>
             <body>
             <header><h1>canary report</h1>
-            <p>\(escape(HistoryText.time(report.from))) to \(escape(HistoryText.time(report.until))) \
+            <p>\(Markup.escape(HistoryText.time(report.from))) to \(Markup.escape(HistoryText.time(report.until))) \
             (\(Units.span(report.until.timeIntervalSince(report.from)))), SLO \(HistoryText.objective(report.slo)).
             A run is up when OK or WARNING (slow), down when CRITICAL or intermittent in a failure class; time \
             canary did not cover is unknown, never up.</p>
@@ -35,7 +35,8 @@ public enum HistoryHTML {
             page += summary(report) + legend(report)
             for (index, probe) in report.probes.enumerated() { page += section(probe, index: index, report: report) }
         }
-        page += "<footer>canary \(escape(CanaryVersion.current)), \(escape(HistoryText.time(Date())))</footer>\n"
+        page +=
+            "<footer>canary \(Markup.escape(CanaryVersion.current)), \(Markup.escape(HistoryText.time(Date())))</footer>\n"
         return page + "</body>\n</html>\n"
     }
 
@@ -44,7 +45,7 @@ public enum HistoryHTML {
     private static func summary(_ report: HistoryReport) -> String {
         var rows = ""
         for (index, probe) in report.probes.enumerated() {
-            rows += "<tr><td><a href=\"#probe-\(index)\">\(escape(probe.probe))</a></td>"
+            rows += "<tr><td><a href=\"#probe-\(index)\">\(Markup.escape(probe.probe))</a></td>"
             rows +=
                 "<td class=\"n\">\(probe.runs)</td><td class=\"n\">\(HistoryText.percent(probe.availabilityRuns))</td>"
             rows += "<td class=\"n\">\(HistoryText.percent(probe.availabilityTime))</td>"
@@ -68,7 +69,7 @@ public enum HistoryHTML {
         let names =
             ProbeClass.allCases.map(\.rawValue).filter(seen.contains)
             + seen.filter { ProbeClass(rawValue: $0) == nil }.sorted()
-        var items = names.map { "<li>\(swatch($0))\(escape($0))</li>" }
+        var items = names.map { "<li>\(swatch($0))\(Markup.escape($0))</li>" }
         items.append("<li><span class=\"sw unknown\"></span>unknown (no run)</li>")
         items.append("<li><span class=\"sw alerting\"></span>alerting</li>")
         items.append("<li><span class=\"sw vendor\"></span>vendor admits a problem</li>")
@@ -76,7 +77,7 @@ public enum HistoryHTML {
     }
 
     private static func section(_ probe: HistoryReport.Probe, index: Int, report: HistoryReport) -> String {
-        var html = "<section class=\"probe\" id=\"probe-\(index)\">\n<h2>\(escape(probe.probe))</h2>\n"
+        var html = "<section class=\"probe\" id=\"probe-\(index)\">\n<h2>\(Markup.escape(probe.probe))</h2>\n"
         html += "<p class=\"figures\">\(probe.runs) runs, up \(HistoryText.percent(probe.availabilityTime)) of the "
         html += "known time (\(HistoryText.percent(probe.availabilityRuns)) of runs), down "
         html += "\(Units.span(probe.downSeconds)), unknown \(Units.span(probe.unknownSeconds)).</p>\n"
@@ -100,7 +101,7 @@ public enum HistoryHTML {
         body += axis(report, y: 58)
         return """
             <svg class="timeline" viewBox="0 0 \(Int(width)) 74" width="100%" role="img" \
-            aria-label="\(escape(probe.probe)) runs by class over the window">
+            aria-label="\(Markup.escape(probe.probe)) runs by class over the window">
             \(body)</svg>
 
             """
@@ -126,7 +127,7 @@ public enum HistoryHTML {
                 ? "fill=\"\(ProbeClass.colour(named: String(current.dropFirst(2))))\"" : "class=\"\(current)\""
             let name = current.hasPrefix("c:") ? String(current.dropFirst(2)) : current
             svg += "<rect x=\"\(format(x))\" y=\"\(y)\" width=\"\(format(Double(end - index) * step))\" "
-            svg += "height=\"\(height)\" \(attributes)><title>\(escape(name))</title></rect>\n"
+            svg += "height=\"\(height)\" \(attributes)><title>\(Markup.escape(name))</title></rect>\n"
             index = end
         }
         return svg
@@ -181,7 +182,7 @@ public enum HistoryHTML {
         }.joined()
         return """
             <svg class="latency" viewBox="0 0 \(Int(width)) 112" width="100%" role="img" \
-            aria-label="\(escape(probe.probe)) latency over the window">
+            aria-label="\(Markup.escape(probe.probe)) latency over the window">
             <line x1="0" y1="0" x2="\(Int(width))" y2="0" class="grid"/>
             <text x="4" y="11">\(Units.formatSeconds(ceiling)) (mean per slice; shaded: slowest)</text>
             \(area)\(paths)\(axis(report, y: Int(height) + 2))</svg>
@@ -202,28 +203,28 @@ public enum HistoryHTML {
                 vendor = "not admitted"
             }
             var evidence = [String]()
-            if let first = incident.firstMessage { evidence.append("first: " + escape(first)) }
+            if let first = incident.firstMessage { evidence.append("first: " + Markup.escape(first)) }
             if let last = incident.lastMessage, last != incident.firstMessage {
-                evidence.append("last: " + escape(last))
+                evidence.append("last: " + Markup.escape(last))
             }
             if !incident.requestIDs.isEmpty {
                 let more = incident.requestIDsSeen - incident.requestIDs.count
                 evidence.append(
-                    "ids: " + escape(incident.requestIDs.joined(separator: ", "))
+                    "ids: " + Markup.escape(incident.requestIDs.joined(separator: ", "))
                         + (more > 0 ? " and \(more) more" : ""))
             }
             if !incident.remoteIPs.isEmpty {
-                evidence.append("from " + escape(incident.remoteIPs.joined(separator: ", ")))
+                evidence.append("from " + Markup.escape(incident.remoteIPs.joined(separator: ", ")))
             }
-            if let id = incident.vendorIncident { evidence.append("vendor: " + escape(id)) }
+            if let id = incident.vendorIncident { evidence.append("vendor: " + Markup.escape(id)) }
             let earlier = incident.startedBeforeWindow ? "<br>(before the window)" : ""
             rows += "<tr><td class=\"t\">\(time(incident.start))\(earlier)</td>"
             rows += "<td class=\"t\">\(time(incident.alerted))</td><td class=\"t\">\(vendor)</td>"
             let end = incident.end.map { time($0) + (incident.cleared == nil ? "<br>still alerting" : "") }
             rows += "<td class=\"t\">\(end ?? "still failing at<br>" + time(incident.lastRun))</td>"
             rows += "<td class=\"n\">\(Units.span(incident.durationSeconds))</td>"
-            rows += "<td>\(incident.classes.map { swatch($0) + escape($0) }.joined(separator: "<br>"))</td>"
-            rows += "<td>\(escape(incident.steps.joined(separator: ", ")))</td></tr>\n"
+            rows += "<td>\(incident.classes.map { swatch($0) + Markup.escape($0) }.joined(separator: "<br>"))</td>"
+            rows += "<td>\(Markup.escape(incident.steps.joined(separator: ", ")))</td></tr>\n"
             rows += "<tr class=\"evidence\"><td colspan=\"7\">\(evidence.joined(separator: "<br>"))</td></tr>\n"
         }
         return """
@@ -239,7 +240,7 @@ public enum HistoryHTML {
         var rows = ""
         for month in probe.months {
             let met = month.sloMet.map { $0 ? "yes" : "<strong>no</strong>" } ?? "-"
-            rows += "<tr><td>\(escape(month.month))</td><td class=\"n\">\(month.runs)</td>"
+            rows += "<tr><td>\(Markup.escape(month.month))</td><td class=\"n\">\(month.runs)</td>"
             rows += "<td class=\"n\">\(HistoryText.percent(month.availabilityTime))</td>"
             rows += "<td class=\"n\">\(Units.span(month.downSeconds))</td>"
             rows += "<td class=\"n\">\(Units.span(month.unknownSeconds))</td>"
@@ -265,22 +266,6 @@ public enum HistoryHTML {
 
     private static func swatch(_ name: String) -> String {
         "<span class=\"sw\" style=\"background:\(ProbeClass.colour(named: name))\"></span>"
-    }
-
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 
     private static func format(_ value: Double) -> String {
