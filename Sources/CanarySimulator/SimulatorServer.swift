@@ -64,7 +64,8 @@ public final class SimulatorServer: Sendable {
         self.vendorPage = VendorPage(oauth: journey.oauth)
         let handler = ConnectionHandler(
             router: Router(replay: replay, log: log, journey: journey, vendorPage: vendorPage, receiver: receiver))
-        self.acceptTask = Task { await Self.accept(on: listener, handler: handler) }
+        let executor = LoopExecutor(group.next())
+        self.acceptTask = Task(executorPreference: executor) { await Self.accept(on: listener, handler: handler) }
     }
 
     /// Starts listening.
@@ -78,7 +79,8 @@ public final class SimulatorServer: Sendable {
     public static func start(
         host: String = "127.0.0.1", port: Int = 0, replay: ScenarioReplay? = nil
     ) async throws -> SimulatorServer {
-        // One thread is plenty for loopback I/O; request handling runs on Swift's pool.
+        // One thread is plenty for loopback I/O; request handling runs on it too (a
+        // `LoopExecutor`), so a busy cooperative pool in the host process cannot slow it.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             let listener = try await bind(host: host, port: port, group: group)

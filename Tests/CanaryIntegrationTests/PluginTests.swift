@@ -102,7 +102,7 @@ struct PluginTests {
             let echo = "\(server.baseURL)/echo"
             // The echoed request shows what was sent: method, agent, headers, body type.
             let sent = try await CanaryBinary.run([
-                "check", echo, "-w", "1", "-c", "2", "-t", "5", "-e", "HTTP/1.1 200 OK,HTTP/1.1 302 Found", "-A",
+                "check", echo, "-w", "8", "-c", "9", "-t", "10", "-e", "HTTP/1.1 200 OK,HTTP/1.1 302 Found", "-A",
                 "canary-migrated", "-k", "X-Probe: yes", "-P", "a=1", "-T", "application/x-www-form-urlencoded",
                 "-s", "POST /echo", "-s", "User-Agent: canary-migrated", "-s", "X-Probe: yes", "-s",
                 "Content-Type: application/x-www-form-urlencoded",
@@ -110,7 +110,7 @@ struct PluginTests {
             #expect(sent.status == 0, "\(sent.stdout)")
             #expect(sent.stdout.hasPrefix("CANARY OK"))
             // -w and -c in seconds are the perfdata thresholds of time, as check_curl prints them.
-            #expect(sent.stdout.contains(";1;2;0 "))
+            #expect(sent.stdout.contains(";8;9;0 "))
             let slow = try await CanaryBinary.run(["check", "\(server.baseURL)/slow?ms=300", "-w", "0.1", "-c", "5"])
             #expect(slow.status == 1, "\(slow.stdout)")
             let regex = try await CanaryBinary.run(["check", "\(server.baseURL)/ok", "-R", "my sign-ins"])
