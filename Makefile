@@ -11,11 +11,13 @@ deps:
 
 ## test-deps: what the tests run besides canary: openssl makes and serves test certificates;
 ## promtool, node_exporter and the Pushgateway check the Prometheus output; Alertmanager
-## routes canary's alerts; sqlite3 reads the history back; Chromium renders the HTML report
+## routes canary's alerts; sqlite3 reads the history back; Chromium renders the HTML report;
+## check_curl runs beside canary check; jsonschema checks the JSON report; man renders the man page
 test-deps: deps
 	@$(ENSURE) openssl:openssl /usr/bin/time:time promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
 		prometheus-pushgateway:prometheus-pushgateway prometheus-alertmanager:prometheus-alertmanager sqlite3:sqlite3 \
-		chromium:chromium python3:python3
+		chromium:chromium python3:python3 python3:jsonschema:python3-jsonschema man:man-db \
+		/usr/lib/nagios/plugins/check_curl:monitoring-plugins-standard
 
 build: deps
 	$(SWIFT) build

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs Debian packages only when what they provide is missing.
 # Usage: ensure-packages.sh CHECK:PACKAGE ...  where CHECK is a command name, a file's
-# path, or pkg-config:NAME for a library known to pkg-config.
+# path, pkg-config:NAME for a library known to pkg-config, or python3:MODULE for a module
+# Python 3 imports.
 set -euo pipefail
 missing=()
 for pair in "$@"; do
@@ -12,6 +13,11 @@ for pair in "$@"; do
         package=${rest#*:}
         command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$name" && continue
         missing+=("$package" pkg-config)
+    elif [ "$check" = python3 ] && [ "${rest#*:}" != "$rest" ]; then
+        module=${rest%%:*}
+        package=${rest#*:}
+        command -v python3 >/dev/null 2>&1 && python3 -c "import $module" >/dev/null 2>&1 && continue
+        missing+=("$package" python3)
     elif [ "${check#/}" != "$check" ]; then
         [ -e "$check" ] && continue
         missing+=("$rest")

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// Turns a request into a `SimulatorAction`; holds the state shared by all connections.
@@ -67,6 +68,7 @@ struct Router: Sendable {
             return HostileReplies.action(route, query: query)
         case .pingPong: return pingPong(query)
         case .cookieGate: return cookieGate(request)
+        case .basicAuth: return basicAuth(request, query)
         }
     }
 
@@ -165,6 +167,18 @@ struct Router: Sendable {
         if request.header("Cookie")?.contains("gate=open") == true { return .respond(.html(Pages.ok)) }
         var response = HTTPResponse.redirect(to: "/cookie-gate")
         response.headers.append(("Set-Cookie", "gate=open; Path=/; HttpOnly"))
+        return .respond(response)
+    }
+
+    /// A page behind HTTP Basic: 401 with a challenge until `user:password` (from the
+    /// query; canary:secret by default) comes in the Authorization header.
+    private func basicAuth(_ request: RequestHead, _ query: QueryItems) -> SimulatorAction {
+        let user = query["user"] ?? "canary"
+        let password = query["password"] ?? "secret"
+        let expected = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        if request.header("Authorization") == expected { return .respond(.html(Pages.ok)) }
+        var response = HTTPResponse.html("<html><body><h1>401 Authorization Required</h1></body></html>", status: 401)
+        response.headers.append(("WWW-Authenticate", "Basic realm=\"canary\""))
         return .respond(response)
     }
 

@@ -6,7 +6,7 @@ enum SimulatorRoute: CaseIterable, Sendable {
     case status, slow, hang, reset, redirectLoop, redirect, flaky
     case huge, gzipBomb, deflateBomb, trickle, malformed, echo, headers
     case endless, headerFlood, longHeader, http09, badChunked, resetMidBody, hugeLocation, binary, pingPong
-    case cookieGate
+    case cookieGate, basicAuth
 
     /// The route with its optional query parameters, as shown to people.
     var usage: String {
@@ -43,6 +43,7 @@ enum SimulatorRoute: CaseIterable, Sendable {
         case .binary: "/binary"
         case .pingPong: "/ping-pong?port=PORT&n=0"
         case .cookieGate: "/cookie-gate"
+        case .basicAuth: "/basic-auth?user=canary&password=secret"
         }
     }
 
@@ -79,6 +80,7 @@ enum SimulatorRoute: CaseIterable, Sendable {
         case .binary: "200 with non-UTF-8 bytes in the body and a header value"
         case .pingPong: "302 back and forth between 127.0.0.1 and localhost, forever"
         case .cookieGate: "302 to itself setting a cookie until the cookie comes back, then 200"
+        case .basicAuth: "401 asking for HTTP Basic until these credentials come, then the healthy page"
         }
     }
 

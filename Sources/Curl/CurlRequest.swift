@@ -46,6 +46,27 @@ public struct CurlRequest: Sendable {
     public var cookies: [String] = []
     /// Whether the response carries the cookie jar (``CurlResponse/cookies``).
     public var exportsCookies = false
+    /// Connect to another address than the URL's host (libcurl's `CONNECT_TO`,
+    /// `HOST:PORT:ADDRESS:PORT`): the URL's name still goes in `Host` and SNI.
+    public var connectTo: String?
+    /// The TLS versions the handshake may use; `nil` lets libcurl negotiate.
+    public var tlsVersion: TLSVersion?
+    /// Stop reading once the headers are in (check_curl's `-N`): the body is not waited for.
+    public var headersOnly = false
+
+    /// A TLS version to require: exactly this one, or this one and newer.
+    public struct TLSVersion: Sendable, Equatable {
+        public enum Version: String, Sendable, CaseIterable {
+            case tls10 = "1.0", tls11 = "1.1", tls12 = "1.2", tls13 = "1.3"
+        }
+        public var version: Version
+        public var orNewer: Bool
+
+        public init(_ version: Version, orNewer: Bool) {
+            self.version = version
+            self.orNewer = orNewer
+        }
+    }
 
     /// The proxy this request goes through, as libcurl chooses it: `proxy`, or else the
     /// environment's `http_proxy` (lowercase only, libcurl's guard against "httpoxy") for

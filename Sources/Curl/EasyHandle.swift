@@ -11,6 +11,10 @@ final class EasyHandle: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     let request: CurlRequest
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var connectToList: UnsafeMutablePointer<curl_slist>?
+    /// Whether the transfer stopped at the first body byte because the request wanted
+    /// the headers only: not a failure.
+    private var stoppedAfterHeaders = false
     private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     private let requestBody: [CChar]?
 
@@ -58,6 +62,8 @@ final class EasyHandle: @unchecked Sendable {
         curl_easy_cleanup(handle)
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
+        if let connectToList { curl_slist_free_all(connectToList) }
+        connectToList = nil
     }
 
     private func configure() throws(CurlError) {
@@ -89,6 +95,10 @@ final class EasyHandle: @unchecked Sendable {
         try configureHeaders()
         try configureTLS()
         if let proxy = request.proxy { try set(CURLOPT_PROXY, proxy) }
+        if let connectTo = request.connectTo {
+            connectToList = curl_slist_append(nil, connectTo)
+            try check(ccurl_easy_setopt_slist(handle, CURLOPT_CONNECT_TO, connectToList))
+        }
         switch request.ipVersion {
         case .any: try set(CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_WHATEVER))
         case .v4: try set(CURLOPT_IPRESOLVE, Int(CURL_IPRESOLVE_V4))
@@ -140,10 +150,24 @@ final class EasyHandle: @unchecked Sendable {
         }
         if let cert = request.clientCertificate { try set(CURLOPT_SSLCERT, cert) }
         if let key = request.clientKey { try set(CURLOPT_SSLKEY, key) }
+        if let version = request.tlsVersion {
+            let (minimum, maximum) =
+                switch version.version {
+                case .tls10: (Int(CURL_SSLVERSION_TLSv1_0), Int(CURL_SSLVERSION_MAX_TLSv1_0))
+                case .tls11: (Int(CURL_SSLVERSION_TLSv1_1), Int(CURL_SSLVERSION_MAX_TLSv1_1))
+                case .tls12: (Int(CURL_SSLVERSION_TLSv1_2), Int(CURL_SSLVERSION_MAX_TLSv1_2))
+                case .tls13: (Int(CURL_SSLVERSION_TLSv1_3), Int(CURL_SSLVERSION_MAX_TLSv1_3))
+                }
+            try set(CURLOPT_SSLVERSION, version.orNewer ? minimum : minimum | maximum)
+        }
     }
 
     /// Takes `count` decoded body bytes; returns false to make curl abort the transfer.
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if request.headersOnly, !bytes.isEmpty {
+            stoppedAfterHeaders = true
+            return false
+        }
         bodyBytes += bytes.count
         guard bodyBytes <= request.maxBodyBytes else {
             bodyTooLarge = true
@@ -203,7 +227,7 @@ final class EasyHandle: @unchecked Sendable {
         if !response.effectiveURL.lowercased().hasPrefix("https:") { response.certificateExpiry = nil }
         let contentLength = getOffset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
         response.contentLength = contentLength >= 0 ? contentLength : nil
-        if result != CURLE_OK {
+        if result != CURLE_OK, !(stoppedAfterHeaders && result == CURLE_WRITE_ERROR) {
             let message = errorBuffer.withUnsafeBufferPointer { $0.baseAddress.map { String(cString: $0) } ?? "" }
             response.error = CurlError(
                 code: Int(result.rawValue), message: message,

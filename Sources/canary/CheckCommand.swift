@@ -11,8 +11,8 @@ struct CheckCommand: AsyncParsableCommand {
             Same engine and classes as run. Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage errors \
             included, with one line on stdout as plugins do). Example:
               canary check https://mysignins.microsoft.com/ --contains 'My Sign-Ins' --warning 2s --critical 5s
-            check_curl's flags work too (-H/-I, -p, -u and -S build the URL; -w/-c/-t in bare seconds, -s, -r, -R, \
-            --invert-regex, -e, -a, -A, -k, -j, -P, -T, -C, -E, -4/-6): see the README's migration notes.
+            check_curl's flags work too (-H/-I, -p, -u and -S build the URL; -S1.2, -N, -f, -m; -w/-c/-t in bare seconds, -s, -r, -R, \
+            --invert-regex, -e, -f, -m, -a, -A, -k, -j, -P, -T, -C, -E, -4/-6): see the README's migration notes.
             """
     )
 
@@ -34,8 +34,21 @@ struct CheckCommand: AsyncParsableCommand {
         help: ArgumentHelp("The path of the URL built from -H or -I (default /).", valueName: "path"))
     var path: String?
 
-    @Flag(name: [.customShort("S"), .customLong("ssl")], help: "Build an https URL from -H or -I.")
+    @Flag(
+        name: [.customShort("S"), .customLong("ssl")],
+        help: "Build an https URL from -H or -I (-S1.2 or --ssl=1.2+ as check_curl takes them also set --tls-version).")
     var ssl = false
+
+    @Option(
+        name: .customLong("tls-version"),
+        help: ArgumentHelp(
+            "The TLS version to require: 1, 1.1, 1.2 or 1.3, with + for that one or newer.", valueName: "version"))
+    var tlsVersion: String?
+
+    @Flag(
+        name: [.customShort("N"), .customLong("no-body")],
+        help: "Stop reading at the end of the headers (check_curl's -N): no body check applies.")
+    var noBody = false
 
     @Flag(
         name: [.customShort("E"), .customLong("extended-perfdata")],
@@ -155,6 +168,21 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-follow"), help: "Do not follow redirects.")
     var noFollow = false
 
+    @Option(
+        name: [.customShort("f"), .customLong("onredirect")],
+        help: ArgumentHelp(
+            "check_curl's redirect policy: ok, warning or critical judge a redirect without following it; "
+                + "follow, sticky, stickyport or curl follow it (canary follows by default).",
+            valueName: "policy"))
+    var onRedirect: String?
+
+    @Option(
+        name: [.customShort("m"), .customLong("pagesize")],
+        help: ArgumentHelp(
+            "check_curl's page size in bytes, MIN[:MAX]: smaller is blank_page, larger response_too_large.",
+            valueName: "min:max"))
+    var pageSize: String?
+
     @Option(name: .customLong("max-redirects"), help: "More redirects than this is redirect_loop.")
     var maxRedirects = 10
 
@@ -226,10 +254,14 @@ struct CheckCommand: AsyncParsableCommand {
         if extendedPerfdata, let format = options.format, format != .nagios {
             throw ValidationError("-E/--extended-perfdata applies to --format nagios only")
         }
-        if url != nil, hostname != nil || address != nil || port != nil || path != nil || ssl {
+        if url != nil, hostname != nil || port != nil || path != nil || ssl {
             throw ValidationError("give the URL, or build it with -H/-I, -p, -u and -S: not both")
         }
         if ipv4, ipv6 { throw ValidationError("-4 and -6 exclude each other") }
+        if noFollow, onRedirect != nil { throw ValidationError("--no-follow and -f/--onredirect: give one") }
+        if minBodyBytes != nil, pageSize != nil {
+            throw ValidationError("--min-body-bytes and -m/--pagesize both set the smallest page: give one")
+        }
         if invertRegex, matches.isEmpty, matchesIgnoringCase.isEmpty {
             throw ValidationError("--invert-regex needs a -r/--regex or -R/--eregi to invert")
         }
@@ -269,6 +301,11 @@ struct CheckCommand: AsyncParsableCommand {
     /// The probe, and the secrets its flags hold.
     func probe() throws -> (spec: ProbeSpec, secrets: [String]) {
         var flags = CheckFlags(url: try target())
+        // -I beside -H (or beside the URL): the name stays in the URL, the connection
+        // goes to the address.
+        if address != nil, hostname != nil || url != nil { flags.connectAddress = address }
+        flags.tlsVersion = tlsVersion
+        flags.noBody = noBody
         flags.authorization = authorization
         (flags.clientCertificate, flags.clientKey) = (clientCert, privateKey)
         flags.ipVersion = ipv4 ? .v4 : ipv6 ? .v6 : .any
@@ -293,8 +330,11 @@ struct CheckCommand: AsyncParsableCommand {
         (flags.matches, flags.notMatches) = invertRegex ? ([], notMatches + regexes) : (regexes, notMatches)
         flags.errorPatterns = errorPattern
         flags.minBodyBytes = minBodyBytes
+        (flags.pageSize, flags.onRedirect) = (pageSize, onRedirect)
         (flags.warning, flags.critical) = (warning, critical)
-        flags.certExpiry = certExpiry ?? certificate
+        // check_curl's -C 30 warns at 30 days and has no critical bound of its own (an
+        // expired certificate is a TLS failure anyway); --cert-expiry 30 keeps canary's 7.
+        flags.certExpiry = certExpiry ?? certificate.map { $0.contains(",") ? $0 : $0 + ",0" }
         flags.captureHeaders = captureHeader
         flags.notify = notify
         flags.interval = interval
@@ -302,6 +342,21 @@ struct CheckCommand: AsyncParsableCommand {
             return try flags.specAndSecrets()
         } catch {
             throw ValidationError(error.description)
+        }
+    }
+
+    /// check_curl's optional `-S` argument, which swift-argument-parser has no form for:
+    /// `-S1.2` and `--ssl=1.2+` become `-S --tls-version 1.2+`. Other arguments pass as
+    /// they are.
+    static func checkCurlArguments(_ arguments: [String]) -> [String] {
+        arguments.flatMap { argument -> [String] in
+            for prefix in ["--ssl=", "-S"] where argument.hasPrefix(prefix) && argument.count > prefix.count {
+                let version = argument.dropFirst(prefix.count)
+                if version.allSatisfy({ $0.isNumber || $0 == "." || $0 == "+" }) {
+                    return ["--ssl", "--tls-version", String(version)]
+                }
+            }
+            return [argument]
         }
     }
 

@@ -32,7 +32,9 @@ enum Main {
             finish(Severity.unknown.exitCode)
         }
         do {
-            var command = try Canary.parseAsRoot()
+            var arguments = Array(CommandLine.arguments.dropFirst())
+            if arguments.first == "check" { arguments = CheckCommand.checkCurlArguments(arguments) }
+            var command = try Canary.parseAsRoot(arguments)
             StartupTrace.mark("parsed")
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

@@ -154,13 +154,30 @@ struct PluginTests {
             ])
             #expect(address.status == 2)
             #expect(address.stdout.contains("gateway_timeout"))
+            // -H with -I: the name goes in Host (and SNI), the connection to the address.
+            let named = try await CanaryBinary.run([
+                "check", "-H", "portal.example", "-I", "127.0.0.1", "-p", "\(server.port)", "-u", "/echo", "-s",
+                "Host: portal.example:\(server.port)",
+            ])
+            #expect(named.status == 0, "\(named.stdout)")
+            #expect(named.stdout.hasPrefix("CANARY OK - portal.example: ok"))
+            // -N stops at the headers: a body that never ends is no timeout.
+            let headersOnly = try await CanaryBinary.run([
+                "check", "-I", "127.0.0.1", "-p", "\(server.port)", "-u", "/endless", "-N", "-t", "5",
+            ])
+            #expect(headersOnly.status == 0, "\(headersOnly.stdout)")
+            #expect(headersOnly.seconds < 4)
             for (arguments, message) in [
                 (
                     ["\(server.baseURL)/ok", "-H", "other"],
                     "give the URL, or build it with -H/-I, -p, -u and -S: not both"
                 ),
                 (["-H", "a", "-p", "70000"], "-p/--port must be 1 to 65535"),
-                (["-H", "a", "-I", "127.0.0.1"], "-H with -I is not supported yet"),
+                (["-H", "a", "-I", "bad/address"], "-I/--IP-address is not an address or name"),
+                (["-I", "127.0.0.1", "-S4"], "-S/--ssl VERSION must be 1, 1.1, 1.2 or 1.3"),
+                (["-I", "127.0.0.1", "-N", "-s", "x"], "-N/--no-body reads no body"),
+                (["-I", "127.0.0.1", "-f", "sideways"], "-f/--onredirect must be ok, warning, critical"),
+                (["-I", "127.0.0.1", "-m", "50:10"], "-m/--pagesize must be MIN[:MAX]"),
                 ([], "give the URL, or -H/--hostname (or -I/--IP-address) to build it"),
             ] {
                 let output = try await CanaryBinary.run(["check"] + arguments)

@@ -118,9 +118,19 @@ public enum Classifier {
                 return Verdict(
                     .authFailure, "HTTP \(status) \(HTTPStatus.reason(status)): the credentials were refused\(code)")
             }
-            return statusVerdict(status, expected: step.expect.status)
+            var verdict = statusVerdict(status, expected: step.expect.status)
+            if verdict.probeClass == .unexpectedStatus,
+                let rule = step.expect.statusSeverities.first(where: { $0.statuses.contains(status) })
+            {
+                verdict.severity = rule.severity
+            }
+            if (300...399).contains(status), !step.followRedirects {
+                let location = response.header("Location").map { " to \(redacted($0, redactor).prefix(200))" } ?? ""
+                verdict.message += ": a redirect\(location), not followed"
+            }
+            return verdict
         }
-        if let verdict = contentVerdict(response, step: step, redactor: redactor) { return verdict }
+        if step.readsBody, let verdict = contentVerdict(response, step: step, redactor: redactor) { return verdict }
         if let verdict = certificateVerdict(response, step: step, now: now) { return verdict }
         let total = response.timings.total
         let latency = step.expect.latency
@@ -136,7 +146,9 @@ public enum Classifier {
 
     private static func transportVerdict(_ response: ObservedResponse, step: Step) -> Verdict? {
         if response.bodyTooLarge {
-            return Verdict(.responseTooLarge, "body over max_body_bytes (\(step.maxBodyBytes) bytes)")
+            return Verdict(
+                .responseTooLarge, "body over max_body_bytes (\(step.maxBodyBytes) bytes)",
+                severity: step.expect.pageSizeSeverity)
         }
         guard let error = response.failure else { return nil }
         let detail = error.description
@@ -168,7 +180,9 @@ public enum Classifier {
         case .tooManyRedirects:
             return Verdict(.redirectLoop, "more than \(step.maxRedirects) redirects")
         case .tooLarge:
-            return Verdict(.responseTooLarge, "body over max_body_bytes (\(step.maxBodyBytes) bytes)")
+            return Verdict(
+                .responseTooLarge, "body over max_body_bytes (\(step.maxBodyBytes) bytes)",
+                severity: step.expect.pageSizeSeverity)
         case .protocolError, .other:
             return Verdict(.protocolError, "protocol: \(detail)")
         case .outOfDescriptors:
@@ -194,7 +208,9 @@ public enum Classifier {
         let html = VisibleText.isHTML(contentType: response.header("Content-Type"), body: body)
         let visible = html ? VisibleText.extract(html: body) : VisibleText.plain(body)
         if let minimum = expect.minBodyBytes, response.bodyBytes < minimum {
-            return Verdict(.blankPage, "blank page: \(response.bodyBytes) bytes, under min_body_bytes \(minimum)")
+            return Verdict(
+                .blankPage, "blank page: \(response.bodyBytes) bytes, under min_body_bytes \(minimum)",
+                severity: expect.pageSizeSeverity)
         }
         if carriesContent(response.status, method: step.method) {
             if response.bodyBytes == 0 { return Verdict(.blankPage, "blank page: empty body") }

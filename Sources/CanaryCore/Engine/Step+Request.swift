@@ -12,8 +12,9 @@ extension Step {
             headers.append(("Content-Type", type))
         }
         let secretNow = self.headers.filter { context.refersToSecret($0.value) }.map { $0.name.lowercased() }
-        return CurlRequest(
-            url: context.expandURL(url),
+        let url = context.expandURL(url)
+        var request = CurlRequest(
+            url: url,
             method: body != nil && method == "GET" && (form != nil || json != nil) ? "POST" : method,
             headers: headers,
             body: body.map(\.bytes),
@@ -32,6 +33,15 @@ extension Step {
             ipVersion: CurlRequest.IPVersion(rawValue: ipVersion.rawValue) ?? .any,
             userAgent: Engine.userAgent
         )
+        request.tlsVersion = tls.version
+        request.headersOnly = !readsBody
+        if let connectAddress, let target = CurlURL(url) {
+            // libcurl's CONNECT_TO: HOST:PORT:ADDRESS:PORT; an IPv6 address in brackets.
+            let address =
+                connectAddress.contains(":") && !connectAddress.hasPrefix("[") ? "[\(connectAddress)]" : connectAddress
+            request.connectTo = "\(target.host):\(target.port):\(address):\(target.port)"
+        }
+        return request
     }
 
     /// The body to send: `form:` URL-encoded, `json:` serialized, or `body:`, each with its

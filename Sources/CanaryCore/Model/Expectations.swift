@@ -14,6 +14,13 @@ public struct Expectations: Sendable {
     /// An explicit minimum body size; when unset only an empty body is blank.
     public var minBodyBytes: Int?
     public var latency = Thresholds()
+    /// Statuses outside ``status`` whose `unexpected_status` has this severity rather than
+    /// CRITICAL: `canary check` follows check_curl (a 4xx is WARNING unless `-e` is given,
+    /// a redirect as `-f` says); probe files leave it empty.
+    public var statusSeverities: [(statuses: ClosedRange<Int>, severity: Severity)] = []
+    /// The severity of a page outside check_curl's `-m MIN:MAX` (WARNING, as check_curl
+    /// has it) rather than `blank_page`'s and `response_too_large`'s CRITICAL.
+    public var pageSizeSeverity: Severity?
     /// Time left before the certificate's expiry that makes it WARNING/CRITICAL.
     public var certExpiry = Thresholds(warning: .seconds(21 * 86_400), critical: .seconds(7 * 86_400))
 

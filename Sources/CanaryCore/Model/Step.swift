@@ -24,6 +24,12 @@ public struct Step: Sendable {
     public var tls = TLSOptions()
     public var proxy: String?
     public var ipVersion: IPVersion = .any
+    /// Connect to this address instead of the URL's host, which stays in `Host` and SNI
+    /// (check_curl's `-H` with `-I`).
+    public var connectAddress: String?
+    /// Whether the body is read (check_curl's `-N` reads the headers only; no body
+    /// expectation then applies).
+    public var readsBody = true
     public var expect = Expectations()
     public var errorPatterns: [Pattern] = []
     public var captureHeaders: [String] = []

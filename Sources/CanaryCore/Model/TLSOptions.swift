@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 
 /// TLS settings of a probe (`tls:`).
@@ -6,6 +7,9 @@ public struct TLSOptions: Sendable {
     public var insecure = false
     public var clientCertificate: String?
     public var clientKey: String?
+    /// The TLS version the handshake must use (check_curl's `-S 1.2`, or `1.2+` for that
+    /// one or newer); `nil` negotiates.
+    public var version: CurlRequest.TLSVersion?
 
     public init() {}
 }

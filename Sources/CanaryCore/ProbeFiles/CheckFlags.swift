@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 
 /// The probe `canary check`'s flags describe, checked by the rules a probe file follows
@@ -34,6 +35,18 @@ public struct CheckFlags: Sendable {
     public var notMatches: [String] = []
     public var errorPatterns: [String] = []
     public var minBodyBytes: Int?
+    /// check_curl's `-m MIN[:MAX]` in bytes: a smaller page is `blank_page`, a larger one
+    /// `response_too_large`, both WARNING as check_curl has them.
+    public var pageSize: String?
+    /// check_curl's `-I` beside `-H`: connect here, with `-H`'s name in the URL, `Host` and SNI.
+    public var connectAddress: String?
+    /// check_curl's `-S VERSION[+]`: `1`, `1.0` to `1.3`, `+` for that one or newer.
+    public var tlsVersion: String?
+    /// check_curl's `-N`: read the headers only.
+    public var noBody = false
+    /// check_curl's `-f`: `ok`, `warning` or `critical` judge a redirect without following
+    /// it; `follow`, `sticky`, `stickyport` and `curl` follow it.
+    public var onRedirect: String?
     public var warning: Duration?
     public var critical: Duration?
     /// `WARN[,CRIT]` in days.
@@ -123,11 +136,25 @@ public struct CheckFlags: Sendable {
             throw Problem(description: "--private-key needs --client-cert")
         }
         spec.ipVersion = ipVersion
+        spec.steps[0].connectAddress = connectAddress
+        if let tlsVersion {
+            guard parsed.scheme == "https" else { throw Problem(description: "-S VERSION applies to https URLs only") }
+            spec.steps[0].tls.version = try Self.tlsVersion(tlsVersion)
+        }
+        if noBody {
+            let reads = !contains.isEmpty || !notContains.isEmpty || !matches.isEmpty || !notMatches.isEmpty
+            if reads || !errorPatterns.isEmpty || pageSize != nil || minBodyBytes != nil {
+                throw Problem(
+                    description: "-N/--no-body reads no body: -s, -r, -R, -m and the body checks cannot apply")
+            }
+            spec.steps[0].readsBody = false
+        }
         spec.timeout = timeout
         guard ProbeRules.attempts.contains(attempts) else { throw Problem(description: "--attempts must be 1 to 100") }
         spec.attempts = attempts
         spec.attemptSpacing = attemptSpacing
         spec.followRedirects = followRedirects
+        if let onRedirect { try Self.applyOnRedirect(onRedirect, expectStatus: expectStatus, to: &spec) }
         guard ProbeRules.maxRedirects.contains(maxRedirects) else {
             throw Problem(description: "--max-redirects must be 0 to 100")
         }
@@ -152,6 +179,9 @@ public struct CheckFlags: Sendable {
     }
 
     private func expectations(_ spec: inout ProbeSpec) throws(Problem) {
+        // check_curl's verdicts on a status when no -e list is given: a 4xx is WARNING (a
+        // 5xx stays CRITICAL); with -e, any status outside the list is CRITICAL.
+        if expectStatus == nil { spec.expect.statusSeverities.append((400...499, .warning)) }
         if let expectStatus {
             var ranges: [ClosedRange<Int>] = []
             for item in expectStatus.split(separator: ",") {
@@ -174,6 +204,12 @@ public struct CheckFlags: Sendable {
         if let minBodyBytes {
             guard minBodyBytes >= 0 else { throw Problem(description: "--min-body-bytes must be 0 or more") }
             spec.expect.minBodyBytes = minBodyBytes
+        }
+        if let pageSize {
+            let (minimum, maximum) = try Self.pageSizes(pageSize)
+            if minimum > 0 { spec.expect.minBodyBytes = minimum }
+            if let maximum { spec.maxBodyBytes = maximum }
+            spec.expect.pageSizeSeverity = .warning
         }
         if let warning, let critical, warning > critical {
             throw Problem(
@@ -213,21 +249,64 @@ public struct CheckFlags: Sendable {
         return Thresholds(warning: parts[0], critical: critical)
     }
 
+    /// check_curl's `-m MIN[:MAX]` (bytes): the bounds, MAX not below MIN.
+    static func pageSizes(_ text: String) throws(Problem) -> (minimum: Int, maximum: Int?) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let bounds = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(parts.count), let minimum = bounds[0], minimum >= 0,
+            parts.count == 1 || bounds[1].map({ $0 >= max(minimum, 1) }) == true
+        else {
+            throw Problem(description: "-m/--pagesize must be MIN[:MAX] in bytes, MAX at least MIN, e.g. 512:1000000")
+        }
+        return (minimum, parts.count == 2 ? bounds[1] : nil)
+    }
+
+    /// check_curl's `-S` versions: `1` (= `1.0`), `1.1`, `1.2`, `1.3`, each with `+` for
+    /// that one or newer. SSLv2 and SSLv3 (`2`, `3`) are refused, as libcurl refuses them.
+    static func tlsVersion(_ text: String) throws(Problem) -> CurlRequest.TLSVersion {
+        let orNewer = text.hasSuffix("+")
+        let number = orNewer ? String(text.dropLast()) : text
+        guard let version = CurlRequest.TLSVersion.Version(rawValue: number == "1" ? "1.0" : number) else {
+            throw Problem(
+                description:
+                    "-S/--ssl VERSION must be 1, 1.1, 1.2 or 1.3, with + for newer too (SSLv2 and SSLv3 are not supported)"
+            )
+        }
+        return CurlRequest.TLSVersion(version, orNewer: orNewer)
+    }
+
+    /// check_curl's redirect policies (`-f`), in canary's terms.
+    static func applyOnRedirect(_ policy: String, expectStatus: String?, to spec: inout ProbeSpec) throws(Problem) {
+        switch policy.lowercased() {
+        case "follow", "sticky", "stickyport", "curl":
+            spec.followRedirects = true
+        case "ok":
+            spec.followRedirects = false
+        case "warning", "critical":
+            spec.followRedirects = false
+            // A redirect is the failure: unless -e says otherwise, only 2xx passes.
+            if expectStatus == nil { spec.expect.status = StatusSet(ranges: [200...299]) }
+            spec.expect.statusSeverities.append((300...399, policy.lowercased() == "warning" ? .warning : .critical))
+        default:
+            throw Problem(
+                description: "-f/--onredirect must be ok, warning, critical, follow, sticky, stickyport or curl")
+        }
+    }
+
     /// `Name: value`, by the header rules of a probe file.
     /// The URL check_curl's `-H`/`-I`/`-p`/`-u`/`-S` describe: `https://` with `-S`, the
     /// host name (`-H`) or address (`-I`), the port when given, the path (`/` by default).
-    /// - Throws: ``Problem`` for a host, port or path that does not make a URL, or `-H` with
-    ///   `-I` (connecting to one address under another name is not supported yet).
+    /// With both `-H` and `-I`, the URL holds `-H`'s name (for `Host` and SNI) and the
+    /// connection goes to `-I` (``connectAddress``).
+    /// - Throws: ``Problem`` for a host, port or path that does not make a URL.
     public static func url(
         ssl: Bool, hostname: String?, address: String?, port: Int?, path: String?
     ) throws(Problem) -> String {
-        if hostname != nil, address != nil {
-            throw Problem(
-                description: "-H with -I is not supported yet: give the URL with the host name, or -I alone")
+        func isHost(_ text: String) -> Bool {
+            !text.isEmpty && text.allSatisfy({ $0.isLetter || $0.isNumber || "-._:[]".contains($0) })
         }
-        guard let host = hostname ?? address, !host.isEmpty,
-            host.allSatisfy({ $0.isLetter || $0.isNumber || "-._:[]".contains($0) })
-        else {
+        if let address, !isHost(address) { throw Problem(description: "-I/--IP-address is not an address or name") }
+        guard let host = hostname ?? address, isHost(host) else {
             throw Problem(description: "give the URL, or -H/--hostname (or -I/--IP-address) to build it")
         }
         if let port, !(1...65_535).contains(port) { throw Problem(description: "-p/--port must be 1 to 65535") }
