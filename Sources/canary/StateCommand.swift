@@ -16,10 +16,18 @@ struct StateCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print each probe's record: alerting, last run, last class, failing streak.")
+            abstract: "Print each probe's record: alerting and since when, its window of runs, last run and class, "
+                + "last success, the vendor's word.",
+            discussion: """
+                WINDOW is the failing share of the runs kept (the last alert.window) and those runs, oldest first: \
+                '.' OK, 'w' WARNING, 'C' CRITICAL, '?' UNKNOWN. --probe prints the named records in full.
+                """)
 
         @Argument(help: ArgumentHelp("The state file.", valueName: "file"))
         var file: String
+
+        @Option(help: ArgumentHelp("Only this probe's record, in full (repeatable).", valueName: "name"))
+        var probe: [String] = []
 
         @Option(help: "text or json (one object per probe, per line).")
         var format: Format = .text
@@ -31,10 +39,19 @@ struct StateCommand: ParsableCommand {
         func run() throws {
             let store = try StateCommand.open(file)
             defer { store.close() }
-            let records = store.state.probes.sorted { $0.key < $1.key }
+            var records = store.state.probes.sorted { $0.key < $1.key }
+            if !probe.isEmpty {
+                let unknown = probe.filter { store.state.probes[$0] == nil }
+                guard unknown.isEmpty else {
+                    throw StateUnavailable(reason: "no record of \(unknown.joined(separator: ", ")) in \(file)")
+                }
+                records = records.filter { probe.contains($0.key) }
+            }
             switch format {
             case .json:
                 for (name, record) in records { Terminal.write(StateReport.json(name, record) + "\n") }
+            case .text where !probe.isEmpty:
+                Terminal.write(records.map { StateReport.detail($0.key, $0.value) }.joined(separator: "\n"))
             case .text:
                 Terminal.write(StateReport.table(records))
             }

@@ -42,6 +42,57 @@ struct SharedStateTests {
         }
     }
 
+    @Test("state show --probe prints one record in full; forget under the lock races 8 runs and loses none of them")
+    func showAndForgetUnderLoad() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let down = try write("down", route: "/status/504", server: server, in: folder)
+            let up = try write("up", route: "/ok", server: server, in: folder)
+            let path = "\(folder)/state.json"
+            for _ in 0..<2 { _ = try await CanaryBinary.run(["run", down, "--state", path, "--all"]) }
+            let detail = try await CanaryBinary.run(["state", "show", path, "--probe", "down"])
+            #expect(detail.status == 0, "\(detail.stderr)")
+            let lines = detail.stdout.split(separator: "\n").map { String($0) }
+            #expect(lines.first == "probe             down", "\(detail.stdout)")
+            #expect(lines.contains("alerting          yes"), "\(detail.stdout)")
+            #expect(lines.contains("window            2/2 CC"), "\(detail.stdout)")
+            #expect(lines.contains("last class        gateway_timeout (CRITICAL)"), "\(detail.stdout)")
+            #expect(lines.contains { $0.hasPrefix("alerting since    20") })
+            #expect(lines.contains("last success      none recorded"))
+            #expect(lines.count { $0.hasPrefix("  run ") } == 2)
+            let missing = try await CanaryBinary.run(["state", "show", path, "--probe", "nope"])
+            #expect(missing.status == 3)
+            #expect(missing.stderr.contains("no record of nope"), "\(missing.stderr)")
+            // The table: window marks, and the last success of the healthy probe.
+            _ = try await CanaryBinary.run(["run", up, "--state", path, "--all"])
+            let table = try await CanaryBinary.run(["state", "show", path])
+            #expect(table.stdout.hasPrefix("PROBE  ALERTING  SINCE"), "\(table.stdout)")
+            #expect(table.stdout.contains(" 2/2 CC "), "\(table.stdout)")
+            #expect(table.stdout.contains(" 0/1 . "), "\(table.stdout)")
+
+            // Eight runs of `up` and a forget of `down`, all at once, on one file: the lock
+            // keeps every run's record and the forget.
+            let outcomes = try await withThrowingTaskGroup(of: Int32.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await CanaryBinary.run(["run", up, "--state", path, "--all"]).status }
+                }
+                group.addTask { try await CanaryBinary.run(["state", "forget", path, "down"]).status }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.allSatisfy { $0 == 0 }, "\(outcomes)")
+            let json = try await CanaryBinary.run(["state", "show", path, "--format", "json"])
+            let objects = json.stdout.split(separator: "\n")
+            #expect(objects.count == 1, "\(json.stdout)")
+            let record = try #require(
+                try JSONSerialization.jsonObject(with: Data((objects.first ?? "").utf8)) as? [String: Any])
+            #expect(record["probe"] as? String == "up")
+            #expect(record["consecutive_passes"] as? Int == 9, "\(json.stdout)")
+            let window = try #require(record["window"] as? [String: Any])
+            #expect((window["runs"] as? [Any])?.count == 9)
+            #expect(window["failing"] as? Int == 0)
+        }
+    }
+
     @Test("a last run recorded in the future (the clock set back) is due at once, with one warning")
     func clockSteppedBack() async throws {
         try await withSimulator { server in
