@@ -36,6 +36,7 @@ format:
 ## test: lint, then build everything and run every test
 test: test-deps lint
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product generate-manual
 	$(SWIFT) test --skip-build
 
 ## stress: the catalogues too long for make test: 200 kill -9 runs, 10 minutes of loader fuzzing
@@ -48,9 +49,14 @@ stress: test-deps
 run: release
 	.build/release/canary demo
 
+## install: the binary, its man page (man canary) and bash, zsh and fish completions, the
+## last two generated from the command definitions
 install: release
+	$(SWIFT) build --product generate-manual
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 .build/release/canary $(DESTDIR)$(PREFIX)/bin/canary
+	./scripts/install-docs.sh .build/release/canary "$$($(SWIFT) build --show-bin-path)/generate-manual" \
+		$(DESTDIR)$(PREFIX)
 
 ## bench: side-by-side measurements, printed and summed up in bench/RESULTS.md
 bench: release

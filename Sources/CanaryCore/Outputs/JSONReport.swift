@@ -39,8 +39,12 @@ public struct JSONReport: ReportRenderer {
                 ("duration_seconds", .double(result.duration)),
                 ("labels", .object(result.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                 ("attempts", .array(result.attempts.map(object))),
-            ] + (result.vendor.map { [("vendor", object($0))] } ?? []))
+            ] + (result.vendor.map { [("vendor", object($0))] } ?? []) + [("schema_version", .int(schemaVersion))])
     }
+
+    /// The version of `docs/report.schema.json` the lines follow; raised only by a change
+    /// that would break a reader (a field added is not one).
+    public static let schemaVersion = 1
 
     /// DESIGN.md section 13's `vendor` object.
     static func object(_ vendor: VendorView) -> JSONValue {

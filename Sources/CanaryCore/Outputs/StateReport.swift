@@ -28,7 +28,9 @@ public enum StateReport {
     public static func detail(_ name: String, _ record: ProbeState) -> String {
         var fields: [(String, String)] = [("probe", name)]
         fields.append(("alerting", record.alerting ? "yes" : "no"))
-        if let since = since(record) { fields.append((record.alerting ? "alerting since" : "failing since", stamp(since))) }
+        if let since = since(record) {
+            fields.append((record.alerting ? "alerting since" : "failing since", stamp(since)))
+        }
         fields.append(("window", window(record)))
         for run in record.runs.reversed().prefix(10) {
             fields.append(("  run", "\(Timestamp.iso8601(run.at))  \(run.severity.label)"))
