@@ -247,7 +247,12 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
 
+    @OptionGroup var refused: RefusedFailOn
+
+    @OptionGroup var filters: RefusedProbeFilters
+
     func validate() throws {
+        try options.refuseIneffective(command: "check", defaultFormat: .nagios, quietFormats: [.text, .json])
         if certExpiry != nil, certificate != nil {
             throw ValidationError("-C/--certificate and --cert-expiry are the same setting: give one")
         }
@@ -267,21 +272,13 @@ struct CheckCommand: AsyncParsableCommand {
         }
         // A plugin's status line and its exit code are one verdict: a monitor shows the one
         // and acts on the other, so they may never disagree.
-        if options.failOn != nil {
+        if refused.failOn != nil {
             throw ValidationError("--fail-on does not apply to check: its status line and exit code always agree")
         }
-        // A plugin must print a status line: a --shard that leaves the one probe out is
-        // a usage error, not an empty OK.
-        let spec = try spec()
-        let selected: [ProbeSpec]
-        do {
-            selected = try selection.selection.select([spec])
-        } catch {
-            throw ValidationError(error.description)
+        if let option = filters.given {
+            throw ValidationError("\(option) does not apply to check: it probes one URL")
         }
-        if selected.isEmpty, let shard = selection.shard {
-            throw ValidationError("--shard \(shard) leaves out this check's only probe")
-        }
+        _ = try spec()
     }
 
     func run() async throws {

@@ -40,13 +40,6 @@ struct OutputOptions: ParsableArguments {
         help: ArgumentHelp("Add a grouping label to the push, after job and instance (repeatable).", valueName: "k=v"))
     var pushLabel: [String] = []
 
-    @Option(
-        name: .customLong("fail-on"),
-        help: ArgumentHelp(
-            "The lowest severity that makes the exit code non-zero: warning (default) or critical.",
-            valueName: "severity"))
-    var failOn: FailOn?
-
     @Option(help: ArgumentHelp("Add a label to every probe, e.g. location=eu-west (repeatable).", valueName: "k=v"))
     var label: [String] = []
 
@@ -69,10 +62,30 @@ struct OutputOptions: ParsableArguments {
         }
         _ = try labels()
         _ = try pushGrouping()
+        if !pushLabel.isEmpty, push == nil { throw ValidationError("--push-label applies with --push") }
         if let push, ParsedURL(push) == nil {
             // Not a URL, so its password cannot be told apart: show none of its userinfo.
             throw ValidationError(
                 "--push '\(ParsedURL.maskingUserinfo(push))' is not a URL like http://pushgateway:9091")
+        }
+    }
+
+    /// Refuses `-v` and `-q` where the report they would shape does not heed them: `-v`
+    /// adds lines to the text report only; `-q` filters the formats in `quietFormats`.
+    /// - Parameters:
+    ///   - command: The command, for the message.
+    ///   - defaultFormat: The format without `--format`.
+    ///   - quietFormats: The formats `-q` filters in this command.
+    /// - Throws: `ValidationError` naming the option that would do nothing.
+    func refuseIneffective(command: String, defaultFormat: ReportFormat, quietFormats: Set<ReportFormat>) throws {
+        let chosen = format ?? defaultFormat
+        if verbose, chosen != .text {
+            throw ValidationError("-v/--verbose applies to --format text (\(command) is reporting \(chosen.rawValue))")
+        }
+        if quiet, !quietFormats.contains(chosen) {
+            let formats = quietFormats.map(\.rawValue).sorted().joined(separator: " and ")
+            throw ValidationError(
+                "-q/--quiet applies to --format \(formats) (\(command) is reporting \(chosen.rawValue))")
         }
     }
 
@@ -87,7 +100,10 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// The outputs these flags name, writing to the process's terminal.
-    func outputs() throws -> ReportOutputs {
+    /// - Parameter failOn: `run`'s `--fail-on`; WARNING for the commands without it.
+    /// - Returns: The outputs, on the process's console.
+    /// - Throws: `ValidationError` for a malformed `--label` or `--push-label`.
+    func outputs(failOn: FailOn? = nil) throws -> ReportOutputs {
         var outputs = ReportOutputs(console: Terminal.console)
         (outputs.format, outputs.output, outputs.junit, outputs.textfile) = (format, output, junit, textfile)
         (outputs.push, outputs.pushGrouping, outputs.labels) = (push, try pushGrouping(), try labels())

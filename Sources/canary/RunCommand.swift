@@ -19,7 +19,11 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: OutputOptions
 
+    @OptionGroup var failOn: FailOnOption
+
     @OptionGroup var selection: SelectionOptions
+
+    @OptionGroup var filter: ProbeFilterOptions
 
     @Flag(help: "With --state, run every probe, due or not.")
     var all = false
@@ -33,6 +37,7 @@ struct RunCommand: AsyncParsableCommand {
     /// Options that act only with run state are usage errors without it, not silently
     /// ignored.
     func validate() throws {
+        try options.refuseIneffective(command: "run", defaultFormat: .text, quietFormats: [.text, .json])
         guard selection.state == nil else { return }
         if all { throw ValidationError("--all applies with --state (without it, every probe runs)") }
         if lockTimeout != nil { throw ValidationError("--lock-timeout applies with --state") }
@@ -40,7 +45,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         StartupTrace.mark("run")
-        var job = RunJob(paths: paths, selection: selection.selection, outputs: try options.outputs())
+        var job = RunJob(
+            paths: paths, selection: filter.applied(to: selection.selection),
+            outputs: try options.outputs(failOn: failOn.failOn))
         (job.all, job.lockTimeout) = (all, lockTimeout ?? .seconds(30))
         throw ExitCode(try await job.run(stop: StopSwitch.trippedBySignals()))
     }

@@ -2,17 +2,10 @@ import ArgumentParser
 import CanaryCore
 import Foundation
 
-/// Which probes run, and how many at once: shared by run and watch.
-struct SelectionOptions: ParsableArguments {
+/// Which of the loaded probes run, and how many at once: run and watch (a check has one).
+struct ProbeFilterOptions: ParsableArguments {
     @Option(help: "Probes in flight at once.")
     var concurrency: Int = 32
-
-    @Option(
-        help: ArgumentHelp(
-            "Hard bound on the whole run, from process start (e.g. 30s): no attempt runs past it.",
-            valueName: "duration"),
-        transform: parseDuration)
-    var deadline: Duration?
 
     @Option(help: ArgumentHelp("Run only the probe with this name (repeatable).", valueName: "name"))
     var only: [String] = []
@@ -28,23 +21,39 @@ struct SelectionOptions: ParsableArguments {
         })
     var shard: Shard?
 
-    @Option(
-        help: ArgumentHelp(
-            "Keep run state in this file: alerting across runs, and (for run) only the probes that are due.",
-            valueName: "file"))
-    var state: String?
-
     func validate() throws {
         guard concurrency >= 1, concurrency <= 10_000 else {
             throw ValidationError("--concurrency must be between 1 and 10000")
         }
     }
 
+    /// `selection` narrowed by these flags.
+    func applied(to selection: Selection) -> Selection {
+        var selection = selection
+        (selection.concurrency, selection.only, selection.shard) = (concurrency, only, shard)
+        return selection
+    }
+}
+
+/// How long a run may take, and the state it keeps: run, watch and check.
+struct SelectionOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Hard bound on the whole run, from process start (e.g. 30s): no attempt runs past it.",
+            valueName: "duration"),
+        transform: parseDuration)
+    var deadline: Duration?
+
+    @Option(
+        help: ArgumentHelp(
+            "Keep run state in this file: alerting across runs, and (for run) only the probes that are due.",
+            valueName: "file"))
+    var state: String?
+
     /// The selection these flags describe, `--deadline` counted from process start.
     var selection: Selection {
         var selection = Selection(deadlineStart: Main.launched)
-        (selection.concurrency, selection.deadline, selection.only) = (concurrency, deadline, only)
-        (selection.shard, selection.state) = (shard, state)
+        (selection.deadline, selection.state) = (deadline, state)
         return selection
     }
 }

@@ -21,6 +21,10 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
 
+    @OptionGroup var filter: ProbeFilterOptions
+
+    @OptionGroup var refused: RefusedFailOn
+
     @Option(
         help: ArgumentHelp("How long probes in flight may take to finish after SIGTERM.", valueName: "duration"),
         transform: parseDuration)
@@ -43,12 +47,13 @@ struct WatchCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let listen { _ = try ListenAddress(parsing: listen) }
+        try options.refuseIneffective(command: "watch", defaultFormat: .text, quietFormats: [.text, .json, .nagios])
         // Options that would do nothing in a watch are usage errors, not silently ignored.
         if options.format == .junit {
             throw ValidationError(
                 "watch prints a line per result: --format takes text, json or nagios (--junit FILE writes JUnit)")
         }
-        if options.failOn != nil {
+        if refused.failOn != nil {
             throw ValidationError(
                 "--fail-on does not apply to watch: its exit code says how the watch ended, not how the probes did")
         }
@@ -58,7 +63,8 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var job = WatchJob(paths: paths, selection: selection.selection, outputs: try options.outputs())
+        var job = WatchJob(
+            paths: paths, selection: filter.applied(to: selection.selection), outputs: try options.outputs())
         job.grace = grace
         job.flushInterval = flushInterval
         job.listen = try listen.map { address in

@@ -133,11 +133,35 @@ struct CommandLineTests {
             (["run", file, "--lock-timeout", "5s"], "--lock-timeout applies with --state"),
             (["watch", file, "--format", "junit"], "watch prints a line per result"),
             (["watch", file, "--fail-on", "critical"], "--fail-on does not apply to watch"),
+            (["run", file, "--push-label", "a=b"], "--push-label applies with --push"),
+            (["run", file, "--format", "json", "-v"], "-v/--verbose applies to --format text (run is reporting json)"),
+            (["run", file, "--format", "junit", "-q"], "-q/--quiet applies to --format json and text"),
+            (
+                ["check", "http://127.0.0.1:1/", "-v"],
+                "-v/--verbose applies to --format text (check is reporting nagios)"
+            ),
+            (["check", "http://127.0.0.1:1/", "--concurrency", "4"], "--concurrency does not apply to check"),
+            (["check", "http://127.0.0.1:1/", "--fail-on", "critical"], "--fail-on does not apply to check"),
         ] {
             let output = try await CanaryBinary.run(arguments, timeout: 10)
             #expect(output.status == 3, "\(arguments)")
             #expect(output.stderr.contains(message), "\(output.stderr)")
             #expect(output.stderr.contains("(see 'canary \(arguments[0]) --help')"), "\(output.stderr)")
+        }
+    }
+
+    @Test("check --help lists only what check takes; run --help lists the filters and --fail-on")
+    func helpListsWhatApplies() async throws {
+        let check = try await CanaryBinary.run(["check", "--help"])
+        for absent in ["--fail-on", "--concurrency", "--only", "--shard"] {
+            #expect(!check.stdout.contains(absent), "check --help lists \(absent)")
+        }
+        for present in ["--onredirect", "--pagesize", "--deadline", "--state"] {
+            #expect(check.stdout.contains(present), "check --help lacks \(present)")
+        }
+        let run = try await CanaryBinary.run(["run", "--help"])
+        for present in ["--fail-on", "--concurrency", "--only", "--shard"] {
+            #expect(run.stdout.contains(present), "run --help lacks \(present)")
         }
     }
 
@@ -180,7 +204,7 @@ struct CommandLineTests {
             let environment = ["CANARY_TEST_SECRET": secret]
             var outputs: [CanaryBinary.Output] = []
             for arguments in [
-                ["--format", "text"], ["--format", "json"], ["--verbose"], ["--format", "json", "--verbose"],
+                ["--format", "text"], ["--format", "json"], ["--verbose"], ["--format", "text", "--verbose"],
             ] {
                 outputs.append(try await CanaryBinary.run(["run", file] + arguments, environment: environment))
             }
@@ -215,7 +239,7 @@ struct CommandLineTests {
             #expect(objects.count == 2)
             let fields = [
                 "probe", "file", "url", "class", "severity", "intermittent", "alerting", "message", "started_at",
-                "duration_seconds", "labels", "attempts",
+                "duration_seconds", "labels", "attempts", "schema_version",
             ]
             for object in objects { #expect(Set(object.keys) == Set(fields)) }
             #expect(objects[0]["labels"] as? [String: String] == ["service": "entra", "location": "test"])

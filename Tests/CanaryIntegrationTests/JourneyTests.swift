@@ -180,7 +180,7 @@ struct TOTPJourneyTests {
         try await withSimulator { server in
             let folder = try Fixtures.temporaryFolder()
             let output = try await expectCanary(
-                ["run", try file(server.baseURL, folder: folder), "--verbose", "--format", "json"], exitCode: 0,
+                ["run", try file(server.baseURL, folder: folder), "--format", "json"], exitCode: 0,
                 stdout: [#""class":"ok""#, "on 2/2 attempts"],
                 environment: ["CANARY_TOTP": JourneyRoutes.totpSecret])
             #expect(!output.stdout.contains("JBSWY3DPEHPK3PXP"))
