@@ -67,8 +67,18 @@ extension Terminal {
     /// The terminal as core sees it; a `dumb` one cannot erase a line, so it gets no
     /// progress line.
     static var console: Console {
-        Console(
+        var console = Console(
             write: { write($0) }, writeError: { _ = writeAll(STDERR_FILENO, $0) }, colour: colourStdout,
             stderrIsTerminal: stderrIsTTY && Environment.process["TERM"] != "dumb", trace: { StartupTrace.mark($0) })
+        console.stderrColumns = { stderrColumns }
+        return console
+    }
+
+    /// The width of stderr's terminal, read afresh (a window may be resized); `nil` when
+    /// stderr is no terminal or reports no width.
+    static var stderrColumns: Int? {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 }

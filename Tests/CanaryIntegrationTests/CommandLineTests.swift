@@ -105,6 +105,13 @@ struct CommandLineTests {
             #expect(output.status == 0, "\(output.stdout)")
             #expect(output.stdout.contains("canary: 0/1 probes done, 0 failing"))
             #expect(output.stdout.contains("1 probe run in"))
+            // On a terminal 24 columns wide, the line is cut to 23 rather than wrapped.
+            let narrow = try await ChildProcess.run(
+                "/usr/bin/script", ["-qec", "stty cols 24; \(CanaryBinary.path) run \(file)", "/dev/null"],
+                environment: ["NO_COLOR": "1"]
+            )
+            #expect(narrow.stdout.contains("\u{1B}[Kcanary: 0/1 probes don…"), "\(narrow.stdout.debugDescription)")
+            #expect(!narrow.stdout.contains("0 failing"))
         }
     }
 

@@ -75,7 +75,8 @@ extension Engine {
                 // A captured value with a line break would smuggle headers (or a request) in.
                 result = AttemptResult(
                     probeClass: .contentMismatch, severity: ProbeClass.contentMismatch.defaultSeverity,
-                    message: "header \(header.name): a captured value holds a line break; not sent",
+                    message:
+                        "header \(header.name): a captured value holds a line break or another control character; not sent",
                     startedAt: startedAt)
             } else {
                 let response = ObservedResponse(await client.perform(request))

@@ -11,6 +11,8 @@ public struct Console: Sendable {
     public var stderrIsTerminal: Bool
     /// Marks a stage of a run for a start-up trace.
     public var trace: @Sendable (StaticString) -> Void
+    /// How many columns stderr's terminal has now (it may be resized), if known.
+    public var stderrColumns: @Sendable () -> Int? = { nil }
 
     public init(
         write: @escaping @Sendable (String) -> Bool, writeError: @escaping @Sendable (String) -> Void,

@@ -48,9 +48,17 @@ public final class ProgressLine: Sendable {
         state.withLock { state in
             guard !state.finished else { return }
             state.shown = true
-            let line = "\r\u{1B}[Kcanary: \(state.done)/\(state.total) probes done, \(state.failing) failing"
-            console.writeError(line)
+            let text = "canary: \(state.done)/\(state.total) probes done, \(state.failing) failing"
+            console.writeError("\r\u{1B}[K" + Self.fitted(text, columns: console.stderrColumns()))
         }
+    }
+
+    /// `text` cut to fit a terminal of `columns`, one column spare: a line that wrapped
+    /// could not be erased by a carriage return.
+    static func fitted(_ text: String, columns: Int?) -> String {
+        guard let columns, text.count >= columns else { return text }
+        guard columns > 2 else { return "" }
+        return text.prefix(columns - 2) + "…"
     }
 
     /// Stops drawing and removes the line, before the report is printed.

@@ -7,6 +7,11 @@ public struct CheckFlags: Sendable {
     /// A flag's value that breaks a rule: the message names the flag.
     public struct Problem: Error, CustomStringConvertible {
         public var description: String
+
+        /// A rejected value in `description` is shown only as a short excerpt.
+        init(description: String) {
+            self.description = ProbeFileError.excerpted(description)
+        }
     }
 
     public var url: String

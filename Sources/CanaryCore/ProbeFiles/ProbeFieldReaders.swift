@@ -49,7 +49,9 @@ extension NodeReader {
                 return nil
             }
             guard ProbeRules.isHeaderValue(value) else {
-                error(at: valueNode, "headers.\(name): a header value cannot contain a line break")
+                error(
+                    at: valueNode,
+                    "headers.\(name): a header value cannot contain a line break or another control character")
                 return nil
             }
             // Credentials by their name, however written: never shown, never sent elsewhere.

@@ -44,8 +44,9 @@ public enum ProbeRules {
         TextSearch.isToken(name)
     }
 
-    /// Whether `value` can be sent as a header value: no line break, no NUL.
+    /// Whether `value` can be sent as a header value (RFC 9110 5.5): no control character
+    /// but the tab, so no line break that would smuggle in a header or a request.
     public static func isHeaderValue(_ value: String) -> Bool {
-        !value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+        !value.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }
     }
 }
