@@ -80,7 +80,7 @@ struct CommandLineTests {
                 ])
                 try await Task.sleep(for: .milliseconds(1500))
                 let sent = ContinuousClock.now
-                run.send(signal)
+                await run.send(signal)
                 let status = await run.waitForExit(timeout: .seconds(5))
                 #expect(ContinuousClock.now - sent < .seconds(4))
                 #expect(status == 3)
@@ -183,7 +183,7 @@ struct CommandLineTests {
             // After the first attempt (a debug build on a loaded machine may take a while to
             // start), well before the second one, 4 s later.
             try await Task.sleep(for: .milliseconds(1500))
-            run.send(SIGTERM)
+            await run.send(SIGTERM)
             let status = await run.waitForExit(timeout: .seconds(5))
             #expect(status == 2)
             let line = try #require(

@@ -312,7 +312,7 @@ struct NotifyDeliveryTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let sent = ContinuousClock.now
-            run.send(SIGTERM)
+            await run.send(SIGTERM)
             let status = await run.waitForExit(timeout: .seconds(5))
             #expect(status != nil)
             #expect(ContinuousClock.now - sent < .seconds(4))

@@ -168,7 +168,7 @@ struct OutputSafetyTests {
             defer { stopped.stop() }
             try await Task.sleep(for: .seconds(2))
             let sent = ContinuousClock.now
-            stopped.send(SIGTERM)
+            await stopped.send(SIGTERM)
             let status = await stopped.waitForExit(timeout: .seconds(20))
             #expect(status == 3)
             #expect(ContinuousClock.now - sent < .seconds(5))
@@ -194,7 +194,7 @@ struct OutputSafetyTests {
             // Long enough for 300 JSON lines to fill the FIFO's 64 KiB.
             try await Task.sleep(for: .seconds(4))
             let sent = ContinuousClock.now
-            watch.send(SIGTERM)
+            await watch.send(SIGTERM)
             let status = await watch.waitForExit(timeout: .seconds(20))
             #expect(status == 3)
             #expect(ContinuousClock.now - sent < .seconds(5), "\(ContinuousClock.now - sent)")

@@ -329,7 +329,7 @@ struct PluginTests {
                 try await Task.sleep(for: .milliseconds(1000))
                 let lock = try StateLock(state)
                 try await Task.sleep(for: .milliseconds(2800))
-                check.send(SIGTERM)
+                await check.send(SIGTERM)
                 let status = await check.waitForExit(timeout: .seconds(5))
                 lock.release()
                 #expect(status == 3)

@@ -219,7 +219,7 @@ struct StateTests {
         // test holds until the run has ended: the signal must end the wait by itself.
         try await Task.sleep(for: .milliseconds(1200))
         let sent = ContinuousClock.now
-        run.send(SIGTERM)
+        await run.send(SIGTERM)
         let status = await run.waitForExit(timeout: .seconds(5))
         let waited = ContinuousClock.now - sent
         lock.release()

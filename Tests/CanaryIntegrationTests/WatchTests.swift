@@ -202,18 +202,18 @@ struct WatchTests {
         #expect(first.text.contains("canary_config_load_success 1"))
 
         try Fixtures.write(probes(["alpha", "beta", "gamma"], server: server), to: "p.yaml", in: folder)
-        watch.send(SIGHUP)
+        await watch.send(SIGHUP)
         _ = try await waitFor(textfile, timeout: .seconds(5)) { $0.contains(#"probe_success{probe="gamma"} 1"#) }
 
         try Fixtures.write("probes:\n  - name: alpha\n    url: [broken\n", to: "p.yaml", in: folder)
-        watch.send(SIGHUP)
+        await watch.send(SIGHUP)
         let broken = try await waitFor(textfile, timeout: .seconds(5)) { $0.contains("canary_config_load_success 0") }
         #expect(broken.text.contains(#"probe_success{probe="gamma"} 1"#))
         // The old probes keep running: their results keep arriving after the failed reload.
         let before = try #require(runCount(broken.text))
         _ = try await waitFor(textfile, timeout: .seconds(5)) { (runCount($0) ?? 0) > before }
 
-        watch.send(SIGTERM)
+        await watch.send(SIGTERM)
         let status = await watch.waitForExit(timeout: .seconds(3))
         try await server.shutdown()
         #expect(status == 0)
@@ -250,7 +250,7 @@ struct WatchTests {
             _ = try await waitFor(textfile, timeout: .seconds(5)) { $0.contains("canary_config_load_success 1") }
             try await Task.sleep(for: .milliseconds(1200))
             let start = ContinuousClock.now
-            watch.send(SIGTERM)
+            await watch.send(SIGTERM)
             let status = await watch.waitForExit(timeout: .seconds(6))
             let took = ContinuousClock.now - start
             #expect(status == 0)
@@ -291,7 +291,7 @@ struct WatchTests {
             defer { watch.stop() }
             try await Task.sleep(for: .milliseconds(700))
             let sent = ContinuousClock.now
-            watch.send(SIGTERM)
+            await watch.send(SIGTERM)
             let status = await watch.waitForExit(timeout: .seconds(10))
             // Nothing was probed or written: UNKNOWN, not a clean stop.
             #expect(status == 3)
@@ -317,11 +317,11 @@ struct WatchTests {
                 $0.contains("canary_config_load_success 1")
             }
             for _ in 0..<100 {
-                watch.send(SIGHUP)
+                await watch.send(SIGHUP)
                 try await Task.sleep(for: .milliseconds(5))
             }
             let sent = ContinuousClock.now
-            watch.send(SIGTERM)
+            await watch.send(SIGTERM)
             let status = await watch.waitForExit(timeout: .seconds(30))
             #expect(status == 0)
             #expect(ContinuousClock.now - sent < .seconds(4), "\(ContinuousClock.now - sent)")

@@ -193,8 +193,26 @@ public enum ChildProcess {
         public var isRunning: Bool { shared.status.withLock { $0 == nil } }
 
         /// Sends `signal` to the child.
-        public func send(_ signal: Int32) {
+        /// Sends `signal`. SIGTERM, SIGINT and SIGHUP wait (up to 10 s, without blocking a
+        /// thread) until the child has its handler for them installed: sent earlier, the
+        /// default action would kill it, which is not what a test of its handling means.
+        public func send(_ signal: Int32) async {
+            if [SIGTERM, SIGINT, SIGHUP].contains(signal) {
+                let deadline = ContinuousClock.now + .seconds(10)
+                while isRunning, !catches(signal), ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+            }
             if isRunning { kill(pid, signal) }
+        }
+
+        /// Whether the child has a handler for `signal` (its `SigCgt` mask in /proc).
+        private func catches(_ signal: Int32) -> Bool {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+                let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+            else { return false }
+            return mask & (1 << UInt64(signal - 1)) != 0
         }
 
         /// Waits (polling, without blocking a thread) up to `timeout` for the child to
