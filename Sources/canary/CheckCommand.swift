@@ -66,6 +66,11 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(name: .customLong("sni"), help: "check_curl's SNI switch: canary always sends SNI over https.")
     var sni = false
 
+    @Flag(
+        name: [.customShort("D"), .customLong("verify-cert")],
+        help: "check_curl's switch to verify the certificate: canary always does (--insecure does not).")
+    var verifyCert = false
+
     @Option(help: ArgumentHelp("The probe's name in the output (default: the URL's host).", valueName: "name"))
     var name: String?
 
@@ -161,9 +166,9 @@ struct CheckCommand: AsyncParsableCommand {
     var attempts = 1
 
     @Option(
-        name: .customLong("attempt-spacing"), help: ArgumentHelp("Pause between attempts.", valueName: "duration"),
+        name: .customLong("attempt-spacing"), help: ArgumentHelp("Pause between attempts (1s).", valueName: "duration"),
         transform: parseDuration)
-    var attemptSpacing: Duration = .seconds(1)
+    var attemptSpacing: Duration?
 
     @Flag(name: .customLong("no-follow"), help: "Do not follow redirects.")
     var noFollow = false
@@ -183,8 +188,8 @@ struct CheckCommand: AsyncParsableCommand {
             valueName: "min:max"))
     var pageSize: String?
 
-    @Option(name: .customLong("max-redirects"), help: "More redirects than this is redirect_loop.")
-    var maxRedirects = 10
+    @Option(name: .customLong("max-redirects"), help: "More redirects than this is redirect_loop (10).")
+    var maxRedirects: Int?
 
     @Option(
         name: [.customLong("warning"), .customShort("w")],
@@ -263,6 +268,19 @@ struct CheckCommand: AsyncParsableCommand {
             throw ValidationError("give the URL, or build it with -H/-I, -p, -u and -S: not both")
         }
         if ipv4, ipv6 { throw ValidationError("-4 and -6 exclude each other") }
+        if verifyCert, insecure { throw ValidationError("-D/--verify-cert and --insecure exclude each other") }
+        if insecure, caFile != nil { throw ValidationError("--insecure verifies nothing: --ca-cert would not be used") }
+        if noFollow || ["ok", "warning", "critical"].contains(onRedirect?.lowercased() ?? ""),
+            maxRedirects != nil
+        {
+            throw ValidationError("--max-redirects applies when redirects are followed")
+        }
+        if attempts == 1, attemptSpacing != nil {
+            throw ValidationError("--attempt-spacing applies with --attempts 2 or more")
+        }
+        if interval != nil, notify.isEmpty {
+            throw ValidationError("--interval applies with --notify (how long a firing alert lasts)")
+        }
         if noFollow, onRedirect != nil { throw ValidationError("--no-follow and -f/--onredirect: give one") }
         if minBodyBytes != nil, pageSize != nil {
             throw ValidationError("--min-body-bytes and -m/--pagesize both set the smallest page: give one")
@@ -314,15 +332,15 @@ struct CheckCommand: AsyncParsableCommand {
             + (contentType.map { ["Content-Type: \($0)"] } ?? [])
         flags.timeout = timeout
         flags.attempts = attempts
-        flags.attemptSpacing = attemptSpacing
+        flags.attemptSpacing = attemptSpacing ?? .seconds(1)
         flags.followRedirects = !noFollow
-        flags.maxRedirects = maxRedirects
+        flags.maxRedirects = maxRedirects ?? 10
         flags.caFile = caFile
         flags.insecure = insecure
         flags.expectStatus = expectStatus.map(Self.statusList)
-        // check_curl's -R is a regex without regard to case; --invert-regex turns -r and -R
-        // into regexes the body must not match.
-        let regexes = matches + matchesIgnoringCase.map { "(?i)" + $0 }
+        // As check_curl compiles them (REG_NEWLINE): ^ and $ match at every line; -R also
+        // ignores case. --invert-regex turns -r and -R into regexes the body must not match.
+        let regexes = matches.map { "(?m)" + $0 } + matchesIgnoringCase.map { "(?mi)" + $0 }
         (flags.contains, flags.notContains) = (contains, notContains)
         (flags.matches, flags.notMatches) = invertRegex ? ([], notMatches + regexes) : (regexes, notMatches)
         flags.errorPatterns = errorPattern
@@ -331,7 +349,8 @@ struct CheckCommand: AsyncParsableCommand {
         (flags.warning, flags.critical) = (warning, critical)
         // check_curl's -C 30 warns at 30 days and has no critical bound of its own (an
         // expired certificate is a TLS failure anyway); --cert-expiry 30 keeps canary's 7.
-        flags.certExpiry = certExpiry ?? certificate.map { $0.contains(",") ? $0 : $0 + ",0" }
+        flags.certExpiry = certExpiry ?? certificate
+        flags.certificateWarnsOnly = certExpiry == nil && certificate != nil
         flags.captureHeaders = captureHeader
         flags.notify = notify
         flags.interval = interval
@@ -362,10 +381,12 @@ struct CheckCommand: AsyncParsableCommand {
     static func statusList(_ text: String) -> String {
         text.split(separator: ",").map { item in
             let words = item.split(separator: " ")
-            guard words.first?.hasPrefix("HTTP/") == true, words.count > 1 else {
-                return String(item).trimmingCharacters(in: .whitespaces)
+            // `HTTP/1.1 200 OK`, or `200 OK`: the status (the HTTP version is not compared).
+            if words.first?.hasPrefix("HTTP/") == true, words.count > 1 { return String(words[1]) }
+            if words.count > 1, let first = words.first, first.count == 3, first.allSatisfy(\.isNumber) {
+                return String(first)
             }
-            return String(words[1])
+            return String(item).trimmingCharacters(in: .whitespaces)
         }.joined(separator: ",")
     }
 

@@ -37,13 +37,18 @@ struct StateCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try StateCommand.open(file)
-            defer { store.close() }
-            var records = store.state.probes.sorted { $0.key < $1.key }
+            guard FileManager.default.fileExists(atPath: file) else { throw StateFileProblem("\(file) does not exist") }
+            let state: RunState
+            do {
+                state = try StateStore.read(file)
+            } catch {
+                throw StateFileProblem("\(error)")
+            }
+            var records = state.probes.sorted { $0.key < $1.key }
             if !probe.isEmpty {
-                let unknown = probe.filter { store.state.probes[$0] == nil }
+                let unknown = probe.filter { state.probes[$0] == nil }
                 guard unknown.isEmpty else {
-                    throw StateUnavailable(reason: "no record of \(unknown.joined(separator: ", ")) in \(file)")
+                    throw StateFileProblem("no record of \(unknown.joined(separator: ", ")) in \(file)")
                 }
                 records = records.filter { probe.contains($0.key) }
             }
@@ -74,7 +79,11 @@ struct StateCommand: ParsableCommand {
         func run() throws {
             let store = try StateCommand.open(file)
             defer { store.close() }
-            try store.forget(names)
+            do {
+                try store.forget(names)
+            } catch {
+                throw StateFileProblem(error.reason)
+            }
             guard store.saveReporting(to: Terminal.console) else { throw ExitCode(Severity.unknown.exitCode) }
             Terminal.write("forgot \(names.joined(separator: ", "))\n")
         }
@@ -83,6 +92,19 @@ struct StateCommand: ParsableCommand {
     /// Locks and reads `file`; a signal ends the wait for the lock.
     static func open(_ file: String) throws -> StateStore {
         let stop = StopSwitch.trippedBySignals()
-        return try StateStore.openExisting(file) { stop.cause != nil }
+        do {
+            return try StateStore.openExisting(file) { stop.cause != nil }
+        } catch {
+            throw StateFileProblem(error.reason)
+        }
+    }
+}
+
+/// A state file `canary state` cannot read or edit: exit 3 with the reason.
+struct StateFileProblem: RunFailure {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

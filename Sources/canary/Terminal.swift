@@ -10,8 +10,14 @@ enum Terminal {
     /// Colour only on a terminal that has it: never when `NO_COLOR` is set (no-color.org)
     /// or `TERM` is `dumb` (Emacs' shell, some CI consoles).
     static var colourStdout: Bool {
-        stdoutIsTTY && (Environment.process["NO_COLOR"].map(\.isEmpty) ?? true)
-            && Environment.process["TERM"] != "dumb"
+        stdoutIsTTY && (Environment.process["NO_COLOR"].map(\.isEmpty) ?? true) && capableTerminal
+    }
+
+    /// Whether `TERM` names a terminal that takes escape sequences: not `dumb`, and not
+    /// unset or empty (a terminal no one described).
+    static var capableTerminal: Bool {
+        guard let term = Environment.process["TERM"], !term.isEmpty else { return false }
+        return term != "dumb"
     }
 
     /// Whether a write to stdout has failed (a closed pipe, a full disk): the report was
@@ -69,7 +75,7 @@ extension Terminal {
     static var console: Console {
         var console = Console(
             write: { write($0) }, writeError: { _ = writeAll(STDERR_FILENO, $0) }, colour: colourStdout,
-            stderrIsTerminal: stderrIsTTY && Environment.process["TERM"] != "dumb", trace: { StartupTrace.mark($0) })
+            stderrIsTerminal: stderrIsTTY && capableTerminal, trace: { StartupTrace.mark($0) })
         console.stderrColumns = { stderrColumns }
         return console
     }

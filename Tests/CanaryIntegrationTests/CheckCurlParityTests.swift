@@ -36,6 +36,13 @@ struct CheckCurlParityTests {
         (["-u", "/basic-auth", "-a", "canary:wrong"], 1),
         (["-u", "/slow?ms=1500", "-w", "1", "-c", "60"], 1),
         (["-u", "/echo", "-P", "a=1", "-s", "POST /echo"], 0),
+        // Anchors match at line starts and ends (check_curl compiles with REG_NEWLINE).
+        (["-u", "/ok", "-r", "^<head>"], 0),
+        (["-u", "/ok", "-R", "^<HEAD>$"], 0),
+        (["-u", "/ok", "-r", "^<head>", "--invert-regex"], 2),
+        (["-u", "/status/429", "-e", "200"], 2),
+        (["-u", "/ok", "-e", "200 OK"], 0),
+        (["-u", "/ok", "-D"], 0),
     ]
 
     /// Routes where canary's classes deliberately give another verdict (README, migration):
@@ -58,6 +65,19 @@ struct CheckCurlParityTests {
                     try Self.expectPerfdata(theirs.stdout)
                     try Self.expectPerfdata(ours.stdout)
                 }
+                // Sticky redirects connect to the first address (127.0.0.2 has no listener);
+                // stickyport to its port too (port 1 has none); -H takes host:port.
+                for (arguments, status): ([String], Int32) in [
+                    (["-u", "/redirect?to=http://127.0.0.2:\(server.port)/ok", "-f", "sticky"], 0),
+                    (["-u", "/redirect?to=http://127.0.0.2:\(server.port)/ok", "-f", "follow"], 2),
+                    (["-u", "/redirect?to=http://127.0.0.1:1/ok", "-f", "stickyport"], 0),
+                ] {
+                    let (theirs, ours) = try await Self.both(target + arguments)
+                    #expect(theirs.status == status, "check_curl \(arguments): \(theirs.stdout)")
+                    #expect(ours.status == status, "canary check \(arguments): \(ours.stdout)")
+                }
+                let (theirs, ours) = try await Self.both(["-H", "127.0.0.1:\(server.port)", "-u", "/ok"])
+                #expect(theirs.status == 0 && ours.status == 0, "-H host:port: \(theirs.stdout) \(ours.stdout)")
                 for route in Self.differing {
                     let (theirs, ours) = try await Self.both(target + ["-u", route])
                     #expect(theirs.status == 0, "check_curl \(route): \(theirs.stdout)")

@@ -100,7 +100,7 @@ struct CommandLineTests {
             // script(1) gives canary a terminal; its output is the terminal's.
             let output = try await ChildProcess.run(
                 "/usr/bin/script", ["-qec", "\(CanaryBinary.path) run \(file)", "/dev/null"],
-                environment: ["NO_COLOR": "1"]
+                environment: ["NO_COLOR": "1", "TERM": "xterm"]
             )
             #expect(output.status == 0, "\(output.stdout)")
             #expect(output.stdout.contains("canary: 0/1 probes done, 0 failing"))
@@ -108,7 +108,7 @@ struct CommandLineTests {
             // On a terminal 24 columns wide, the line is cut to 23 rather than wrapped.
             let narrow = try await ChildProcess.run(
                 "/usr/bin/script", ["-qec", "stty cols 24; \(CanaryBinary.path) run \(file)", "/dev/null"],
-                environment: ["NO_COLOR": "1"]
+                environment: ["NO_COLOR": "1", "TERM": "xterm"]
             )
             #expect(narrow.stdout.contains("\u{1B}[Kcanary: 0/1 probes don…"), "\(narrow.stdout.debugDescription)")
             #expect(!narrow.stdout.contains("0 failing"))
@@ -128,6 +128,9 @@ struct CommandLineTests {
             #expect(try await onTerminal("TERM=xterm").contains("\u{1B}["))
             #expect(try await !onTerminal("TERM=dumb").contains("\u{1B}["))
             #expect(try await !onTerminal("TERM=xterm NO_COLOR=1").contains("\u{1B}["))
+            // A terminal no one described (TERM empty or unset) is taken as a dumb one.
+            #expect(try await !onTerminal("TERM=").contains("\u{1B}["))
+            #expect(try await !onTerminal("-u TERM").contains("\u{1B}["))
             #expect(try await onTerminal("TERM=dumb").contains("gateway_timeout"))
         }
     }
@@ -149,6 +152,16 @@ struct CommandLineTests {
             ),
             (["check", "http://127.0.0.1:1/", "--concurrency", "4"], "--concurrency does not apply to check"),
             (["check", "http://127.0.0.1:1/", "--fail-on", "critical"], "--fail-on does not apply to check"),
+            (["check", "http://127.0.0.1:1/", "--no-follow", "--max-redirects", "2"], "--max-redirects applies when"),
+            (
+                ["check", "http://127.0.0.1:1/", "--attempt-spacing", "2s"],
+                "--attempt-spacing applies with --attempts 2"
+            ),
+            (["check", "http://127.0.0.1:1/", "--interval", "5m"], "--interval applies with --notify"),
+            (
+                ["check", "http://127.0.0.1:1/", "--insecure", "--ca-cert", "/etc/hostname"],
+                "--insecure verifies nothing"
+            ),
         ] {
             let output = try await CanaryBinary.run(arguments, timeout: 10)
             #expect(output.status == 3, "\(arguments)")

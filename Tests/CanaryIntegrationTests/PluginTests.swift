@@ -215,6 +215,16 @@ struct PluginTests {
             }
             #expect(lines.dropFirst().first?.hasPrefix("portal: CRITICAL gateway_timeout") == true)
             #expect(lines.last?.hasPrefix("api: WARNING slow") == true)
+            // With state, the first failure is not alerting yet: OK, but said, not hidden.
+            let state = ["--state", "\(folder)/s.json", "--all"]
+            let first = try await CanaryBinary.run(["run", file, "--format", "nagios"] + state)
+            let firstLines = first.stdout.split(separator: "\n").map(String.init)
+            #expect(first.status == 0, "\(first.stdout)")
+            #expect(
+                firstLines.first?.hasPrefix("CANARY OK - 3 ok (2 failing, not alerting yet) | ") == true,
+                "\(first.stdout)")
+            #expect(
+                firstLines.contains { $0.hasPrefix("portal: OK gateway_timeout, not alerting yet") }, "\(first.stdout)")
         }
     }
 

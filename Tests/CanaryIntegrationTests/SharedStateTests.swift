@@ -62,7 +62,11 @@ struct SharedStateTests {
             #expect(lines.count { $0.hasPrefix("  run ") } == 2)
             let missing = try await CanaryBinary.run(["state", "show", path, "--probe", "nope"])
             #expect(missing.status == 3)
-            #expect(missing.stderr.contains("no record of nope"), "\(missing.stderr)")
+            #expect(missing.stderr == "canary: no record of nope in \(path)\n", "\(missing.stderr)")
+            // show reads without the lock: no write access to the folder is needed.
+            try? FileManager.default.removeItem(atPath: path + ".lock")
+            #expect(try await CanaryBinary.run(["state", "show", path]).status == 0)
+            #expect(!FileManager.default.fileExists(atPath: path + ".lock"))
             // The table: window marks, and the last success of the healthy probe.
             _ = try await CanaryBinary.run(["run", up, "--state", path, "--all"])
             let table = try await CanaryBinary.run(["state", "show", path])
@@ -129,6 +133,8 @@ struct SharedStateTests {
             #expect(output.status == 3)
             #expect(output.stderr.contains("is not a canary state file"), "\(output.stderr)")
             #expect(try String(contentsOfFile: victim, encoding: .utf8) == "probes: []\n")
+            // Nor leave a lock file beside it (beside /etc/passwd, a lock held for shadow-utils).
+            #expect(!FileManager.default.fileExists(atPath: victim + ".lock"))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.contains("corrupt") })
         #expect(mkfifo("\(folder)/fifo", 0o600) == 0)

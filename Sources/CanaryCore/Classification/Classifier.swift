@@ -119,7 +119,7 @@ public enum Classifier {
                     .authFailure, "HTTP \(status) \(HTTPStatus.reason(status)): the credentials were refused\(code)")
             }
             var verdict = statusVerdict(status, expected: step.expect.status)
-            if verdict.probeClass == .unexpectedStatus,
+            if verdict.probeClass == .unexpectedStatus || verdict.probeClass == .rateLimited,
                 let rule = step.expect.statusSeverities.first(where: { $0.statuses.contains(status) })
             {
                 verdict.severity = rule.severity

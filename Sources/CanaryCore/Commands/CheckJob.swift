@@ -109,8 +109,15 @@ public struct CheckJob: Sendable {
             throw StateUnavailable(
                 reason:
                     "its probe '\(spec.name)' checks \(last.url), not \(redactor.redact(spec.url)); "
-                    + "give each check that shares a state file its own --name, or drop the old record with "
-                    + "'canary state forget \(selection.state ?? "FILE") \(spec.name)'")
+                    + "give each check that shares a state file its own --name, or drop the old record with: "
+                    + "canary state forget \(Self.shellWord(selection.state ?? "FILE")) \(Self.shellWord(spec.name))")
         }
+    }
+
+    /// `word` as one shell word, to paste: as it is when it is plain, single-quoted otherwise.
+    static func shellWord(_ word: String) -> String {
+        let plain =
+            !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:@%+=,".contains($0)) }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 }

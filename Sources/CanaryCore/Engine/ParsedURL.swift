@@ -20,6 +20,8 @@ public struct ParsedURL: Sendable, Equatable {
     public var scheme: String { url.scheme }
     /// The host name or address, as written.
     public var host: String { url.host }
+    /// The port, the scheme's default when none is written.
+    public var port: Int { url.port }
     /// Scheme, host and port: where a secret may go.
     public var origin: String { url.origin }
     /// `text` with anything that could be a userinfo (up to an `@`) masked: for showing a

@@ -12,9 +12,8 @@ extension Step {
             headers.append(("Content-Type", type))
         }
         let secretNow = self.headers.filter { context.refersToSecret($0.value) }.map { $0.name.lowercased() }
-        let url = context.expandURL(url)
         var request = CurlRequest(
-            url: url,
+            url: context.expandURL(url),
             method: body != nil && method == "GET" && (form != nil || json != nil) ? "POST" : method,
             headers: headers,
             body: body.map(\.bytes),
@@ -35,12 +34,7 @@ extension Step {
         )
         request.tlsVersion = tls.version
         request.headersOnly = !readsBody
-        if let connectAddress, let target = CurlURL(url) {
-            // libcurl's CONNECT_TO: HOST:PORT:ADDRESS:PORT; an IPv6 address in brackets.
-            let address =
-                connectAddress.contains(":") && !connectAddress.hasPrefix("[") ? "[\(connectAddress)]" : connectAddress
-            request.connectTo = "\(target.host):\(target.port):\(address):\(target.port)"
-        }
+        request.connectTo = connectTo
         return request
     }
 

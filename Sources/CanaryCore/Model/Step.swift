@@ -24,9 +24,10 @@ public struct Step: Sendable {
     public var tls = TLSOptions()
     public var proxy: String?
     public var ipVersion: IPVersion = .any
-    /// Connect to this address instead of the URL's host, which stays in `Host` and SNI
-    /// (check_curl's `-H` with `-I`).
-    public var connectAddress: String?
+    /// Where to connect instead of where the URL says, as libcurl's `CONNECT_TO` entry
+    /// (`HOST:PORT:ADDRESS:PORT`, an empty field matching any): check_curl's `-H` with `-I`,
+    /// and its sticky redirects. The URL's host stays in `Host` and SNI.
+    public var connectTo: String?
     /// Whether the body is read (check_curl's `-N` reads the headers only; no body
     /// expectation then applies).
     public var readsBody = true

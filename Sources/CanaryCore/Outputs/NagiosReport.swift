@@ -33,11 +33,14 @@ public struct NagiosReport: ReportRenderer {
             return count > 0 ? "\(count) \(severity.rawValue)" : nil
         }
         var head = "CANARY \(worst.label) - " + counts.joined(separator: ", ")
+        // With state, a probe failing but not alerting yet counts as OK; it is said, not hidden.
+        let pending = results.filter { $0.alertSeverity == .ok && $0.severity != .ok }
+        if !pending.isEmpty { head += " (\(pending.count) failing, not alerting yet)" }
         if report.unrunProbes > 0 { head += ", \(report.unrunProbes) not run" }
         if !report.failedOutputs.isEmpty { head += ", not written: " + report.failedOutputs.joined(separator: ", ") }
         let samples = results.map { Self.perfdata($0, extended: extended, prefix: sanitize($0.probe) + "_") }
         var lines = [head + " | " + samples.joined(separator: " ")]
-        for result in results where result.alertSeverity != .ok {
+        for result in results where result.alertSeverity != .ok || result.severity != .ok {
             lines.append("\(sanitize(result.probe)): \(result.alertSeverity.label) \(detail(result))")
         }
         return lines.joined(separator: "\n") + "\n"
@@ -60,16 +63,22 @@ public struct NagiosReport: ReportRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The class, alerting note, message and vendor phrase of `result`, on one line.
+    /// The longest detail a line carries: monitors keep about 8 KiB of a plugin's output,
+    /// and a line cut there would lose its perfdata.
+    static let longestDetail = 1000
+
+    /// The class, alerting note, message and vendor phrase of `result`, on one line, cut
+    /// to ``longestDetail``.
     private static func detail(_ result: ProbeResult) -> String {
         let note = result.alertingNote.map { ", \($0)" } ?? ""
         let vendor = result.vendor.map { ", \($0.phrase)" } ?? ""
-        return sanitize("\(result.probeClass.rawValue)\(note), \(result.message)\(vendor)")
+        let text = sanitize("\(result.probeClass.rawValue)\(note), \(result.message)\(vendor)")
+        return text.count > longestDetail ? text.prefix(longestDetail - 1) + "…" : text
     }
 
     /// One probe's line.
     public static func line(_ result: ProbeResult, extended: Bool = false) -> String {
-        "CANARY \(result.alertSeverity.label) - \(sanitize(result.probe)): \(detail(result)) | "
+        "CANARY \(result.alertSeverity.label) - \(sanitize(String(result.probe.prefix(200)))): \(detail(result)) | "
             + perfdata(result, extended: extended)
     }
 

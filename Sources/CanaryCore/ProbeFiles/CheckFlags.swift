@@ -56,6 +56,9 @@ public struct CheckFlags: Sendable {
     public var critical: Duration?
     /// `WARN[,CRIT]` in days.
     public var certExpiry: String?
+    /// check_curl's `-C WARN`: one value warns only (critical at 0 days), where canary's
+    /// `--cert-expiry WARN` keeps its 7-day critical bound.
+    public var certificateWarnsOnly = false
     public var captureHeaders: [String] = []
     /// `--interval`: how often the monitor runs the check (Alertmanager lets a firing alert
     /// lapse after three of them).
@@ -92,9 +95,15 @@ public struct CheckFlags: Sendable {
         guard let parsed = ParsedURL(url), parsed.scheme == "http" || parsed.scheme == "https" else {
             throw Problem(description: "'\(ParsedURL.maskingUserinfo(self.url))' is not an http or https URL")
         }
-        let probeName = name ?? parsed.host.lowercased()
+        // The default name is the host, with any secret a ${env:}/${file:} put in it hidden:
+        // a name is shown everywhere, unredacted.
+        let probeName =
+            name
+            ?? interpolator.secrets.filter { !$0.isEmpty }.reduce(parsed.host) { host, secret in
+                host.replacingOccurrences(of: secret, with: "[redacted]", options: .caseInsensitive)
+            }.lowercased()
         guard ProbeRules.isCheckName(probeName) else {
-            throw Problem(description: "--name must be one line without '|'")
+            throw Problem(description: "--name must be one line, not empty, without '|'")
         }
         var spec = ProbeSpec(name: probeName, url: url, file: "canary check")
         spec.method = method.uppercased()
@@ -108,11 +117,18 @@ public struct CheckFlags: Sendable {
                 continue
             }
             secretHeaders.insert(header.name.lowercased())
+            let value: String
             do {
-                expanded.append((header.name, try interpolator.expand(header.value)))
+                value = try interpolator.expand(header.value)
             } catch {
                 throw Problem(description: "--header #\(index + 1): \(error.message)")
             }
+            guard ProbeRules.isHeaderValue(value) else {
+                throw Problem(
+                    description: "--header #\(index + 1): the value it reads holds a line break or another control "
+                        + "character")
+            }
+            expanded.append((header.name, value))
         }
         spec.headers = expanded
         if let authorization {
@@ -141,9 +157,13 @@ public struct CheckFlags: Sendable {
             throw Problem(description: "--private-key needs --client-cert")
         }
         spec.ipVersion = ipVersion
-        spec.steps[0].connectAddress = connectAddress
+        spec.steps[0].connectTo = connectAddress.map { address in
+            "\(parsed.host):\(parsed.port):\(Self.bracketed(address)):\(parsed.port)"
+        }
         if let tlsVersion {
-            guard parsed.scheme == "https" else { throw Problem(description: "-S VERSION applies to https URLs only") }
+            guard parsed.scheme == "https" else {
+                throw Problem(description: "--tls-version (-S VERSION) applies to https URLs only")
+            }
             spec.steps[0].tls.version = try Self.tlsVersion(tlsVersion)
         }
         if noBody {
@@ -159,7 +179,17 @@ public struct CheckFlags: Sendable {
         spec.attempts = attempts
         spec.attemptSpacing = attemptSpacing
         spec.followRedirects = followRedirects
-        if let onRedirect { try Self.applyOnRedirect(onRedirect, expectStatus: expectStatus, to: &spec) }
+        if let onRedirect {
+            try Self.applyOnRedirect(onRedirect, expectStatus: expectStatus, to: &spec)
+            // sticky: every hop connects to the first address (-I, or the URL's host);
+            // stickyport: to its port too. Host and SNI follow the redirect.
+            let address = Self.bracketed(connectAddress ?? parsed.host)
+            switch onRedirect.lowercased() {
+            case "sticky": spec.steps[0].connectTo = "::\(address):"
+            case "stickyport": spec.steps[0].connectTo = "::\(address):\(parsed.port)"
+            default: break
+            }
+        }
         guard ProbeRules.maxRedirects.contains(maxRedirects) else {
             throw Problem(description: "--max-redirects must be 0 to 100")
         }
@@ -167,7 +197,7 @@ public struct CheckFlags: Sendable {
         spec.tls.caFile = caFile
         spec.tls.insecure = insecure
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw Problem(description: "--ca-file: cannot read '\(caFile)'")
+            throw Problem(description: "--ca-cert/--ca-file: cannot read '\(caFile)'")
         }
         try expectations(&spec)
         spec.errorPatterns = try errorPatterns.map { source throws(Problem) in
@@ -185,8 +215,12 @@ public struct CheckFlags: Sendable {
 
     private func expectations(_ spec: inout ProbeSpec) throws(Problem) {
         // check_curl's verdicts on a status when no -e list is given: a 4xx is WARNING (a
-        // 5xx stays CRITICAL); with -e, any status outside the list is CRITICAL.
-        if expectStatus == nil { spec.expect.statusSeverities.append((400...499, .warning)) }
+        // 5xx stays CRITICAL); with -e, any status outside the list is CRITICAL, 429 too.
+        if expectStatus == nil {
+            spec.expect.statusSeverities.append((400...499, .warning))
+        } else {
+            spec.expect.statusSeverities.append((429...429, .critical))
+        }
         if let expectStatus {
             var ranges: [ClosedRange<Int>] = []
             for item in expectStatus.split(separator: ",") {
@@ -221,11 +255,22 @@ public struct CheckFlags: Sendable {
                 description: "--warning (\(Units.format(warning))) is above --critical (\(Units.format(critical)))")
         }
         spec.expect.latency = Thresholds(warning: warning, critical: critical)
-        if let certExpiry { spec.expect.certExpiry = try Self.certThresholds(certExpiry) }
+        if let certExpiry {
+            spec.expect.certExpiry = try Self.certThresholds(
+                certExpiry, defaultCritical: certificateWarnsOnly ? .zero : Expectations().certExpiry.critical)
+        }
     }
 
     /// `21` or `21,7` days (or durations like `21d,7d`).
-    public static func certThresholds(_ text: String) throws(Problem) -> Thresholds {
+    /// - Parameters:
+    ///   - text: The flag's value.
+    ///   - defaultCritical: The critical bound when only one value is given.
+    /// - Returns: The warning and critical bounds.
+    /// - Throws: ``Problem`` for a value that is not WARN[,CRIT] days, or a warning under
+    ///   the critical bound.
+    public static func certThresholds(
+        _ text: String, defaultCritical: Duration? = Expectations().certExpiry.critical
+    ) throws(Problem) -> Thresholds {
         var parts: [Duration] = []
         for part in text.split(separator: ",") {
             if let days = Double(part) {
@@ -246,12 +291,17 @@ public struct CheckFlags: Sendable {
             throw Problem(description: "--cert-expiry '\(text)' is not WARN[,CRIT]")
         }
         // One value is the warning; the critical bound keeps its default, as in a probe file.
-        let critical = parts.count == 2 ? parts[1] : Expectations().certExpiry.critical
+        let critical = parts.count == 2 ? parts[1] : defaultCritical
         if let critical, parts[0] < critical {
             let which = parts.count == 2 ? "" : " (\(Units.format(critical)) by default; give WARN,CRIT)"
             throw Problem(description: "--cert-expiry: warning (\(text)) must be at least critical\(which)")
         }
         return Thresholds(warning: parts[0], critical: critical)
+    }
+
+    /// An address as a URL or `CONNECT_TO` entry writes it: an IPv6 one in brackets.
+    static func bracketed(_ address: String) -> String {
+        address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
     }
 
     /// check_curl's `-m MIN[:MAX]` (bytes): the bounds, MAX not below MIN.
@@ -311,6 +361,19 @@ public struct CheckFlags: Sendable {
             !text.isEmpty && text.allSatisfy({ $0.isLetter || $0.isNumber || "-._:[]".contains($0) })
         }
         if let address, !isHost(address) { throw Problem(description: "-I/--IP-address is not an address or name") }
+        if let hostname, !isHost(hostname) {
+            throw Problem(
+                description: "-H/--hostname is not a host name (to read one from ${env:NAME}, give the whole URL)")
+        }
+        // check_curl takes `-H host:port`; -p, when given, wins.
+        var hostname = hostname
+        var port = port
+        if let name = hostname, name.count(where: { $0 == ":" }) == 1, !name.hasPrefix("["),
+            let colon = name.firstIndex(of: ":"), let written = Int(name[name.index(after: colon)...])
+        {
+            hostname = String(name[..<colon])
+            port = port ?? written
+        }
         guard let host = hostname ?? address, isHost(host) else {
             throw Problem(description: "give the URL, or -H/--hostname (or -I/--IP-address) to build it")
         }

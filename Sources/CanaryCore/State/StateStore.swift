@@ -64,6 +64,9 @@ public final class StateStore: Sendable {
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG { throw .notAFile(path: path) }
         self.path = path
+        // A file that is not a state is refused before its lock file is made beside it
+        // (`canary state forget /etc/passwd` must leave no /etc/passwd.lock behind).
+        if !setAside, let problem = Self.load(path).1 { throw .unusable(path: path, reason: problem) }
         let lock = try Self.lock("\(path).lock", timeout: lockTimeout, abandon: abandon)
         let (state, problem) = Self.load(path)
         if let problem, !setAside {
@@ -78,6 +81,19 @@ public final class StateStore: Sendable {
 
     deinit {
         close()
+    }
+
+    /// The state at `path`, read without its lock (for `canary state show`): a writer
+    /// replaces the file by a rename, so a read sees one whole state or the next, and a
+    /// reader needs no write access to the folder.
+    /// - Throws: ``Failure`` when the path is missing, not a regular file, or not a state.
+    public static func read(_ path: String) throws(Failure) -> RunState {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .unusable(path: path, reason: "missing") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notAFile(path: path) }
+        let (state, problem) = load(path)
+        if let problem { throw .unusable(path: path, reason: problem) }
+        return state
     }
 
     /// Replaces the state file atomically with the current state.
