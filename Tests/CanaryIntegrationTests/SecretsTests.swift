@@ -334,6 +334,22 @@ struct SecretsTests {
             // The server did get them.
             #expect(server.receivedRequests.contains { $0.contains("X-Token: \(token)") })
             #expect(server.receivedRequests.contains { $0.contains("key=\(token)") })
+            // A host read from ${env:} is hidden in the default name too (the name is shown
+            // everywhere): the host here is "localhost", the secret for the test.
+            let hostState = "\(folder)/host.json"
+            let named = try await CanaryBinary.run(
+                [
+                    "check", "http://${env:CHECK_HOST}:\(server.port)/ok", "--format", "json", "--state", hostState,
+                    "--textfile", "\(folder)/host.prom",
+                ], environment: ["CHECK_HOST": "LocalHost"])
+            #expect(named.status == 0, "\(named.stdout)\(named.stderr)")
+            #expect(named.stdout.contains(#""probe":"[redacted]""#), "\(named.stdout)")
+            for text in [
+                named.stdout, named.stderr, try String(contentsOfFile: hostState, encoding: .utf8),
+                try String(contentsOfFile: "\(folder)/host.prom", encoding: .utf8),
+            ] {
+                #expect(!text.lowercased().contains("localhost"), "\(text)")
+            }
             let unset = try await CanaryBinary.run([
                 "check", "\(server.baseURL)/ok", "-k", "X-Token: ${env:CHECK_NOPE}",
             ])
