@@ -9,6 +9,13 @@ public final class StateCache: Sendable {
 
     public init() {}
 
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
     /// The state file's text for `state`, in pieces to be written one after another, where
     /// `revisions` counts each probe's changes (a probe missing from it never changes: a
     /// record another run keeps in the file).
@@ -28,13 +35,14 @@ public final class StateCache: Sendable {
     /// - Throws: When a record cannot be encoded, or `delta` names a record it neither
     ///   carries nor was ever given.
     func pieces(_ delta: StateDelta) throws -> [String] {
+        let encoder = Self.encoder()
         var kept = records.withLock { $0 }
         var pieces = [#"{"probes":{"#]
         pieces.reserveCapacity(delta.names.count * 2 + 2)
         for (index, name) in delta.names.enumerated() {
             let json: String
             if let record = delta.changed[name] {
-                json = try StreamingJSONEncoder.encode(record)
+                json = String(decoding: try encoder.encode(record), as: UTF8.self)
                 kept[name] = (delta.revisions[name] ?? 0, json)
             } else if let cached = kept[name] {
                 json = cached.json
@@ -46,7 +54,7 @@ public final class StateCache: Sendable {
         }
         var tail = "}"
         if let vendors = delta.vendors {
-            tail += #","vendors":"# + (try StreamingJSONEncoder.encode(vendors))
+            tail += #","vendors":"# + String(decoding: try encoder.encode(vendors), as: UTF8.self)
         }
         pieces.append(tail + #","version":\#(delta.version)}"# + "\n")
         if kept.count > delta.names.count {
