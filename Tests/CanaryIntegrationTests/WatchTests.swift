@@ -257,13 +257,14 @@ struct WatchTests {
             #expect(took < .seconds(5))
             let text = try String(contentsOfFile: textfile, encoding: .utf8)
             // The attempt in flight finished and was written; no further one was started, so
-            // the run has fewer than its 5 attempts (SIGTERM came 1.2 s in, attempts take 0.7 s).
+            // the run has fewer than its 5 attempts (SIGTERM came 1.2 s in, attempts take 0.7 s;
+            // a loaded machine may send it later than asked).
             #expect(text.contains(#"probe_http_status_code{probe="slow"} 200"#))
             let attempts = text.split(separator: "\n").first {
                 $0.hasPrefix(#"canary_probe_attempts{probe="slow",class="ok"}"#)
             }
             let count = try #require(attempts.flatMap { Int($0.split(separator: " ")[1]) })
-            #expect((1...3).contains(count))
+            #expect((1...4).contains(count))
         }
     }
 
