@@ -82,6 +82,9 @@ public struct CurlRequest: Sendable {
         for target: String? = nil, environment: (String) -> String? = { getenv($0).map { String(cString: $0) } }
     ) -> String? {
         if let proxy { return proxy.isEmpty ? nil : Self.shown(proxy) }
+        let anyProxy = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "http_proxy"]
+        // Most runs have no proxy at all: then no URL need be parsed for each transfer.
+        guard anyProxy.contains(where: { environment($0).map { !$0.isEmpty } ?? false }) else { return nil }
         guard let target = CurlURL(target ?? url) else { return nil }
         let names =
             target.scheme == "https"

@@ -116,8 +116,28 @@ public enum VisibleText {
         byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 
+    /// `text` with each run of white space (and zero-width spaces, byte-order marks) made
+    /// one space, none at either end. Scalar by scalar: splitting into Characters cost a
+    /// few percent of a whole `run`.
     private static func collapseWhitespace(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace || $0 == "\u{200B}" || $0 == "\u{FEFF}" })
-            .joined(separator: " ")
+        var result = String.UnicodeScalarView()
+        var spacePending = false
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            let blank =
+                value < 0x80
+                ? value == 0x20 || (0x09...0x0D).contains(value)
+                : scalar.properties.isWhitespace || value == 0x200B || value == 0xFEFF
+            if blank {
+                spacePending = !result.isEmpty
+                continue
+            }
+            if spacePending {
+                result.append(" ")
+                spacePending = false
+            }
+            result.append(scalar)
+        }
+        return String(result)
     }
 }

@@ -18,6 +18,7 @@ public enum JSONValue: Sendable, Equatable {
     /// Compact JSON text.
     public func serialized() -> String {
         var output = ""
+        output.reserveCapacity(512)
         write(to: &output)
         return output
     }
@@ -84,18 +85,32 @@ public enum JSONValue: Sendable, Equatable {
             output += text
             return
         }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}":
-                output += String(format: "\\u%04x", scalar.value)
-            default: output.unicodeScalars.append(scalar)
+        // Runs of characters that need no escape are appended whole, between the escapes.
+        let scalars = text.unicodeScalars
+        var runStart = scalars.startIndex
+        var index = runStart
+        while index != scalars.endIndex {
+            let scalar = scalars[index]
+            let escape: String? =
+                switch scalar {
+                case "\"": "\\\""
+                case "\\": "\\\\"
+                case "\n": "\\n"
+                case "\r": "\\r"
+                case "\t": "\\t"
+                case _
+                where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}":
+                    String(format: "\\u%04x", scalar.value)
+                default: nil
+                }
+            if let escape {
+                output.unicodeScalars.append(contentsOf: scalars[runStart..<index])
+                output += escape
+                runStart = scalars.index(after: index)
             }
+            index = scalars.index(after: index)
         }
+        output.unicodeScalars.append(contentsOf: scalars[runStart..<index])
     }
 }
 
