@@ -32,7 +32,9 @@ public enum AtomicFile {
 
     /// ``write(_:to:mode:)`` for a text given in pieces, written one after another: a
     /// watch's 70 MB textfile is never joined into one string first.
-    public static func write(pieces: [some StringProtocol], to path: String, mode: mode_t = 0o644) throws(Failure) {
+    public static func write(
+        pieces: some Collection<some StringProtocol>, to path: String, mode: mode_t = 0o644
+    ) throws(Failure) {
         try write(pieces: pieces, to: path, mode: mode, beforeRename: {})
     }
 
@@ -45,7 +47,8 @@ public enum AtomicFile {
     }
 
     static func write(
-        pieces contents: [some StringProtocol], to path: String, mode: mode_t = 0o644, beforeRename: () throws -> Void
+        pieces contents: some Collection<some StringProtocol>, to path: String, mode: mode_t = 0o644,
+        beforeRename: () throws -> Void
     ) throws(Failure) {
         // `/dev/stdout`, `/dev/fd/2`, `/proc/self/fd/1`: the descriptor canary was given,
         // written as the shell would (at its offset, whatever it leads to).
@@ -88,7 +91,7 @@ public enum AtomicFile {
     }
 
     private static func replace(
-        _ path: String, with contents: [some StringProtocol], mode: mode_t, owner: (uid_t, gid_t)?,
+        _ path: String, with contents: some Collection<some StringProtocol>, mode: mode_t, owner: (uid_t, gid_t)?,
         beforeRename: () throws -> Void
     ) throws(Failure) {
         let url = URL(fileURLWithPath: path)
@@ -138,7 +141,8 @@ public enum AtomicFile {
 
     /// A device or FIFO: opened without waiting (a FIFO with no reader is an error, not a
     /// hang), then written as a stream.
-    private static func writeInPlace(_ contents: [some StringProtocol], to path: String) throws(Failure) {
+    private static func writeInPlace(_ contents: some Collection<some StringProtocol>, to path: String) throws(Failure)
+    {
         let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno == ENXIO ? "no process is reading the FIFO" : String(cString: strerror(errno))
@@ -149,7 +153,8 @@ public enum AtomicFile {
     }
 
     /// A Unix stream socket: connected to and written.
-    private static func sendToSocket(_ contents: [some StringProtocol], at path: String) throws(Failure) {
+    private static func sendToSocket(_ contents: some Collection<some StringProtocol>, at path: String) throws(Failure)
+    {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -171,9 +176,9 @@ public enum AtomicFile {
 
     /// Writes the pieces in order, gathered in 1 MiB chunks (a piece is often one probe's
     /// samples: a system call each would cost more than the text); the first failure ends it.
-    private static func writeAll(_ pieces: [some StringProtocol], to fd: Int32) -> String? {
-        if pieces.count == 1 {
-            var text = String(pieces[0])
+    private static func writeAll(_ pieces: some Collection<some StringProtocol>, to fd: Int32) -> String? {
+        if let only = pieces.first, pieces.index(after: pieces.startIndex) == pieces.endIndex {
+            var text = String(only)
             return text.withUTF8 { BoundedWrite.writeAll(fd, UnsafeRawBufferPointer($0)) }
         }
         let chunk = 1 << 20
