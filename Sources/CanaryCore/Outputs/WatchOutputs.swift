@@ -54,9 +54,9 @@ public struct WatchOutputs: Sendable {
         guard files.textfile != nil || files.push != nil else { return written }
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: snapshot.uptime, configLoaded: snapshot.configLoaded)
-        let pieces =
-            PrometheusReport.pieces(snapshot.report, run: run, cache: metricsCache)
-            + [Substring(PrometheusReport.renderWatch(snapshot.watch, labels: labels))]
+        let pieces = PrometheusReport.pieces(
+            snapshot.report, run: run, cache: metricsCache,
+            after: PrometheusReport.renderWatch(snapshot.watch, labels: labels))
         written = files.writeTextfile(pieces: pieces) && written
         guard files.push != nil else { return written }
         let text = pieces.joined()

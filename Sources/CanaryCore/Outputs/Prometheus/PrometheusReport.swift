@@ -34,7 +34,15 @@ public enum PrometheusReport {
 
     /// ``render(_:run:cache:)`` in pieces, to be written one after another: a family's
     /// header, then each probe's samples as rendered (or kept in `cache`), never joined.
-    public static func pieces(_ report: RunReport, run: Run, cache: PrometheusCache? = nil) -> Pieces {
+    /// - Parameters:
+    ///   - report: The run.
+    ///   - run: What the run-level samples carry.
+    ///   - cache: Keeps each probe's samples between renders.
+    ///   - after: Text to end with (a watch's own families).
+    /// - Returns: The pieces, read in order.
+    public static func pieces(
+        _ report: RunReport, run: Run, cache: PrometheusCache? = nil, after: String = ""
+    ) -> Pieces {
         let results = report.results + report.notDue
         let labelNames = labelNames(results, run: run)
         let perProbe = results.map { result in
@@ -55,6 +63,7 @@ public enum PrometheusReport {
         var writer = Exposition()
         vendorFamilies(&writer, report.vendors, run: run)
         runFamilies(&writer, run: run, configLoaded: run.configLoaded)
+        writer.append(after)
         return Pieces(families: families, headers: headers, perProbe: perProbe, tail: writer.text)
     }
 
