@@ -110,39 +110,109 @@ public enum PrometheusReport {
 
     /// One probe's sample lines, every family's in one text (a family's lines are a slice
     /// of it): one allocation a probe, sized to fit, for a watch that keeps 20,000 of them.
+    /// The two families with a line per class (`canary_probe_result`, `canary_probe_attempts`:
+    /// two thirds of a probe's text, nearly all of it zeros) are kept as their values and
+    /// written out when read.
     struct ProbeSamples: Sendable {
         let text: String
-        /// Where each family's lines end, in UTF-8 bytes.
+        /// Where each family's lines end, in UTF-8 bytes (a per-class family's are empty).
         let ends: [UInt32]
+        /// The probe's labels as every line carries them: `probe="…",team="…"`.
+        let block: String
+        /// Each per-class family's values, a value per class in ``ProbeClass/allCases``
+        /// order, one family after the other; none for a family the probe has no samples of.
+        let perClass: [UInt16]
+        /// Which per-class families have values (bit `slot`).
+        let perClassPresent: UInt8
 
         func isEmpty(_ family: Int) -> Bool {
-            ends[family] == (family == 0 ? 0 : ends[family - 1])
+            if let slot = PrometheusReport.perClassSlots[family] { return perClassPresent & (1 << slot) == 0 }
+            return ends[family] == (family == 0 ? 0 : ends[family - 1])
         }
 
         func family(_ family: Int) -> Substring {
+            if let slot = PrometheusReport.perClassSlots[family] { return Substring(perClassLines(family, slot: slot)) }
             let utf8 = text.utf8
             let start = utf8.index(utf8.startIndex, offsetBy: family == 0 ? 0 : Int(ends[family - 1]))
             let end = utf8.index(utf8.startIndex, offsetBy: Int(ends[family]))
             return Substring(utf8[start..<end])
         }
+
+        /// A per-class family's lines, as ``PrometheusReport/fragment(_:_:block:report:)``
+        /// writes any family's.
+        private func perClassLines(_ family: Int, slot: Int) -> String {
+            guard perClassPresent & (1 << slot) != 0 else { return "" }
+            // Values of the present families before this one come first.
+            let before = (0..<slot).count { perClassPresent & (1 << $0) != 0 }
+            let classes = ProbeClass.allCases
+            let values = perClass[(before * classes.count)..<((before + 1) * classes.count)]
+            let name = PrometheusReport.probeFamilies[family].name
+            var lines = ""
+            lines.reserveCapacity(classes.count * (name.utf8.count + block.utf8.count + 32))
+            for (probeClass, value) in zip(classes, values) {
+                lines += name
+                lines += "{"
+                lines += block
+                lines += ",class=\""
+                lines += probeClass.rawValue
+                lines += "\"} "
+                lines += String(value)
+                lines += "\n"
+            }
+            return lines
+        }
     }
 
-    /// ``fragments(_:labelNames:report:)`` kept as one text.
+    /// Where each family of ``probeFamilies`` with a line per class keeps its values in
+    /// ``ProbeSamples/perClass`` (its slot), `nil` for the others.
+    static let perClassSlots: [Int?] = {
+        var next = 0
+        return probeFamilies.map { family in
+            guard family.perClass else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }()
+
+    /// One probe's samples, kept as compactly as a watch's cache of 20,000 needs.
     static func samples(_ result: ProbeResult, labelNames: [String], report: RunReport) -> ProbeSamples {
+        let block = labelBlock(result, labelNames: labelNames)
         var text = ""
         var ends: [UInt32] = []
         ends.reserveCapacity(probeFamilies.count)
-        for fragment in fragments(result, labelNames: labelNames, report: report) {
-            text += fragment
+        var perClass: [UInt16] = []
+        var present: UInt8 = 0
+        for (index, family) in probeFamilies.enumerated() {
+            if let slot = perClassSlots[index] {
+                let values = measuredResult(result, family: family, report: report).map { family.samples($0) } ?? []
+                // Whole, small numbers (a flag, a count of attempts) for every class, in
+                // order; anything else is written as text like any family.
+                if values.count == ProbeClass.allCases.count,
+                    zip(values, ProbeClass.allCases).allSatisfy({ sample, probeClass in
+                        sample.labels.count == 1 && sample.labels[0].1 == probeClass.rawValue
+                            && sample.value >= 0 && sample.value <= Double(UInt16.max)
+                            && sample.value == sample.value.rounded()
+                    })
+                {
+                    perClass += values.map { UInt16($0.value) }
+                    present |= 1 << slot
+                } else if !values.isEmpty {
+                    text += fragment(family, result, block: block, report: report)
+                }
+            } else {
+                text += fragment(family, result, block: block, report: report)
+            }
             ends.append(UInt32(text.utf8.count))
         }
         // A copy sized to its contents: appending leaves up to half the capacity unused.
-        return ProbeSamples(text: String(decoding: Array(text.utf8), as: UTF8.self), ends: ends)
+        return ProbeSamples(
+            text: String(decoding: Array(text.utf8), as: UTF8.self), ends: ends, block: block, perClass: perClass,
+            perClassPresent: present)
     }
 
-    /// One probe's sample lines, a text per family of ``probeFamilies``. The probe's own
-    /// labels are escaped once into a block that every sample line repeats.
-    static func fragments(_ result: ProbeResult, labelNames: [String], report: RunReport) -> [String] {
+    /// The probe's own labels, escaped once into the block every sample line repeats:
+    /// `probe="…"` and each of `labelNames` (`""` where the probe has none).
+    static func labelBlock(_ result: ProbeResult, labelNames: [String]) -> String {
         var block = "probe=\""
         Exposition.escape(result.probe, into: &block)
         block += "\""
@@ -153,30 +223,33 @@ public enum PrometheusReport {
             Exposition.escape(result.labels[name] ?? "", into: &block)
             block += "\""
         }
-        return probeFamilies.map { family in
-            // A probe never attempted sends no request, so no `probe_*` sample may claim
-            // one failed: those come from its last measured run, if any.
-            guard let measured = measuredResult(result, family: family, report: report) else { return "" }
-            let samples = family.samples(measured)
-            var text = ""
-            text.reserveCapacity(samples.count * (family.name.utf8.count + block.utf8.count + 32))
-            for sample in samples {
-                text += family.name
-                text += "{"
-                text += block
-                for (label, value) in sample.labels {
-                    text += ","
-                    text += label
-                    text += "=\""
-                    Exposition.escape(value, into: &text)
-                    text += "\""
-                }
-                text += "} "
-                text += Exposition.format(sample.value)
-                text += "\n"
+        return block
+    }
+
+    /// One family's sample lines for one probe.
+    static func fragment(_ family: Family, _ result: ProbeResult, block: String, report: RunReport) -> String {
+        // A probe never attempted sends no request, so no `probe_*` sample may claim
+        // one failed: those come from its last measured run, if any.
+        guard let measured = measuredResult(result, family: family, report: report) else { return "" }
+        let samples = family.samples(measured)
+        var text = ""
+        text.reserveCapacity(samples.count * (family.name.utf8.count + block.utf8.count + 32))
+        for sample in samples {
+            text += family.name
+            text += "{"
+            text += block
+            for (label, value) in sample.labels {
+                text += ","
+                text += label
+                text += "=\""
+                Exposition.escape(value, into: &text)
+                text += "\""
             }
-            return text
+            text += "} "
+            text += Exposition.format(sample.value)
+            text += "\n"
         }
+        return text
     }
 
     /// The result a family's samples describe: the run's own, except that the blackbox-style
@@ -224,6 +297,8 @@ public enum PrometheusReport {
         let name: String
         let help: String
         var onlyWithSamples = false
+        /// A line per class, each a small whole number: kept compactly (``ProbeSamples``).
+        var perClass = false
         let samples: @Sendable (ProbeResult) -> Samples
     }
 
@@ -288,10 +363,11 @@ public enum PrometheusReport {
         single("canary_probe_severity", "Severity of the probe's run: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.") {
             Double($0.severity.exitCode)
         },
-        Family(name: "canary_probe_result", help: "1 for the run's class, 0 for every other class.") { result in
+        Family(name: "canary_probe_result", help: "1 for the run's class, 0 for every other class.", perClass: true) {
+            result in
             ProbeClass.allCases.map { ([("class", $0.rawValue)], flag($0 == result.probeClass)) }
         },
-        Family(name: "canary_probe_attempts", help: "Attempts of this run, by class.") { result in
+        Family(name: "canary_probe_attempts", help: "Attempts of this run, by class.", perClass: true) { result in
             ProbeClass.allCases.map { probeClass in
                 ([("class", probeClass.rawValue)], Double(result.attempts.count { $0.probeClass == probeClass }))
             }
