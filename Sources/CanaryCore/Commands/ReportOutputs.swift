@@ -139,7 +139,7 @@ public struct ReportOutputs: Sendable {
         // Joined only for a push, which sends one body.
         let written = files.writeTextfile(pieces: pieces)
         guard files.push != nil else { return written }
-        return await files.push(pieces.joined()) && written
+        return await files.push(pieces.text) && written
     }
 
     /// Writes the metrics of probe files that did not load (`canary_config_load_success 0`).

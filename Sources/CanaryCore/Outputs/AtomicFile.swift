@@ -33,7 +33,7 @@ public enum AtomicFile {
     /// ``write(_:to:mode:)`` for a text given in pieces, written one after another: a
     /// watch's 70 MB textfile is never joined into one string first.
     public static func write(
-        pieces: some Collection<some StringProtocol>, to path: String, mode: mode_t = 0o644
+        pieces: some Collection<some TextPiece>, to path: String, mode: mode_t = 0o644
     ) throws(Failure) {
         try write(pieces: pieces, to: path, mode: mode, beforeRename: {})
     }
@@ -47,7 +47,7 @@ public enum AtomicFile {
     }
 
     static func write(
-        pieces contents: some Collection<some StringProtocol>, to path: String, mode: mode_t = 0o644,
+        pieces contents: some Collection<some TextPiece>, to path: String, mode: mode_t = 0o644,
         beforeRename: () throws -> Void
     ) throws(Failure) {
         // `/dev/stdout`, `/dev/fd/2`, `/proc/self/fd/1`: the descriptor canary was given,
@@ -91,7 +91,7 @@ public enum AtomicFile {
     }
 
     private static func replace(
-        _ path: String, with contents: some Collection<some StringProtocol>, mode: mode_t, owner: (uid_t, gid_t)?,
+        _ path: String, with contents: some Collection<some TextPiece>, mode: mode_t, owner: (uid_t, gid_t)?,
         beforeRename: () throws -> Void
     ) throws(Failure) {
         let url = URL(fileURLWithPath: path)
@@ -141,8 +141,7 @@ public enum AtomicFile {
 
     /// A device or FIFO: opened without waiting (a FIFO with no reader is an error, not a
     /// hang), then written as a stream.
-    private static func writeInPlace(_ contents: some Collection<some StringProtocol>, to path: String) throws(Failure)
-    {
+    private static func writeInPlace(_ contents: some Collection<some TextPiece>, to path: String) throws(Failure) {
         let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno == ENXIO ? "no process is reading the FIFO" : String(cString: strerror(errno))
@@ -153,8 +152,7 @@ public enum AtomicFile {
     }
 
     /// A Unix stream socket: connected to and written.
-    private static func sendToSocket(_ contents: some Collection<some StringProtocol>, at path: String) throws(Failure)
-    {
+    private static func sendToSocket(_ contents: some Collection<some TextPiece>, at path: String) throws(Failure) {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -176,16 +174,17 @@ public enum AtomicFile {
 
     /// Writes the pieces in order, gathered in 1 MiB chunks (a piece is often one probe's
     /// samples: a system call each would cost more than the text); the first failure ends it.
-    private static func writeAll(_ pieces: some Collection<some StringProtocol>, to fd: Int32) -> String? {
-        if let only = pieces.first, pieces.index(after: pieces.startIndex) == pieces.endIndex {
-            var text = String(only)
+    private static func writeAll(_ pieces: some Collection<some TextPiece>, to fd: Int32) -> String? {
+        if let only = pieces.first, pieces.index(after: pieces.startIndex) == pieces.endIndex,
+            var text = only as? String
+        {
             return text.withUTF8 { BoundedWrite.writeAll(fd, UnsafeRawBufferPointer($0)) }
         }
         let chunk = 1 << 20
         var buffer: [UInt8] = []
         buffer.reserveCapacity(chunk)
         for piece in pieces {
-            buffer.append(contentsOf: piece.utf8)
+            piece.append(to: &buffer)
             guard buffer.count >= chunk else { continue }
             if let failure = buffer.withUnsafeBytes({ BoundedWrite.writeAll(fd, $0) }) { return failure }
             buffer.removeAll(keepingCapacity: true)
@@ -202,5 +201,25 @@ public enum AtomicFile {
                 unlink("\(folder)/\(name)")
             }
         }
+    }
+}
+
+/// A part of a file's text that writes its own UTF-8 bytes: a string, or a piece made only
+/// as it is written (a probe's per-class Prometheus lines), so that a large file is never
+/// held whole.
+public protocol TextPiece {
+    /// Appends the piece's UTF-8 bytes to `bytes`.
+    func append(to bytes: inout [UInt8])
+}
+
+extension String: TextPiece {
+    public func append(to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: utf8)
+    }
+}
+
+extension Substring: TextPiece {
+    public func append(to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: utf8)
     }
 }

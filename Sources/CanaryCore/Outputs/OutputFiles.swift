@@ -64,7 +64,7 @@ public struct OutputFiles: Sendable {
     }
 
     /// Writes the Prometheus text, given in pieces, to `--textfile`; false when it failed.
-    public func writeTextfile(pieces: some Collection<some StringProtocol>) -> Bool {
+    public func writeTextfile(pieces: some Collection<some TextPiece>) -> Bool {
         guard let textfile else { return true }
         do {
             try AtomicFile.write(pieces: pieces, to: textfile)

@@ -59,7 +59,7 @@ public struct WatchOutputs: Sendable {
             after: PrometheusReport.renderWatch(snapshot.watch, labels: labels))
         written = files.writeTextfile(pieces: pieces) && written
         guard files.push != nil else { return written }
-        let text = pieces.joined()
+        let text = pieces.text
         if snapshot.isFinal {
             await pushes.settle()
             return await files.push(text) && written

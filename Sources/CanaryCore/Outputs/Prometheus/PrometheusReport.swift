@@ -29,7 +29,7 @@ public enum PrometheusReport {
     ///     probes whose result changed are rendered again.
     /// - Returns: The text, families in a fixed order, probes in the report's order.
     public static func render(_ report: RunReport, run: Run, cache: PrometheusCache? = nil) -> String {
-        pieces(report, run: run, cache: cache).joined()
+        pieces(report, run: run, cache: cache).text
     }
 
     /// ``render(_:run:cache:)`` in pieces, to be written one after another: a family's
@@ -70,6 +70,20 @@ public enum PrometheusReport {
     /// The exposition text in pieces, made as they are read: each family's header, then
     /// every probe's lines of that family (where it has some), then the run's families.
     /// Nothing is gathered first: at 20,000 probes an array of the slices took 19 MB.
+    /// One piece of the text: a header or a family's lines kept as text, or one probe's
+    /// lines of a per-class family, made as it is written.
+    public enum Piece: TextPiece, Sendable {
+        case text(Substring)
+        case perClass(ProbeSamples, family: Int)
+
+        public func append(to bytes: inout [UInt8]) {
+            switch self {
+            case .text(let text): bytes.append(contentsOf: text.utf8)
+            case .perClass(let samples, let family): samples.appendPerClass(family, to: &bytes)
+            }
+        }
+    }
+
     public struct Pieces: Collection, Sendable {
         /// The families written (indices into the probe families), their headers, each
         /// probe's samples, and the vendor and run families after them.
@@ -92,10 +106,21 @@ public enum PrometheusReport {
         public var startIndex: Index { Index(family: 0, probe: -1) }
         public var endIndex: Index { Index(family: families.count + 1, probe: -1) }
 
-        public subscript(position: Index) -> Substring {
-            if position.family == families.count { return Substring(tail) }
-            if position.probe < 0 { return Substring(headers[position.family]) }
-            return perProbe[position.probe].family(families[position.family])
+        public subscript(position: Index) -> Piece {
+            if position.family == families.count { return .text(Substring(tail)) }
+            if position.probe < 0 { return .text(Substring(headers[position.family])) }
+            let family = families[position.family]
+            if PrometheusReport.perClassSlots[family] != nil {
+                return .perClass(perProbe[position.probe], family: family)
+            }
+            return .text(perProbe[position.probe].family(family))
+        }
+
+        /// The whole text, for a push or a scrape.
+        public var text: String {
+            var bytes: [UInt8] = []
+            for piece in self { piece.append(to: &bytes) }
+            return String(decoding: bytes, as: UTF8.self)
         }
 
         public func index(after position: Index) -> Index {
@@ -113,7 +138,7 @@ public enum PrometheusReport {
     /// The two families with a line per class (`canary_probe_result`, `canary_probe_attempts`:
     /// two thirds of a probe's text, nearly all of it zeros) are kept as their values and
     /// written out when read.
-    struct ProbeSamples: Sendable {
+    public struct ProbeSamples: Sendable {
         let text: String
         /// Where each family's lines end, in UTF-8 bytes (a per-class family's are empty).
         let ends: [UInt32]
@@ -130,38 +155,45 @@ public enum PrometheusReport {
             return ends[family] == (family == 0 ? 0 : ends[family - 1])
         }
 
+        /// A family kept as text: its lines.
         func family(_ family: Int) -> Substring {
-            if let slot = PrometheusReport.perClassSlots[family] { return Substring(perClassLines(family, slot: slot)) }
             let utf8 = text.utf8
             let start = utf8.index(utf8.startIndex, offsetBy: family == 0 ? 0 : Int(ends[family - 1]))
             let end = utf8.index(utf8.startIndex, offsetBy: Int(ends[family]))
             return Substring(utf8[start..<end])
         }
 
-        /// A per-class family's lines, as ``PrometheusReport/fragment(_:_:block:report:)``
-        /// writes any family's.
-        private func perClassLines(_ family: Int, slot: Int) -> String {
-            guard perClassPresent & (1 << slot) != 0 else { return "" }
+        /// A per-class family's lines, written as ``PrometheusReport/fragment(_:_:block:report:)``
+        /// writes any family's, straight into `bytes`.
+        func appendPerClass(_ family: Int, to bytes: inout [UInt8]) {
+            guard let slot = PrometheusReport.perClassSlots[family], perClassPresent & (1 << slot) != 0 else { return }
             // Values of the present families before this one come first.
             let before = (0..<slot).count { perClassPresent & (1 << $0) != 0 }
-            let classes = ProbeClass.allCases
-            let values = perClass[(before * classes.count)..<((before + 1) * classes.count)]
-            let name = PrometheusReport.probeFamilies[family].name
-            var lines = ""
-            lines.reserveCapacity(classes.count * (name.utf8.count + block.utf8.count + 32))
-            for (probeClass, value) in zip(classes, values) {
-                lines += name
-                lines += "{"
-                lines += block
-                lines += ",class=\""
-                lines += probeClass.rawValue
-                lines += "\"} "
-                lines += String(value)
-                lines += "\n"
+            let count = ProbeClass.allCases.count
+            let prefix = PrometheusReport.perClassPrefixes[family]
+            var block = block
+            block.withUTF8 { block in
+                for index in 0..<count {
+                    let value = perClass[before * count + index]
+                    bytes.append(contentsOf: prefix)
+                    bytes.append(contentsOf: block)
+                    bytes.append(contentsOf: PrometheusReport.classLabels[index])
+                    if value < 10 {
+                        bytes.append(0x30 + UInt8(value))
+                    } else {
+                        bytes.append(contentsOf: String(value).utf8)
+                    }
+                    bytes.append(0x0A)
+                }
             }
-            return lines
         }
     }
+
+    /// `,class="…"} ` for each class, in ``ProbeClass/allCases`` order.
+    static let classLabels: [[UInt8]] = ProbeClass.allCases.map { Array(",class=\"\($0.rawValue)\"} ".utf8) }
+
+    /// `NAME{` for each of ``probeFamilies``.
+    static let perClassPrefixes: [[UInt8]] = probeFamilies.map { Array(($0.name + "{").utf8) }
 
     /// Where each family of ``probeFamilies`` with a line per class keeps its values in
     /// ``ProbeSamples/perClass`` (its slot), `nil` for the others.
