@@ -29,7 +29,7 @@ public enum StateReport {
         var fields: [(String, String)] = [("probe", name)]
         fields.append(("alerting", record.alerting ? "yes" : "no"))
         if let since = since(record) {
-            fields.append((record.alerting ? "alerting since" : "failing since", stamp(since)))
+            fields.append((record.alerting ? "alerting since" : "failing since", Timestamp.iso8601(since)))
         }
         fields.append(("window", window(record)))
         for run in record.runs.reversed().prefix(10) {
@@ -37,21 +37,21 @@ public enum StateReport {
         }
         fields.append(("failing in a row", "\(record.consecutiveFailures)"))
         fields.append(("passing in a row", "\(record.consecutivePasses)"))
-        fields.append(("last run", record.lastRun.map(stamp) ?? "never"))
+        fields.append(("last run", record.lastRun.map(Timestamp.iso8601) ?? "never"))
         if let result = record.lastResult {
             fields.append(("last class", "\(result.probeClass.rawValue) (\(result.severity.label))"))
             fields.append(("last message", result.message))
             fields.append(("url", result.url))
         }
-        fields.append(("last success", record.lastSuccess.map(stamp) ?? "none recorded"))
+        fields.append(("last success", record.lastSuccess.map(Timestamp.iso8601) ?? "none recorded"))
         fields.append(("vendor", vendor(record) ?? "no vendor linked"))
-        if let admitted = record.vendorAdmittedSince { fields.append(("vendor admitted", stamp(admitted))) }
+        if let admitted = record.vendorAdmittedSince { fields.append(("vendor admitted", Timestamp.iso8601(admitted))) }
         if let lag = record.vendorLag { fields.append(("vendor lag", Units.formatSeconds(lag))) }
         if let notified = record.notified, !notified.isEmpty {
             let told = notified.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value ? "firing" : "resolved")" }
             fields.append(("notified", told.joined(separator: ", ")))
         }
-        fields.append(("last seen", record.lastSeen.map(stamp) ?? "never"))
+        fields.append(("last seen", record.lastSeen.map(Timestamp.iso8601) ?? "never"))
         let width = fields.map(\.0.count).max() ?? 0
         return fields.map { "\($0.0.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.1)" }
             .joined(separator: "\n") + "\n"
@@ -110,9 +110,5 @@ public enum StateReport {
         if let since = record.vendorStatusSince { text += " since \(Timestamp.iso8601(since))" }
         if let lag = record.vendorLag { text += ", lag \(Units.formatSeconds(lag))" }
         return text
-    }
-
-    private static func stamp(_ date: Date) -> String {
-        Timestamp.iso8601(date)
     }
 }

@@ -144,18 +144,19 @@ public final class StateStore: Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         let reason: String
-        // The version first: a file from a later canary may not have the fields this one
-        // reads, and should be named as what it is, not as broken.
-        struct Version: Decodable { var version: Int }
-        if let version = try? decoder.decode(Version.self, from: data).version, version != RunState.currentVersion {
-            return (RunState(), "version \(version), this canary reads \(RunState.currentVersion)")
-        }
         do {
             let loaded = try decoder.decode(RunState.self, from: data)
             if loaded.version == RunState.currentVersion { return (loaded, nil) }
             reason = "version \(loaded.version), this canary reads \(RunState.currentVersion)"
         } catch {
-            reason = "not a canary state file (\(brief(error)))"
+            // A file from a later canary may lack fields this one reads: named by its
+            // version, not as broken (read only when the whole decoding failed).
+            struct Version: Decodable { var version: Int }
+            if let version = try? decoder.decode(Version.self, from: data).version, version != RunState.currentVersion {
+                reason = "version \(version), this canary reads \(RunState.currentVersion)"
+            } else {
+                reason = "not a canary state file (\(brief(error)))"
+            }
         }
         return (RunState(), reason)
     }

@@ -67,9 +67,6 @@ public enum PrometheusReport {
         return Pieces(families: families, headers: headers, perProbe: perProbe, tail: writer.text)
     }
 
-    /// The exposition text in pieces, made as they are read: each family's header, then
-    /// every probe's lines of that family (where it has some), then the run's families.
-    /// Nothing is gathered first: at 20,000 probes an array of the slices took 19 MB.
     /// One piece of the text: a header or a family's lines kept as text, or one probe's
     /// lines of a per-class family, made as it is written.
     public enum Piece: TextPiece, Sendable {
@@ -84,6 +81,9 @@ public enum PrometheusReport {
         }
     }
 
+    /// The exposition text in pieces, made as they are read: each family's header, then
+    /// every probe's lines of that family (where it has some), then the run's families.
+    /// Nothing is gathered first: at 20,000 probes an array of the slices took 19 MB.
     public struct Pieces: Collection, Sendable {
         /// The families written (indices into the probe families), their headers, each
         /// probe's samples, and the vendor and run families after them.
@@ -216,20 +216,12 @@ public enum PrometheusReport {
         var present: UInt8 = 0
         for (index, family) in probeFamilies.enumerated() {
             if let slot = perClassSlots[index] {
+                // A flag or a count of attempts for each class, in class order (the family
+                // is defined so); none where the probe was never measured.
                 let values = measuredResult(result, family: family, report: report).map { family.samples($0) } ?? []
-                // Whole, small numbers (a flag, a count of attempts) for every class, in
-                // order; anything else is written as text like any family.
-                if values.count == ProbeClass.allCases.count,
-                    zip(values, ProbeClass.allCases).allSatisfy({ sample, probeClass in
-                        sample.labels.count == 1 && sample.labels[0].1 == probeClass.rawValue
-                            && sample.value >= 0 && sample.value <= Double(UInt16.max)
-                            && sample.value == sample.value.rounded()
-                    })
-                {
-                    perClass += values.map { UInt16($0.value) }
+                if !values.isEmpty {
+                    perClass += values.map { UInt16(clamping: Int($0.value)) }
                     present |= 1 << slot
-                } else if !values.isEmpty {
-                    text += fragment(family, result, block: block, report: report)
                 }
             } else {
                 text += fragment(family, result, block: block, report: report)
@@ -329,7 +321,8 @@ public enum PrometheusReport {
         let name: String
         let help: String
         var onlyWithSamples = false
-        /// A line per class, each a small whole number: kept compactly (``ProbeSamples``).
+        /// A line per class, each a small whole number (a flag, a count of attempts), its
+        /// samples in ``ProbeClass/allCases`` order: kept compactly (``ProbeSamples``).
         var perClass = false
         let samples: @Sendable (ProbeResult) -> Samples
     }
