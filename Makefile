@@ -60,7 +60,7 @@ install: release
 
 ## bench: side-by-side measurements, printed and summed up in bench/RESULTS.md
 bench: release
-	@$(ENSURE) nginx:nginx curl:curl /usr/bin/time:time gcc:gcc \
+	@$(ENSURE) nginx:nginx curl:curl /usr/bin/time:time python3:python3 gcc:gcc \
 		prometheus-blackbox-exporter:prometheus-blackbox-exporter \
 		/usr/lib/nagios/plugins/check_curl:monitoring-plugins-standard
 	@$(ENSURE) /usr/lib/x86_64-linux-gnu/liburiparser.so.1:liburiparser1

@@ -19,8 +19,8 @@ start_nginx
 target="http://127.0.0.1:$nginx_port/"
 file=$(probes_file "$probes" "$target" "{attempts: 1, timeout: 10s, interval: $interval}")
 
-# run: the same probes once, three times; the median CPU per probe.
-for _ in 1 2 3; do
+# run: the same probes once, five times; the median CPU per probe.
+for _ in 1 2 3 4 5; do
     measure "$canary" run "$file" --concurrency 50 --format json | awk -v n="$probes" '{printf "%.6f\n", $2 / n}'
 done | median > "$work/run_cpu"
 

@@ -42,7 +42,7 @@ public final class StateCache: Sendable {
         for (index, name) in delta.names.enumerated() {
             let json: String
             if let record = delta.changed[name] {
-                json = String(decoding: try encoder.encode(record), as: UTF8.self)
+                json = try StateRecordWriter.json(record)
                 kept[name] = (delta.revisions[name] ?? 0, json)
             } else if let cached = kept[name] {
                 json = cached.json

@@ -7,9 +7,25 @@ public struct MetricsRoutes: Sendable {
     /// One answer.
     public struct Answer: Sendable {
         public var status: Int
-        public var contentType = "text/plain; charset=utf-8"
-        public var body: String
-        public var headers: [(String, String)] = []
+        public var contentType: String
+        /// The body as it goes out: a scrape's text is written into it piece by piece, not
+        /// joined into a String first (3.5 MB at 1,000 probes, at every scrape).
+        public var body: [UInt8]
+        public var headers: [(String, String)]
+
+        init(
+            status: Int, contentType: String = "text/plain; charset=utf-8", body: String,
+            headers: [(String, String)] = []
+        ) {
+            self.init(status: status, contentType: contentType, bytes: Array(body.utf8), headers: headers)
+        }
+
+        init(status: Int, contentType: String, bytes: [UInt8], headers: [(String, String)] = []) {
+            self.status = status
+            self.contentType = contentType
+            self.body = bytes
+            self.headers = headers
+        }
     }
 
     /// The exposition format's content type.
@@ -60,10 +76,9 @@ public struct MetricsRoutes: Sendable {
         let view = await watcher.scrapeView()
         let run = PrometheusReport.Run(
             labels: labels, timestamp: Date(), duration: view.uptime, configLoaded: view.configLoaded)
-        let text =
-            PrometheusReport.render(view.report, run: run, cache: cache)
-            + PrometheusReport.renderWatch(view.watch, labels: labels)
-        return Answer(status: 200, contentType: Self.exposition, body: text)
+        let pieces = PrometheusReport.pieces(
+            view.report, run: run, cache: cache, after: PrometheusReport.renderWatch(view.watch, labels: labels))
+        return Answer(status: 200, contentType: Self.exposition, bytes: pieces.bytes)
     }
 
     // MARK: /probe

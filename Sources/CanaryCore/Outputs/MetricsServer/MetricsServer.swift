@@ -137,7 +137,7 @@ public final class MetricsServer: Sendable {
                             Double.init))
                     var headers = HTTPHeaders()
                     headers.add(name: "Content-Type", value: answer.contentType)
-                    headers.add(name: "Content-Length", value: String(answer.body.utf8.count))
+                    headers.add(name: "Content-Length", value: String(answer.body.count))
                     for (name, value) in answer.headers { headers.add(name: name, value: value) }
                     if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
                     clock.enter(.writing)
@@ -146,7 +146,7 @@ public final class MetricsServer: Sendable {
                             HTTPResponseHead(
                                 version: request.version, status: .init(statusCode: answer.status), headers: headers)))
                     if request.method != .HEAD {
-                        try await outbound.write(.body(.byteBuffer(ByteBuffer(string: answer.body))))
+                        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: answer.body))))
                     }
                     try await outbound.write(.end(nil))
                     clock.enter(.waiting)

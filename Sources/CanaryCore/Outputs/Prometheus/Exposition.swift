@@ -67,4 +67,13 @@ struct Exposition {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"
     }
+
+    /// ``format(_:)``'s text, appended to `bytes` (a digit without a String).
+    static func append(_ value: Double, to bytes: inout [UInt8]) {
+        if value >= 0, value < 10, value == value.rounded() {
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
+        } else {
+            bytes.append(contentsOf: format(value).utf8)
+        }
+    }
 }

@@ -71,11 +71,13 @@ public enum PrometheusReport {
     /// lines of a per-class family, made as it is written.
     public enum Piece: TextPiece, Sendable {
         case text(Substring)
+        case lines(ArraySlice<UInt8>)
         case perClass(ProbeSamples, family: Int)
 
         public func append(to bytes: inout [UInt8]) {
             switch self {
             case .text(let text): bytes.append(contentsOf: text.utf8)
+            case .lines(let lines): bytes.append(contentsOf: lines)
             case .perClass(let samples, let family): samples.appendPerClass(family, to: &bytes)
             }
         }
@@ -113,14 +115,21 @@ public enum PrometheusReport {
             if PrometheusReport.perClassSlots[family] != nil {
                 return .perClass(perProbe[position.probe], family: family)
             }
-            return .text(perProbe[position.probe].family(family))
+            return .lines(perProbe[position.probe].family(family))
         }
 
-        /// The whole text, for a push or a scrape.
+        /// The whole text, for a push.
         public var text: String {
+            String(decoding: bytes, as: UTF8.self)
+        }
+
+        /// The whole text's UTF-8 bytes, for a scrape.
+        public var bytes: [UInt8] {
             var bytes: [UInt8] = []
+            bytes.reserveCapacity(
+                perProbe.reduce(headers.reduce(tail.utf8.count) { $0 + $1.utf8.count }) { $0 + $1.estimatedBytes })
             for piece in self { piece.append(to: &bytes) }
-            return String(decoding: bytes, as: UTF8.self)
+            return bytes
         }
 
         public func index(after position: Index) -> Index {
@@ -139,7 +148,7 @@ public enum PrometheusReport {
     /// two thirds of a probe's text, nearly all of it zeros) are kept as their values and
     /// written out when read.
     public struct ProbeSamples: Sendable {
-        let text: String
+        let text: [UInt8]
         /// Where each family's lines end, in UTF-8 bytes (a per-class family's are empty).
         let ends: [UInt32]
         /// The probe's labels as every line carries them: `probe="…",team="…"`.
@@ -150,17 +159,19 @@ public enum PrometheusReport {
         /// Which per-class families have values (bit `slot`).
         let perClassPresent: UInt8
 
+        /// About the bytes its lines take (a per-class line: the labels and some 50 more).
+        var estimatedBytes: Int {
+            text.count + perClass.count * (block.utf8.count + 56)
+        }
+
         func isEmpty(_ family: Int) -> Bool {
             if let slot = PrometheusReport.perClassSlots[family] { return perClassPresent & (1 << slot) == 0 }
             return ends[family] == (family == 0 ? 0 : ends[family - 1])
         }
 
         /// A family kept as text: its lines.
-        func family(_ family: Int) -> Substring {
-            let utf8 = text.utf8
-            let start = utf8.index(utf8.startIndex, offsetBy: family == 0 ? 0 : Int(ends[family - 1]))
-            let end = utf8.index(utf8.startIndex, offsetBy: Int(ends[family]))
-            return Substring(utf8[start..<end])
+        func family(_ family: Int) -> ArraySlice<UInt8> {
+            text[(family == 0 ? 0 : Int(ends[family - 1]))..<Int(ends[family])]
         }
 
         /// A per-class family's lines, written as ``PrometheusReport/fragment(_:_:block:report:)``
@@ -206,32 +217,65 @@ public enum PrometheusReport {
         }
     }()
 
-    /// One probe's samples, kept as compactly as a watch's cache of 20,000 needs.
+    /// One probe's samples, kept as compactly as a watch's cache of 20,000 needs, written
+    /// as bytes straight into its text (no String per line or per family).
     static func samples(_ result: ProbeResult, labelNames: [String], report: RunReport) -> ProbeSamples {
         let block = labelBlock(result, labelNames: labelNames)
-        var text = ""
+        var text: [UInt8] = []
+        text.reserveCapacity(2_048)
         var ends: [UInt32] = []
         ends.reserveCapacity(probeFamilies.count)
         var perClass: [UInt16] = []
         var present: UInt8 = 0
         for (index, family) in probeFamilies.enumerated() {
+            // A probe never attempted sends no request, so no `probe_*` sample may claim
+            // one failed: those come from its last measured run, if any.
+            let measured = measuredResult(result, family: family, report: report)
             if let slot = perClassSlots[index] {
                 // A flag or a count of attempts for each class, in class order (the family
                 // is defined so); none where the probe was never measured.
-                let values = measuredResult(result, family: family, report: report).map { family.samples($0) } ?? []
+                let values = measured.map { family.samples($0) } ?? []
                 if !values.isEmpty {
                     perClass += values.map { UInt16(clamping: Int($0.value)) }
                     present |= 1 << slot
                 }
-            } else {
-                text += fragment(family, result, block: block, report: report)
+            } else if let measured {
+                if let single = family.single {
+                    if let value = single(measured) { line(family.name, block: block, value: value, to: &text) }
+                } else {
+                    for sample in family.samples(measured) {
+                        line(family.name, block: block, labels: sample.labels, value: sample.value, to: &text)
+                    }
+                }
             }
-            ends.append(UInt32(text.utf8.count))
+            ends.append(UInt32(text.count))
         }
-        // A copy sized to its contents: appending leaves up to half the capacity unused.
-        return ProbeSamples(
-            text: String(decoding: Array(text.utf8), as: UTF8.self), ends: ends, block: block, perClass: perClass,
-            perClassPresent: present)
+        // A copy sized to its contents: the buffer reserved more than most probes need.
+        let fitted = [UInt8](unsafeUninitializedCapacity: text.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: text)
+        }
+        return ProbeSamples(text: fitted, ends: ends, block: block, perClass: perClass, perClassPresent: present)
+    }
+
+    /// One sample line: `NAME{BLOCK,LABEL="VALUE"…} VALUE`.
+    private static func line(
+        _ name: String, block: String, labels: [(String, String)] = [], value: Double, to text: inout [UInt8]
+    ) {
+        text.append(contentsOf: name.utf8)
+        text.append(UInt8(ascii: "{"))
+        text.append(contentsOf: block.utf8)
+        for (label, labelValue) in labels {
+            text.append(UInt8(ascii: ","))
+            text.append(contentsOf: label.utf8)
+            text.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+            var escaped = ""
+            Exposition.escape(labelValue, into: &escaped)
+            text.append(contentsOf: escaped.utf8)
+            text.append(UInt8(ascii: "\""))
+        }
+        text.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: " ")])
+        Exposition.append(value, to: &text)
+        text.append(UInt8(ascii: "\n"))
     }
 
     /// The probe's own labels, escaped once into the block every sample line repeats:
@@ -248,32 +292,6 @@ public enum PrometheusReport {
             block += "\""
         }
         return block
-    }
-
-    /// One family's sample lines for one probe.
-    static func fragment(_ family: Family, _ result: ProbeResult, block: String, report: RunReport) -> String {
-        // A probe never attempted sends no request, so no `probe_*` sample may claim
-        // one failed: those come from its last measured run, if any.
-        guard let measured = measuredResult(result, family: family, report: report) else { return "" }
-        let samples = family.samples(measured)
-        var text = ""
-        text.reserveCapacity(samples.count * (family.name.utf8.count + block.utf8.count + 32))
-        for sample in samples {
-            text += family.name
-            text += "{"
-            text += block
-            for (label, value) in sample.labels {
-                text += ","
-                text += label
-                text += "=\""
-                Exposition.escape(value, into: &text)
-                text += "\""
-            }
-            text += "} "
-            text += Exposition.format(sample.value)
-            text += "\n"
-        }
-        return text
     }
 
     /// The result a family's samples describe: the run's own, except that the blackbox-style
@@ -324,7 +342,22 @@ public enum PrometheusReport {
         /// A line per class, each a small whole number (a flag, a count of attempts), its
         /// samples in ``ProbeClass/allCases`` order: kept compactly (``ProbeSamples``).
         var perClass = false
+        /// A family of one sample without extra labels: its value (`nil`: no sample).
+        var single: (@Sendable (ProbeResult) -> Double?)?
         let samples: @Sendable (ProbeResult) -> Samples
+
+        init(
+            name: String, help: String, onlyWithSamples: Bool = false, perClass: Bool = false,
+            single: (@Sendable (ProbeResult) -> Double?)? = nil,
+            samples: @escaping @Sendable (ProbeResult) -> Samples
+        ) {
+            self.name = name
+            self.help = help
+            self.onlyWithSamples = onlyWithSamples
+            self.perClass = perClass
+            self.single = single
+            self.samples = samples
+        }
     }
 
     /// A sample per step of a journey's reported attempt, labelled `step`.
@@ -342,7 +375,7 @@ public enum PrometheusReport {
     )
         -> Family
     {
-        Family(name: name, help: help) { result in value(result).map { [([], $0)] } ?? [] }
+        Family(name: name, help: help, single: value) { result in value(result).map { [([], $0)] } ?? [] }
     }
 
     private static func flag(_ value: Bool) -> Double { value ? 1 : 0 }
