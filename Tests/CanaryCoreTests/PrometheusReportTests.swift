@@ -41,6 +41,51 @@ struct PrometheusReportTests {
         return RunReport(results: results, startedAt: start, duration: 1.6)
     }()
 
+    /// Sample lines by family name, in order.
+    static func linesByFamily(_ text: String) -> [String: [String]] {
+        var lines: [String: [String]] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            lines[String(line.prefix { $0 != "{" && $0 != " " }), default: []].append(String(line))
+        }
+        return lines
+    }
+
+    @Test("150 probes (pieces of 64, journeys on some): each family once, its lines those of each probe alone, in order")
+    func manyProbes() {
+        let results = (0..<150).map { index in
+            var result = Self.report.results[index % 2]
+            result.probe = "p\(index)"
+            result.labels = ["service": "s\(index)"]
+            if index % 7 == 0 {
+                var attempt = result.attempts[0]
+                attempt.step = "login"
+                attempt.steps = [attempt, attempt]
+                result.attempts = [attempt]
+            }
+            return result
+        }
+        let run = PrometheusReport.Run(timestamp: Self.start, duration: 1)
+        let text = PrometheusReport.render(RunReport(results: results, startedAt: Self.start, duration: 1), run: run)
+        var expected: [String: [String]] = [:]
+        for result in results {
+            let alone = PrometheusReport.render(RunReport(results: [result], startedAt: Self.start, duration: 1), run: run)
+            for (family, lines) in Self.linesByFamily(alone)
+            where ["probe_", "canary_probe_", "canary_step_"].contains(where: family.hasPrefix) {
+                expected[family, default: []] += lines
+            }
+        }
+        let whole = Self.linesByFamily(text)
+        for (family, lines) in expected {
+            let written = whole[family] ?? []
+            let first = zip(written, lines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            #expect(written.count == lines.count && first == nil, "\(family): line \(first ?? -1) of \(lines.count)")
+        }
+        #expect(expected["canary_step_success"]?.count == 2 * 22)
+        let types = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }
+        #expect(Set(types).count == types.count)
+        #expect(Set(expected.keys).isSubset(of: Set(types.map { String($0.split(separator: " ")[2]) })))
+    }
+
     @Test("the whole text of a fixed report")
     func literal() {
         let text = PrometheusReport.render(

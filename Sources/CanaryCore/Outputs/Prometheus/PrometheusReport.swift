@@ -64,58 +64,85 @@ public enum PrometheusReport {
         vendorFamilies(&writer, report.vendors, run: run)
         runFamilies(&writer, run: run, configLoaded: run.configLoaded)
         writer.append(after)
-        return Pieces(families: families, headers: headers, perProbe: perProbe, tail: writer.text)
+        return Pieces(families: families, headers: headers, lines: ProbeLines(perProbe), tail: writer.text)
     }
 
-    /// One piece of the text: a header or a family's lines kept as text, or one probe's
-    /// lines of a per-class family, made as it is written.
+    /// One piece of the text: a header or the run's families, or one family's lines of a
+    /// run of probes (``Pieces/probesPerPiece`` of them), written as they are read.
     public enum Piece: TextPiece, Sendable {
         case text(Substring)
-        case lines(ArraySlice<UInt8>)
-        case perClass(ProbeSamples, family: Int)
+        case probes(ProbeLines, family: Int, range: Range<Int>)
 
         public func append(to bytes: inout [UInt8]) {
             switch self {
             case .text(let text): bytes.append(contentsOf: text.utf8)
-            case .lines(let lines): bytes.append(contentsOf: lines)
-            case .perClass(let samples, let family): samples.appendPerClass(family, to: &bytes)
+            case .probes(let lines, let family, let range): lines.append(family, of: range, to: &bytes)
+            }
+        }
+    }
+
+    /// Every probe's samples, shared by the pieces that write them.
+    public final class ProbeLines: Sendable {
+        let samples: [ProbeSamples]
+
+        init(_ samples: [ProbeSamples]) {
+            self.samples = samples
+        }
+
+        /// The lines of `family` of the probes in `range`, one after another.
+        func append(_ family: Int, of range: Range<Int>, to bytes: inout [UInt8]) {
+            if PrometheusReport.perClassSlots[family] != nil {
+                for probe in range { samples[probe].appendPerClass(family, to: &bytes) }
+            } else {
+                for probe in range { samples[probe].appendFamily(family, to: &bytes) }
             }
         }
     }
 
     /// The exposition text in pieces, made as they are read: each family's header, then
-    /// every probe's lines of that family (where it has some), then the run's families.
-    /// Nothing is gathered first: at 20,000 probes an array of the slices took 19 MB.
+    /// its lines, ``probesPerPiece`` probes a piece, then the run's families. Nothing is
+    /// gathered first: at 20,000 probes an array of the slices took 19 MB.
     public struct Pieces: Collection, Sendable {
+        /// Probes whose lines of a family make one piece: few pieces (a piece a probe and
+        /// family was 240,000 pieces a scrape at 10,000 probes), none large (a per-class
+        /// family's lines of 64 probes are about 100 KB).
+        static let probesPerPiece = 64
+
         /// The families written (indices into the probe families), their headers, each
         /// probe's samples, and the vendor and run families after them.
         let families: [Int]
         let headers: [String]
-        let perProbe: [ProbeSamples]
+        let lines: ProbeLines
         let tail: String
 
-        /// A family's header (`probe` -1) or one probe's lines of it; past the last family,
-        /// the tail.
+        /// A family's header (`chunk` -1) or its lines of one run of probes; past the last
+        /// family, the tail.
         public struct Index: Comparable, Sendable {
             var family: Int
-            var probe: Int
+            var chunk: Int
 
             public static func < (lhs: Index, rhs: Index) -> Bool {
-                (lhs.family, lhs.probe) < (rhs.family, rhs.probe)
+                (lhs.family, lhs.chunk) < (rhs.family, rhs.chunk)
             }
         }
 
-        public var startIndex: Index { Index(family: 0, probe: -1) }
-        public var endIndex: Index { Index(family: families.count + 1, probe: -1) }
+        public var startIndex: Index { Index(family: 0, chunk: -1) }
+        public var endIndex: Index { Index(family: families.count + 1, chunk: -1) }
 
         public subscript(position: Index) -> Piece {
             if position.family == families.count { return .text(Substring(tail)) }
-            if position.probe < 0 { return .text(Substring(headers[position.family])) }
-            let family = families[position.family]
-            if PrometheusReport.perClassSlots[family] != nil {
-                return .perClass(perProbe[position.probe], family: family)
-            }
-            return .lines(perProbe[position.probe].family(family))
+            if position.chunk < 0 { return .text(Substring(headers[position.family])) }
+            let start = position.chunk * Self.probesPerPiece
+            return .probes(
+                lines, family: families[position.family],
+                range: start..<Swift.min(start + Self.probesPerPiece, lines.samples.count))
+        }
+
+        public func index(after position: Index) -> Index {
+            guard position.family < families.count else { return endIndex }
+            let next = position.chunk + 1
+            return next * Self.probesPerPiece < lines.samples.count
+                ? Index(family: position.family, chunk: next) : Index(family: position.family + 1, chunk: -1)
         }
 
         /// The whole text, for a push.
@@ -127,18 +154,11 @@ public enum PrometheusReport {
         public var bytes: [UInt8] {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(
-                perProbe.reduce(headers.reduce(tail.utf8.count) { $0 + $1.utf8.count }) { $0 + $1.estimatedBytes })
+                lines.samples.reduce(headers.reduce(tail.utf8.count) { $0 + $1.utf8.count }) {
+                    $0 + $1.estimatedBytes
+                })
             for piece in self { piece.append(to: &bytes) }
             return bytes
-        }
-
-        public func index(after position: Index) -> Index {
-            guard position.family < families.count else { return endIndex }
-            let family = families[position.family]
-            var probe = position.probe + 1
-            while probe < perProbe.count, perProbe[probe].isEmpty(family) { probe += 1 }
-            return probe < perProbe.count
-                ? Index(family: position.family, probe: probe) : Index(family: position.family + 1, probe: -1)
         }
     }
 
@@ -170,8 +190,8 @@ public enum PrometheusReport {
         }
 
         /// A family kept as text: its lines.
-        func family(_ family: Int) -> ArraySlice<UInt8> {
-            text[(family == 0 ? 0 : Int(ends[family - 1]))..<Int(ends[family])]
+        func appendFamily(_ family: Int, to bytes: inout [UInt8]) {
+            bytes.append(contentsOf: text[(family == 0 ? 0 : Int(ends[family - 1]))..<Int(ends[family])])
         }
 
         /// A per-class family's lines, written as ``PrometheusReport/fragment(_:_:block:report:)``
