@@ -50,7 +50,7 @@ struct PrometheusReportTests {
         return lines
     }
 
-    @Test("150 probes (pieces of 64, journeys on some): each family once, its lines those of each probe alone, in order")
+    @Test("150 probes (pieces of 64, some journeys): each family once, its lines those of each probe alone, in order")
     func manyProbes() {
         let results = (0..<150).map { index in
             var result = Self.report.results[index % 2]
@@ -68,7 +68,8 @@ struct PrometheusReportTests {
         let text = PrometheusReport.render(RunReport(results: results, startedAt: Self.start, duration: 1), run: run)
         var expected: [String: [String]] = [:]
         for result in results {
-            let alone = PrometheusReport.render(RunReport(results: [result], startedAt: Self.start, duration: 1), run: run)
+            let report = RunReport(results: [result], startedAt: Self.start, duration: 1)
+            let alone = PrometheusReport.render(report, run: run)
             for (family, lines) in Self.linesByFamily(alone)
             where ["probe_", "canary_probe_", "canary_step_"].contains(where: family.hasPrefix) {
                 expected[family, default: []] += lines
