@@ -49,7 +49,9 @@ extension Watcher {
     /// The view of the watch now; `resettingStats` starts a new window of the scheduler's
     /// statistics (a flush does; a scrape of `/metrics` does not).
     func snapshot(resettingStats: Bool) -> Snapshot {
-        let results = probes.compactMap { latest[$0.name] }
+        var results: [ProbeResult] = []
+        results.reserveCapacity(latest.count)
+        for probe in probes { if let result = latest[probe.name] { results.append(result) } }
         let uptime = (ContinuousClock.now - started).seconds
         var report = RunReport(results: results, startedAt: Date(), duration: uptime)
         report.vendors = linkedVendors.compactMap { state.vendors?[$0.name] }

@@ -29,7 +29,20 @@ public struct ProbeResult: Sendable, Codable {
     /// and OK while it is not (DESIGN.md section 6).
     public var alertSeverity: Severity
     /// Its vendor's word beside it (DESIGN.md section 13), for a probe linked to a vendor.
-    public var vendor: VendorView?
+    public var vendor: VendorView? {
+        get { vendorBox?.value }
+        set { vendorBox = newValue.map(Boxed.init) }
+    }
+    /// ``vendor`` behind one reference: a result is kept per probe in several places
+    /// (the latest, the state's last, each flush's snapshot), and inline the vendor's
+    /// view made every copy 170 bytes larger, vendor or not.
+    private(set) var vendorBox: Boxed<VendorView>?
+
+    enum CodingKeys: String, CodingKey {
+        case probe, file, url, labels, probeClass, severity, intermittent, alerting, message, startedAt, duration
+        case attempts, plannedAttempts, latency, history, alertSeverity
+        case vendorBox = "vendor"
+    }
 
     public init(
         probe: String,

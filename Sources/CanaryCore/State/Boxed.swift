@@ -15,3 +15,9 @@ final class Boxed<Value: Sendable & Codable>: Sendable, Codable {
         try value.encode(to: encoder)
     }
 }
+
+extension Boxed: Equatable where Value: Equatable {
+    static func == (lhs: Boxed, rhs: Boxed) -> Bool {
+        lhs === rhs || lhs.value == rhs.value
+    }
+}

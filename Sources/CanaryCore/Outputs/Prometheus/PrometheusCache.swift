@@ -14,7 +14,7 @@ public final class PrometheusCache: Sendable {
         var alertSeverity: Severity
         var labels: [String: String]
         var labelNames: [String]
-        var vendor: VendorView?
+        var vendor: Boxed<VendorView>?
     }
 
     private let entries = Mutex<[String: (key: Key, samples: PrometheusReport.ProbeSamples)]>([:])
@@ -27,7 +27,8 @@ public final class PrometheusCache: Sendable {
     ) -> PrometheusReport.ProbeSamples {
         let key = Key(
             startedAt: result.startedAt, duration: result.duration, alerting: result.alerting,
-            alertSeverity: result.alertSeverity, labels: result.labels, labelNames: labelNames, vendor: result.vendor)
+            alertSeverity: result.alertSeverity, labels: result.labels, labelNames: labelNames, vendor: result.vendorBox
+        )
         if let kept = entries.withLock({ $0[result.probe] }), kept.key == key { return kept.samples }
         let fresh = render()
         entries.withLock { $0[result.probe] = (key, fresh) }

@@ -43,7 +43,9 @@ public enum PrometheusReport {
     public static func pieces(
         _ report: RunReport, run: Run, cache: PrometheusCache? = nil, after: String = ""
     ) -> Pieces {
-        let results = report.results + report.notDue
+        // Joined only when there is something to join: a watch has no probe not due, and
+        // a copy of 20,000 results is 8 MB.
+        let results = report.notDue.isEmpty ? report.results : report.results + report.notDue
         let labelNames = labelNames(results, run: run)
         let perProbe = results.map { result in
             cache?.samples(result, labelNames: labelNames) {
@@ -168,8 +170,12 @@ public enum PrometheusReport {
     /// two thirds of a probe's text, nearly all of it zeros) are kept as their values and
     /// written out when read.
     public struct ProbeSamples: Sendable {
-        let text: [UInt8]
-        /// Where each family's lines end, in UTF-8 bytes (a per-class family's are empty).
+        /// Each line of the families kept as text, without what every line of a family
+        /// begins with (its name and the probe's labels, added as it is written): for
+        /// `probe_http_duration_seconds{probe="x",phase="tls"} 0.03`, `,phase="tls"} 0.03`
+        /// and its line feed (label values escape theirs, so a line ends at the first).
+        let rest: [UInt8]
+        /// Where each family's lines end in ``rest`` (a per-class family's are empty).
         let ends: [UInt32]
         /// The probe's labels as every line carries them: `probe="…",team="…"`.
         let block: String
@@ -179,9 +185,9 @@ public enum PrometheusReport {
         /// Which per-class families have values (bit `slot`).
         let perClassPresent: UInt8
 
-        /// About the bytes its lines take (a per-class line: the labels and some 50 more).
+        /// About the bytes its lines take (a line's name about 30, a per-class line's 50).
         var estimatedBytes: Int {
-            text.count + perClass.count * (block.utf8.count + 56)
+            rest.count + ends.count * (block.utf8.count + 32) + perClass.count * (block.utf8.count + 56)
         }
 
         func isEmpty(_ family: Int) -> Bool {
@@ -189,42 +195,68 @@ public enum PrometheusReport {
             return ends[family] == (family == 0 ? 0 : ends[family - 1])
         }
 
-        /// A family kept as text: its lines.
+        /// A family kept as text: its lines, each its name, the probe's labels and its rest.
         func appendFamily(_ family: Int, to bytes: inout [UInt8]) {
-            bytes.append(contentsOf: text[(family == 0 ? 0 : Int(ends[family - 1]))..<Int(ends[family])])
+            let end = Int(ends[family])
+            var start = family == 0 ? 0 : Int(ends[family - 1])
+            guard start < end else { return }
+            var block = block
+            PrometheusReport.linePrefixes[family].withUnsafeBufferPointer { prefix in
+                rest.withUnsafeBufferPointer { rest in
+                    block.withUTF8 { block in
+                        while start < end {
+                            var lineEnd = start
+                            while rest[lineEnd] != 0x0A { lineEnd += 1 }
+                            bytes.append(contentsOf: prefix)
+                            bytes.append(contentsOf: block)
+                            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: rest[start...lineEnd]))
+                            start = lineEnd + 1
+                        }
+                    }
+                }
+            }
         }
 
-        /// A per-class family's lines, written as ``PrometheusReport/fragment(_:_:block:report:)``
+        /// A per-class family's lines, written as ``PrometheusReport/samples(_:labelNames:report:)``
         /// writes any family's, straight into `bytes`.
         func appendPerClass(_ family: Int, to bytes: inout [UInt8]) {
             guard let slot = PrometheusReport.perClassSlots[family], perClassPresent & (1 << slot) != 0 else { return }
             // Values of the present families before this one come first.
             let before = (0..<slot).count { perClassPresent & (1 << $0) != 0 }
-            let count = ProbeClass.allCases.count
-            let prefix = PrometheusReport.perClassPrefixes[family]
+            let count = PrometheusReport.classes.count
             var block = block
-            block.withUTF8 { block in
-                for index in 0..<count {
-                    let value = perClass[before * count + index]
-                    bytes.append(contentsOf: prefix)
-                    bytes.append(contentsOf: block)
-                    bytes.append(contentsOf: PrometheusReport.classLabels[index])
-                    if value < 10 {
-                        bytes.append(0x30 + UInt8(value))
-                    } else {
-                        bytes.append(contentsOf: String(value).utf8)
+            PrometheusReport.linePrefixes[family].withUnsafeBufferPointer { prefix in
+                PrometheusReport.classLabels.withUnsafeBufferPointer { labels in
+                    perClass.withUnsafeBufferPointer { values in
+                        block.withUTF8 { block in
+                            bytes.reserveCapacity(bytes.count + count * (prefix.count + block.count + 40))
+                            for index in 0..<count {
+                                let value = values[before * count + index]
+                                bytes.append(contentsOf: prefix)
+                                bytes.append(contentsOf: block)
+                                labels[index].withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
+                                if value < 10 {
+                                    bytes.append(0x30 + UInt8(value))
+                                } else {
+                                    bytes.append(contentsOf: String(value).utf8)
+                                }
+                                bytes.append(0x0A)
+                            }
+                        }
                     }
-                    bytes.append(0x0A)
                 }
             }
         }
     }
 
+    /// Every class, in the order of the per-class families' lines.
+    static let classes = ProbeClass.allCases
+
     /// `,class="…"} ` for each class, in ``ProbeClass/allCases`` order.
-    static let classLabels: [[UInt8]] = ProbeClass.allCases.map { Array(",class=\"\($0.rawValue)\"} ".utf8) }
+    static let classLabels: [[UInt8]] = classes.map { Array(",class=\"\($0.rawValue)\"} ".utf8) }
 
     /// `NAME{` for each of ``probeFamilies``.
-    static let perClassPrefixes: [[UInt8]] = probeFamilies.map { Array(($0.name + "{").utf8) }
+    static let linePrefixes: [[UInt8]] = probeFamilies.map { Array(($0.name + "{").utf8) }
 
     /// Where each family of ``probeFamilies`` with a line per class keeps its values in
     /// ``ProbeSamples/perClass`` (its slot), `nil` for the others.
@@ -242,7 +274,7 @@ public enum PrometheusReport {
     static func samples(_ result: ProbeResult, labelNames: [String], report: RunReport) -> ProbeSamples {
         let block = labelBlock(result, labelNames: labelNames)
         var text: [UInt8] = []
-        text.reserveCapacity(2_048)
+        text.reserveCapacity(512)
         var ends: [UInt32] = []
         ends.reserveCapacity(probeFamilies.count)
         var perClass: [UInt16] = []
@@ -251,20 +283,19 @@ public enum PrometheusReport {
             // A probe never attempted sends no request, so no `probe_*` sample may claim
             // one failed: those come from its last measured run, if any.
             let measured = measuredResult(result, family: family, report: report)
-            if let slot = perClassSlots[index] {
-                // A flag or a count of attempts for each class, in class order (the family
-                // is defined so); none where the probe was never measured.
-                let values = measured.map { family.samples($0) } ?? []
-                if !values.isEmpty {
-                    perClass += values.map { UInt16(clamping: Int($0.value)) }
+            if let slot = perClassSlots[index], let classValues = family.classValues {
+                // A flag or a count of attempts for each class, in class order; none where
+                // the probe was never measured.
+                if let measured {
+                    perClass += classValues(measured)
                     present |= 1 << slot
                 }
             } else if let measured {
                 if let single = family.single {
-                    if let value = single(measured) { line(family.name, block: block, value: value, to: &text) }
+                    if let value = single(measured) { lineRest(value: value, to: &text) }
                 } else {
                     for sample in family.samples(measured) {
-                        line(family.name, block: block, labels: sample.labels, value: sample.value, to: &text)
+                        lineRest(labels: sample.labels, value: sample.value, to: &text)
                     }
                 }
             }
@@ -274,16 +305,11 @@ public enum PrometheusReport {
         let fitted = [UInt8](unsafeUninitializedCapacity: text.count) { buffer, count in
             count = buffer.initialize(fromContentsOf: text)
         }
-        return ProbeSamples(text: fitted, ends: ends, block: block, perClass: perClass, perClassPresent: present)
+        return ProbeSamples(rest: fitted, ends: ends, block: block, perClass: perClass, perClassPresent: present)
     }
 
-    /// One sample line: `NAME{BLOCK,LABEL="VALUE"…} VALUE`.
-    private static func line(
-        _ name: String, block: String, labels: [(String, String)] = [], value: Double, to text: inout [UInt8]
-    ) {
-        text.append(contentsOf: name.utf8)
-        text.append(UInt8(ascii: "{"))
-        text.append(contentsOf: block.utf8)
+    /// What one sample line has after `NAME{BLOCK`: `,LABEL="VALUE"…} VALUE` and a line feed.
+    private static func lineRest(labels: [(String, String)] = [], value: Double, to text: inout [UInt8]) {
         for (label, labelValue) in labels {
             text.append(UInt8(ascii: ","))
             text.append(contentsOf: label.utf8)
@@ -361,22 +387,39 @@ public enum PrometheusReport {
         var onlyWithSamples = false
         /// A line per class, each a small whole number (a flag, a count of attempts), its
         /// samples in ``ProbeClass/allCases`` order: kept compactly (``ProbeSamples``).
-        var perClass = false
+        var perClass: Bool { classValues != nil }
         /// A family of one sample without extra labels: its value (`nil`: no sample).
         var single: (@Sendable (ProbeResult) -> Double?)?
+        /// A per-class family's value for each class, in ``classes`` order.
+        var classValues: (@Sendable (ProbeResult) -> [UInt16])?
         let samples: @Sendable (ProbeResult) -> Samples
 
         init(
-            name: String, help: String, onlyWithSamples: Bool = false, perClass: Bool = false,
+            name: String, help: String, onlyWithSamples: Bool = false,
             single: (@Sendable (ProbeResult) -> Double?)? = nil,
+            classValues: (@Sendable (ProbeResult) -> [UInt16])? = nil,
             samples: @escaping @Sendable (ProbeResult) -> Samples
         ) {
             self.name = name
             self.help = help
             self.onlyWithSamples = onlyWithSamples
-            self.perClass = perClass
             self.single = single
+            self.classValues = classValues
             self.samples = samples
+        }
+    }
+
+    /// `probeClass`'s place in ``classes``.
+    static func classIndex(_ probeClass: ProbeClass) -> Int {
+        classes.firstIndex(of: probeClass) ?? 0
+    }
+
+    /// A line per class, labelled `class`, each a small whole number.
+    private static func perClass(
+        _ name: String, _ help: String, _ values: @escaping @Sendable (ProbeResult) -> [UInt16]
+    ) -> Family {
+        Family(name: name, help: help, classValues: values) { result in
+            zip(classes, values(result)).map { ([("class", $0.rawValue)], Double($1)) }
         }
     }
 
@@ -441,14 +484,15 @@ public enum PrometheusReport {
         single("canary_probe_severity", "Severity of the probe's run: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.") {
             Double($0.severity.exitCode)
         },
-        Family(name: "canary_probe_result", help: "1 for the run's class, 0 for every other class.", perClass: true) {
-            result in
-            ProbeClass.allCases.map { ([("class", $0.rawValue)], flag($0 == result.probeClass)) }
+        perClass("canary_probe_result", "1 for the run's class, 0 for every other class.") { result in
+            var values = [UInt16](repeating: 0, count: classes.count)
+            values[classIndex(result.probeClass)] = 1
+            return values
         },
-        Family(name: "canary_probe_attempts", help: "Attempts of this run, by class.", perClass: true) { result in
-            ProbeClass.allCases.map { probeClass in
-                ([("class", probeClass.rawValue)], Double(result.attempts.count { $0.probeClass == probeClass }))
-            }
+        perClass("canary_probe_attempts", "Attempts of this run, by class.") { result in
+            var values = [UInt16](repeating: 0, count: classes.count)
+            for attempt in result.attempts { values[classIndex(attempt.probeClass)] &+= 1 }
+            return values
         },
         single("canary_probe_intermittent", "1 if some attempts of the run failed and some passed.") {
             flag($0.intermittent)
