@@ -67,10 +67,6 @@ public actor Watcher {
     var historyRows: [HistoryRecord] = []
     /// Deliveries in flight, by probe and target.
     var notifying: Set<String> = []
-    /// The scheduler's sleep between loops, and how many it has taken.
-    var sleeper: CheckedContinuation<Void, Never>?
-    var naps = 0
-
     /// How early a probe may start to share a wake-up with others due about then.
     static let batchWindow = Duration.milliseconds(100)
 
@@ -174,24 +170,9 @@ public actor Watcher {
         await withDiscardingTaskGroup { group in
             while !isStopping, !pastDeadline {
                 let loopStart = ContinuousClock.now
-                // Earliest due first, which is longest waiting first: with more due probes
-                // than --concurrency, those late in the files still get their turn.
                 // Probes due within the next batch window start together: one wake-up of
                 // the scheduler and of libcurl's thread for several probes, not one each.
-                while running.count + borrowed < options.concurrency,
-                    let entry = queue.popDue(at: loopStart + Self.batchWindow)
-                {
-                    guard nextDue[entry.name] == entry.due, !running.contains(entry.name),
-                        let probe = spec(entry.name)
-                    else { continue }
-                    // A bounded watch starts no run whose attempt the deadline would cut
-                    // short: such a probe is not due again.
-                    if let deadline, deadline - ContinuousClock.now < probe.timeout {
-                        nextDue[probe.name] = nil
-                        continue
-                    }
-                    stats.started(lag: loopStart - entry.due)
-                    running.insert(probe.name)
+                while let probe = takeDue(at: loopStart) {
                     group.addTask { await self.runProbe(probe, onResult: onResult) }
                 }
                 for source in dueVendors() {
@@ -210,7 +191,9 @@ public actor Watcher {
                     }
                 }
                 stats.looped(ContinuousClock.now - loopStart)
-                await nap(for: sleepTime(flushInterval: flushInterval))
+                // A slot that frees while probes are due goes straight to the next one
+                // (``runProbe(_:onResult:)``): nothing needs to wake this sleep.
+                try? await Task.sleep(for: sleepTime(flushInterval: flushInterval))
             }
             // Past the deadline, attempts in flight end by themselves (their timeouts are
             // bounded by it); cancelling them here would race their own end.
@@ -278,43 +261,52 @@ public actor Watcher {
         return max(Self.batchWindow, min(untilDue, untilFlush, untilDeadline, .milliseconds(250)))
     }
 
-    /// Sleeps for `duration`, or less when ``wake(_:)`` comes first: a probe finishing while
-    /// every --concurrency slot was in use and others are due. (Sleeping the batch window
-    /// out then capped a watch at --concurrency probes per 100 ms: 500 a second at 50.)
-    private func nap(for duration: Duration) async {
-        naps += 1
-        let number = naps
-        await withCheckedContinuation { continuation in
-            sleeper = continuation
-            Task {
-                try? await Task.sleep(for: duration)
-                self.wake(number)
+    /// The next probe to start, now or within the batch window, while a slot of
+    /// --concurrency is free (it is taken: the probe counts as running); `nil` when none
+    /// is due, every slot is in use, or the watch is stopping.
+    private func takeDue(at now: ContinuousClock.Instant) -> ProbeSpec? {
+        // Earliest due first, which is longest waiting first: with more due probes than
+        // --concurrency, those late in the files still get their turn.
+        while !isStopping, !pastDeadline, running.count + borrowed < options.concurrency,
+            let entry = queue.popDue(at: now + Self.batchWindow)
+        {
+            guard nextDue[entry.name] == entry.due, !running.contains(entry.name), let probe = spec(entry.name)
+            else { continue }
+            // A bounded watch starts no run whose attempt the deadline would cut short:
+            // such a probe is not due again.
+            if let deadline, deadline - ContinuousClock.now < probe.timeout {
+                nextDue[probe.name] = nil
+                continue
             }
+            stats.started(lag: now - entry.due)
+            running.insert(probe.name)
+            return probe
         }
+        return nil
     }
 
-    /// Ends the current nap (only nap `number`, when given: a timer outliving its nap does
-    /// not cut a later one short).
-    func wake(_ number: Int? = nil) {
-        guard let sleeper, number.map({ $0 == naps }) ?? true else { return }
-        self.sleeper = nil
-        sleeper.resume()
-    }
-
-    private func runProbe(_ probe: ProbeSpec, onResult: ResultHandler) async {
-        let start = ContinuousClock.now
-        let raw = await engine.probe(
-            probe, deadline: deadline, labels: options.labels, redactor: redactor,
-            stopping: { [stopFlag] in stopFlag.isSet }, wholeAttempts: true)
-        guard let result = finish(probe, raw.redacted(redactor), startedAt: start) else { return }
-        await onResult(result)
-        await notify(spec(probe.name) ?? probe, after: result)
+    /// Runs `probe`, then, in the same task and slot, each probe due by the time it ends:
+    /// under load a slot goes from one probe to the next without waking the scheduler
+    /// (which once woke, looped and slept again for every probe that finished: a timer
+    /// and a task a probe, a third of a 10,000-probe watch's own CPU).
+    private func runProbe(_ first: ProbeSpec, onResult: ResultHandler) async {
+        var next: ProbeSpec? = first
+        while let probe = next {
+            let start = ContinuousClock.now
+            let raw = await engine.probe(
+                probe, deadline: deadline, labels: options.labels, redactor: redactor,
+                stopping: { [stopFlag] in stopFlag.isSet }, wholeAttempts: true)
+            if let result = finish(probe, raw.redacted(redactor), startedAt: start) {
+                await onResult(result)
+                await notify(spec(probe.name) ?? probe, after: result)
+            }
+            next = takeDue(at: ContinuousClock.now)
+        }
     }
 
     /// Records a result, unless its probe was removed meanwhile, and schedules the next run.
     private func finish(_ probe: ProbeSpec, _ raw: ProbeRun, startedAt: ContinuousClock.Instant) -> ProbeResult? {
         running.remove(probe.name)
-        if sleeper != nil, let due = queue.earliest, due <= ContinuousClock.now + Self.batchWindow { wake() }
         guard let current = spec(probe.name) else { return nil }
         stats.finished()
         revisions[probe.name, default: 0] += 1
