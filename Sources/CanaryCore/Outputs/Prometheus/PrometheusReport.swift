@@ -57,11 +57,7 @@ public enum PrometheusReport {
         let families = probeFamilies.indices.filter { index in
             !probeFamilies[index].onlyWithSamples || perProbe.contains { !$0.isEmpty(index) }
         }
-        let headers = families.map { index in
-            var header = Exposition()
-            header.family(probeFamilies[index].name, help: probeFamilies[index].help)
-            return header.text
-        }
+        let headers = families.map { familyHeaders[$0] }
         var writer = Exposition()
         vendorFamilies(&writer, report.vendors, run: run)
         runFamilies(&writer, run: run, configLoaded: run.configLoaded)
@@ -247,6 +243,13 @@ public enum PrometheusReport {
                 }
             }
         }
+    }
+
+    /// Each of ``probeFamilies``' `# HELP` and `# TYPE` lines, made once.
+    static let familyHeaders: [String] = probeFamilies.map { family in
+        var header = Exposition()
+        header.family(family.name, help: family.help)
+        return header.text
     }
 
     /// Every class, in the order of the per-class families' lines.
