@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs Debian packages only when what they provide is missing.
 # Usage: ensure-packages.sh CHECK:PACKAGE ...  where CHECK is a command name, a file's
-# path, pkg-config:NAME for a library known to pkg-config, or python3:MODULE for a module
-# Python 3 imports.
+# path, pkg-config:NAME for a library known to pkg-config, so:SONAME for a shared library
+# the dynamic linker finds (a package's Recommends, which --no-install-recommends skips,
+# such as check_curl's liburiparser), or python3:MODULE for a module Python 3 imports.
 set -euo pipefail
 missing=()
 for pair in "$@"; do
@@ -13,6 +14,11 @@ for pair in "$@"; do
         package=${rest#*:}
         command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$name" && continue
         missing+=("$package" pkg-config)
+    elif [ "$check" = so ]; then
+        name=${rest%%:*}
+        package=${rest#*:}
+        /sbin/ldconfig -p 2>/dev/null | grep -qF "$name " && continue
+        missing+=("$package")
     elif [ "$check" = python3 ] && [ "${rest#*:}" != "$rest" ]; then
         module=${rest%%:*}
         package=${rest#*:}

@@ -63,9 +63,11 @@ struct OutputSafetyTests {
         try await withSimulator { server in
             let folder = try Fixtures.temporaryFolder()
             let file = try probes(server, in: folder)
+            // 6 s: an attempt (timeout 2s) starts only where it can end within the deadline,
+            // and a loaded machine may take a second or more to start canary.
             let output = try await shell(
                 "trap '' PIPE; \"$@\" | head -1 >/dev/null",
-                ["watch", file, "--textfile", "\(folder)/w.prom", "--deadline", "3s", "--format", "json"])
+                ["watch", file, "--textfile", "\(folder)/w.prom", "--deadline", "6s", "--format", "json"])
             #expect(!output.stderr.contains("Fatal error"), "\(output.stderr)")
             let text = try String(contentsOfFile: "\(folder)/w.prom", encoding: .utf8)
             #expect(text.contains("probe_success{probe=\"b\"} 1"))
