@@ -237,6 +237,26 @@ struct NotifyDeliveryTests {
         }
     }
 
+    @Test("a watch counts its failed deliveries in canary_watch_notify_failures_total, as it has no exit code for them")
+    func watchCountsFailures() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            server.receiver.script("/hooks/down", [.status(500), .status(500)])
+            let notify = #"  - webhook: {url: "\#(server.baseURL)/hooks/down", format: slack}"#
+            let probes = try probeFile(server, route: "/status/504", notify: notify, in: folder)
+            let output = try await CanaryBinary.run([
+                "watch", probes, "--deadline", "5s", "--textfile", "\(folder)/w.prom",
+            ])
+            #expect(output.status == 0, "\(output.stderr)")
+            let failures = output.stderr.split(separator: "\n").filter { $0.contains("notify slack#1 (127.0.0.1)") }
+            #expect(failures.count == 1, "\(output.stderr)")
+            let text = try String(contentsOfFile: "\(folder)/w.prom", encoding: .utf8)
+            #expect(
+                text.contains(
+                    "# TYPE canary_watch_notify_failures_total counter\ncanary_watch_notify_failures_total 1\n"))
+        }
+    }
+
     @Test("webhook URLs and the connection string's key reach no output, error or state, in any encoding")
     func secrets() async throws {
         try await withSimulator { server in

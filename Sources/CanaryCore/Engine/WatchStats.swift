@@ -21,6 +21,9 @@ public struct WatchStats: Sendable {
         public var startsTotal = 0
         /// The lags of every start so far, summed, in seconds.
         public var lagSecondsTotal = 0.0
+        /// Deliveries to notify targets that failed since the start (each also a line on
+        /// stderr): a watch has no exit code to make UNKNOWN.
+        public var notifyFailuresTotal = 0
 
         public init() {}
     }

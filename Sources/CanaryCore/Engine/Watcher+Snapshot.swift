@@ -59,9 +59,10 @@ extension Watcher {
         let lagging = queue.count(dueBefore: now - .seconds(1)) { entry in
             nextDue[entry.name] == entry.due && !running.contains(entry.name)
         }
-        let watch = stats.reading(
+        var watch = stats.reading(
             probes: probes.count, running: running.count + borrowed, lagging: lagging, now: now,
             resetting: resettingStats)
+        watch.notifyFailuresTotal = notifier?.failures.value ?? 0
         return Snapshot(report: report, configLoaded: configLoaded, uptime: uptime, watch: watch)
     }
 }

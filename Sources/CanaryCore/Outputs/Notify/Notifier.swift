@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Delivers notices and availability results (DESIGN.md section 14): each POST bounded by
 /// `timeout` and `--deadline`, retried on 429 and 5xx (honouring `Retry-After`) while
@@ -18,6 +19,9 @@ public struct Notifier: Sendable {
     public var onFailure: @Sendable (String) -> Void
     /// A signal that stops canary cancels the deliveries in flight (run and check).
     public var stop: StopSwitch?
+    /// The failures reported so far (a watch's `canary_watch_notify_failures_total`),
+    /// shared by the copies of this notifier.
+    public let failures = FailureCount()
 
     /// Deliveries in flight at once.
     static let concurrency = 8
@@ -95,7 +99,19 @@ public struct Notifier: Sendable {
     }
 
     func report(_ line: String) {
+        failures.add()
         onFailure(redactor.redact("notify \(line)"))
+    }
+
+    /// A count that any thread may raise and read.
+    public final class FailureCount: Sendable {
+        private let count = Atomic<Int>(0)
+
+        public init() {}
+
+        func add() { count.add(1, ordering: .relaxed) }
+
+        public var value: Int { count.load(ordering: .relaxed) }
     }
 
     // MARK: Posting

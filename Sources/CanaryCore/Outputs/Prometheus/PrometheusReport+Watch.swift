@@ -44,6 +44,11 @@ extension PrometheusReport {
         writer.sample("canary_watch_start_lag_seconds_count", base, Double(reading.startsTotal))
         writer.family("canary_watch_results_total", help: "Results since the watch started.", type: "counter")
         writer.sample("canary_watch_results_total", base, Double(reading.resultsTotal))
+        writer.family(
+            "canary_watch_notify_failures_total",
+            help: "Deliveries to notify targets that failed since the watch started, each also a line on stderr.",
+            type: "counter")
+        writer.sample("canary_watch_notify_failures_total", base, Double(reading.notifyFailuresTotal))
         return writer.text
     }
 }
