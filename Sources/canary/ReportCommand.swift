@@ -79,8 +79,14 @@ struct ReportCommand: ParsableCommand {
                 }
                 return date
             } ?? now
+        // No history holds runs from before 1970 (and the calendar before 1582 is another).
+        for (flag, date) in [("--since", from), ("--until", to)] where date.timeIntervalSince1970 < 0 {
+            throw ValidationError("\(flag) is before 1970-01-01: no history holds runs that old")
+        }
+        guard from < now else { throw ValidationError("--since is in the future: no history holds runs yet") }
         guard from < to else { throw ValidationError("--since must come before --until") }
-        return (from, to)
+        // The future holds no runs: the report ends now.
+        return (from, min(to, now))
     }
 }
 

@@ -264,6 +264,16 @@ struct NotifyTests {
         #expect(teams.contains("AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"))
         #expect(teams.contains("0123456789abcdef"))
         #expect(NotifyTarget.webhookSecrets("http://127.0.0.1:9/") == ["http://127.0.0.1:9/"])
+        // A receiver's error page may show the URL decoded: those forms are secrets too.
+        let encoded = "http://127.0.0.1:9/hook/workflows/P%41THSECRET99/invoke?sig=Zx9%2BSECRETsigLONG%2F123"
+        let redactor = Redactor(secrets: NotifyTarget.webhookSecrets(encoded))
+        for echo in [
+            "HTTP 500 bad sig Zx9+SECRETsigLONG/123",
+            "HTTP 404 no /hook/workflows/PATHSECRET99/invoke?sig=Zx9+SECRETsigLONG/123",
+        ] {
+            let shown = redactor.redact(echo)
+            #expect(!shown.contains("SECRET"), "\(shown)")
+        }
         // The key with and without dashes, in either case (a GUID is case-insensitive).
         let forms = Set(
             NotifyTarget.connectionSecrets(

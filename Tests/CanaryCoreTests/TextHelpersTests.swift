@@ -63,4 +63,12 @@ struct TextHelpersTests {
         #expect(Environment.process["PATH"] != nil)
         #expect(Environment.process["CANARY_SURELY_UNSET_\(UInt64.random(in: 0...UInt64.max))"] == nil)
     }
+
+    @Test("a check's --name: one line of printable text without '|' (no escape sequence reaches the plugin line)")
+    func checkNames() {
+        for good in ["portal", "My Sign-Ins (eu)", "portál ✓"] { #expect(ProbeRules.isCheckName(good), "\(good)") }
+        for bad in ["", "a|b", "a\nb", "a\u{2028}b", "ctl\u{1B}[31mred", "bell\u{07}", "del\u{7F}", "c1\u{9B}31m"] {
+            #expect(!ProbeRules.isCheckName(bad), "\(bad.debugDescription)")
+        }
+    }
 }

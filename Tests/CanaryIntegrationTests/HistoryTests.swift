@@ -101,6 +101,13 @@ struct HistoryTests {
             #expect(
                 rows == Array(repeating: "api", count: rows.count / 2)
                     + Array(repeating: "portal", count: rows.count / 2))
+            // A window reaching back to 1970 and on into next year: months start at each
+            // probe's first run, and the report ends now.
+            let wide = try await CanaryBinary.run([
+                "report", "--history", history, "--since", "1970-01-01", "--until", "2999-01-01", "--format", "csv",
+            ])
+            #expect(wide.status == 0, "\(wide.stderr)")
+            #expect(wide.stdout.split(separator: "\r\n").count == lines.count, "\(wide.stdout)")
             let html = try await CanaryBinary.run(["report", "--history", history, "--format", "html"])
             #expect(html.stdout.hasPrefix("<!doctype html>") && html.stdout.contains("<svg class=\"timeline\""))
             #expect(
@@ -118,6 +125,14 @@ struct HistoryTests {
         let since = try await CanaryBinary.run(["report", "--history", "\(folder)/none.db", "--since", "yesterday"])
         #expect(since.status == 3)
         #expect(since.stderr.contains("--since 'yesterday' is neither a duration (30d) nor a date (2026-11-01)"))
+        for (since, message) in [
+            ("0001-01-01", "--since is before 1970-01-01: no history holds runs that old"),
+            ("2999-01-01", "--since is in the future: no history holds runs yet"),
+        ] {
+            let early = try await CanaryBinary.run(["report", "--history", "\(folder)/none.db", "--since", since])
+            #expect(early.status == 3)
+            #expect(early.stderr.contains(message), "\(early.stderr)")
+        }
         let slo = try await CanaryBinary.run(["report", "--history", "x", "--slo", "100"])
         #expect(slo.status == 3)
         #expect(slo.stderr.contains("--slo must be a percentage above 0 and below 100"))

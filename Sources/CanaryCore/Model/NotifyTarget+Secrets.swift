@@ -1,8 +1,24 @@
 extension NotifyTarget {
     /// The secrets of a webhook's URL, as a receiver might echo them back: the whole URL,
     /// its path and query, the query alone, and every path segment or query value long
-    /// enough to be a token (a Slack hook's last segment, a Workflows `sig=`).
+    /// enough to be a token (a Slack hook's last segment, a Workflows `sig=`), each also
+    /// percent-decoded, as a receiver's error page may show it (`sig=Zx%2B...` as `Zx+...`).
     public static func webhookSecrets(_ url: String) -> [String] {
+        let secrets = encodedWebhookSecrets(url)
+        var decoded: [String] = []
+        for secret in secrets where secret.contains("%") || secret.contains("+") {
+            // A query's `+` is a space to a form decoder, and stays `+` to a path decoder.
+            for form in [secret, secret.replacingOccurrences(of: "+", with: " ")] {
+                guard let plain = form.removingPercentEncoding, plain != secret, plain.count >= 8,
+                    !decoded.contains(plain)
+                else { continue }
+                decoded.append(plain)
+            }
+        }
+        return secrets + decoded
+    }
+
+    private static func encodedWebhookSecrets(_ url: String) -> [String] {
         var secrets = [url]
         guard let scheme = url.range(of: "://") else { return secrets }
         let afterHost = url[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" }

@@ -18,9 +18,14 @@ extension CheckFlags {
             let kind = String(item.prefix { $0 != "=" })
             let given = item.contains("=") ? String(item.drop { $0 != "=" }.dropFirst()) : nil
             guard Self.notifyKinds.contains(kind) else {
+                // A mistyped kind is shown; anything else (a URL without its KIND=) may be a
+                // webhook's URL, which is its password.
+                let word =
+                    kind.count <= 20 && kind.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
                 throw Problem(
-                    description: "--notify #\(position): '\(ParsedURL.maskingUserinfo(kind).prefix(20))' is not one of "
-                        + Self.notifyKinds.joined(separator: ", ") + " (give KIND=URL)")
+                    description:
+                        "--notify #\(position): \(word ? "'\(kind)'" : "the value (not shown: it may be a credential)") "
+                        + "is not one of " + Self.notifyKinds.joined(separator: ", ") + " (give KIND=URL)")
             }
             let raw = given ?? (kind == "appinsights" ? "${env:\(AppInsightsConnection.environmentVariable)}" : "")
             guard !raw.isEmpty else { throw Problem(description: "--notify #\(position): give \(kind)=URL") }

@@ -103,7 +103,7 @@ public struct CheckFlags: Sendable {
                 host.replacingOccurrences(of: secret, with: "[redacted]", options: .caseInsensitive)
             }.lowercased()
         guard ProbeRules.isCheckName(probeName) else {
-            throw Problem(description: "--name must be one line, not empty, without '|'")
+            throw Problem(description: "--name must be one line, not empty, without '|' or control characters")
         }
         var spec = ProbeSpec(name: probeName, url: url, file: "canary check")
         spec.method = method.uppercased()

@@ -36,7 +36,10 @@ public enum ProbeRules {
     /// Whether `name` can name a `check`: a monitor's service names are free text, so any
     /// one line without `|` (which would end the plugin line's text) will do.
     public static func isCheckName(_ name: String) -> Bool {
-        !name.isEmpty && !name.contains { $0.isNewline || $0 == "|" }
+        // A control character (an escape sequence, a bell) would reach the plugin line and
+        // the history as it is.
+        !name.isEmpty && !name.contains(where: \.isNewline)
+            && !name.unicodeScalars.contains { $0 == "|" || $0.properties.generalCategory == .control }
     }
 
     /// Whether `name` can name a request header (an RFC 9110 token).

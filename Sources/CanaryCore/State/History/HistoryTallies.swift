@@ -29,6 +29,9 @@ struct MonthTally {
         if down { seconds.down += span } else { seconds.up += span }
     }
 
+    /// No run in it, and no time any run spoke for.
+    var isEmpty: Bool { runs.all == 0 && seconds.up == 0 && seconds.down == 0 }
+
     func month(slo: Double) -> HistoryReport.Month {
         let known = seconds.up + seconds.down
         let availability = known > 0 ? seconds.up / known * 100 : nil
@@ -39,7 +42,9 @@ struct MonthTally {
             downSeconds: ProbeAnalysis.milliseconds(seconds.down),
             unknownSeconds: ProbeAnalysis.milliseconds(max(0, end - start - known)),
             sloMet: availability.map { $0 >= slo }, budgetSeconds: ProbeAnalysis.milliseconds(budget),
-            budgetUsed: budget > 0 ? seconds.down / budget * 100 : (known > 0 && seconds.down == 0 ? 0 : nil))
+            // To a millionth of a percent: 0.1% of a known time is not exact in binary.
+            budgetUsed: budget > 0
+                ? (seconds.down / budget * 100 * 1e6).rounded() / 1e6 : (known > 0 && seconds.down == 0 ? 0 : nil))
     }
 
     /// The months that [from, until) touches, each clipped to it.
@@ -145,6 +150,9 @@ struct IncidentTally {
             if let detail = row.detail {
                 if let step = detail.step { Self.note(step, in: &steps) }
                 for id in detail.requestIDs?.split(separator: "; ") ?? [] {
+                    // An id shown already is not one more (ids past the first ten are
+                    // counted, not kept: a request id is new with each request anyway).
+                    guard !requestIDs.contains(String(id)) else { continue }
                     requestIDsSeen += 1
                     Self.note(String(id), in: &requestIDs)
                 }

@@ -102,7 +102,8 @@ struct ProbeAnalysis {
             degradedSeconds: Self.milliseconds(seconds.degraded), downSeconds: Self.milliseconds(seconds.down),
             unknownSeconds: Self.milliseconds(max(0, until - from - known)),
             latencyP50: Self.quantile(latencies, 0.5), latencyP95: Self.quantile(latencies, 0.95), classes: classes,
-            incidents: incidents, months: months.map { $0.month(slo: slo) },
+            // Months before the probe's first run are not part of its record.
+            incidents: incidents, months: months.drop(while: \.isEmpty).map { $0.month(slo: slo) },
             timeline: slices.map(\.slice), timelineSliceSeconds: Self.milliseconds(sliceWidth))
     }
 
