@@ -71,4 +71,12 @@ struct TextHelpersTests {
             #expect(!ProbeRules.isCheckName(bad), "\(bad.debugDescription)")
         }
     }
+
+    @Test("labels: Prometheus names, none canary sets, and not quantile or le (promtool refuses them off summaries)")
+    func labelNames() {
+        for good in ["team", "location", "_x", "le_x"] { #expect(LabelName.isValid(good), "\(good)") }
+        for bad in ["quantile", "le", "class", "probe", "__name", "1x", "a-b", ""] {
+            #expect(!LabelName.isValid(bad), "\(bad)")
+        }
+    }
 }

@@ -233,6 +233,47 @@ extension ListenTests {
         }
     }
 
+    @Test("/probe requests hold at most half of --concurrency, and a client that hangs up gives its slot back at once")
+    func probeSlots() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let probes = try Fixtures.write(
+                """
+                defaults: {attempts: 1}
+                probes:
+                  - {name: fast1, url: "\(server.baseURL)/ok", interval: 1s}
+                  - {name: fast2, url: "\(server.baseURL)/ok", interval: 1s}
+                  - {name: slow, url: "\(server.baseURL)/ok", interval: 1h, timeout: 20s}
+                """, to: "p.yaml", in: folder)
+            let (canary, port) = try await watch([probes, "--quiet", "--concurrency", "4"])
+            defer { canary.stop() }
+            let hanging = "GET /probe?module=slow&target=\(server.baseURL)/hang HTTP/1.1\r\nHost: x\r\n\r\n"
+            // Two requests take the half of the 4 slots that requests may hold; a third is
+            // told to come back.
+            let clients = try (0..<2).map { _ in try SlowReader(port: port, request: hanging) }
+            try await Task.sleep(for: .milliseconds(500))
+            let third = try await get("http://127.0.0.1:\(port)/probe?module=slow&target=\(server.baseURL)/hang")
+            #expect(third.code == "503", "\(third)")
+            // The scheduled probes keep their two slots.
+            let before = server.receivedRequests.count
+            try await Task.sleep(for: .seconds(3))
+            #expect(server.receivedRequests.count - before >= 4)
+            let metrics = try await Scraper.get("http://127.0.0.1:\(port)/metrics")
+            #expect(metrics.contains("\ncanary_watch_probes_lagging 0\n"), "\(metrics.suffix(1500))")
+            // The two clients hang up: their runs are cancelled and their slots free, so two
+            // new requests run (and time out at the client) rather than meet a 503.
+            clients.forEach { $0.close() }
+            try await Task.sleep(for: .milliseconds(500))
+            let url = "http://127.0.0.1:\(port)/probe?module=slow&target=\(server.baseURL)/hang"
+            async let first = ChildProcess.run(
+                "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", url])
+            async let second = ChildProcess.run(
+                "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", url])
+            let codes = try await [first.stdout, second.stdout]
+            #expect(codes == ["000", "000"], "\(codes)")
+        }
+    }
+
     @Test("a client that trickles its request headers is closed after 10 s")
     func slowloris() async throws {
         try await withSimulator { server in

@@ -246,12 +246,12 @@ struct StateTests {
         ])
         lock.release()
         #expect(output.status == 3)
-        #expect(output.stderr.contains("another canary run holds the lock"))
+        #expect(output.stderr.contains("another canary process holds the lock"))
         #expect(output.seconds >= 0.3)
         for result in [bounded, check] {
             #expect(result.status == 3)
             #expect(result.seconds < 3)  // not the 30 s lock timeout; slack for a loaded machine
         }
-        #expect(check.stdout.hasPrefix("CANARY UNKNOWN - --state: another canary run holds the lock"))
+        #expect(check.stdout.hasPrefix("CANARY UNKNOWN - --state: another canary process holds the lock"))
     }
 }

@@ -126,7 +126,8 @@ public struct WatchJob: Sendable {
             if !outputs.quiet { console.error("reloaded \(probeSet.probes.count) probes") }
         } catch let error as ProbeLoadError {
             for problem in error.errors { console.writeError(problem.description + "\n") }
-            console.error("reload failed (\(error.errors.count) problems); the old probes keep running")
+            let count = error.errors.count
+            console.error("reload failed (\(count) problem\(count == 1 ? "" : "s")); the old probes keep running")
             await watcher.reloadFailed()
         } catch {
             console.error("reload failed: \(error); the old probes keep running")

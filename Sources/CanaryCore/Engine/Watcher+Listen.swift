@@ -15,12 +15,19 @@ extension Watcher {
     public var currentRedactor: Redactor { redactor }
 
     /// Lends a slot of --concurrency to a `/probe` request: scheduled probes and requests
-    /// share one budget (of sockets, and so of file descriptors).
-    /// - Returns: False when every slot is in use.
+    /// share one budget (of sockets, and so of file descriptors), and requests take at most
+    /// half of it (one slot at least), so that no client can hold back the schedule.
+    /// - Returns: False when every slot is in use, or requests hold their half.
     public func borrowSlot() -> Bool {
-        guard running.count + borrowed < options.concurrency else { return false }
+        guard running.count + borrowed < options.concurrency, borrowed < Self.lendable(options.concurrency)
+        else { return false }
         borrowed += 1
         return true
+    }
+
+    /// The slots of `concurrency` that `/probe` requests may hold at once.
+    static func lendable(_ concurrency: Int) -> Int {
+        max(1, concurrency / 2)
     }
 
     public func returnSlot() {

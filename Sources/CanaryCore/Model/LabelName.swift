@@ -1,8 +1,11 @@
 /// Label names as Prometheus accepts them, minus the ones canary sets itself.
 public enum LabelName {
-    /// Names canary puts on samples; a user label of the same name would clash.
+    /// Names canary puts on samples; a user label of the same name would clash. `quantile`
+    /// and `le` belong to summaries and histograms: on any other sample Prometheus's parser
+    /// (or promtool) refuses them.
     public static let reserved: Set = [
         "probe", "class", "phase", "version", "libcurl", "job", "instance", "step", "vendor", "component", "status",
+        "quantile", "le",
     ]
 
     /// The rule, for error messages.

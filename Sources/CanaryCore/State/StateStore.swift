@@ -22,7 +22,8 @@ public final class StateStore: Sendable {
         public var description: String {
             switch self {
             case .locked(let path, let waited):
-                "another canary run holds the lock on \(path) (waited \(Units.format(waited)))"
+                "another canary process holds the lock on \(path) (waited \(Units.format(waited)); "
+                    + "a watch holds its state's lock for as long as it runs)"
             case .cannotLock(let path, let reason):
                 "cannot lock \(path): \(reason)"
             case .abandoned(let path):

@@ -94,7 +94,7 @@ public struct MetricsRoutes: Sendable {
         // As blackbox_exporter does: a target without a scheme is http.
         if !target.contains("://") { target = "http://" + target }
         guard let url = ParsedURL(target), url.scheme == "http" || url.scheme == "https" else {
-            return Answer(status: 400, body: "target is not an http or https URL\n")
+            return Answer(status: 400, body: "target is not a valid http or https URL\n")
         }
         let moduleName = query["module"] ?? Self.defaultModule
         let template: ProbeSpec

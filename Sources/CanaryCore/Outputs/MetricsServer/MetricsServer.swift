@@ -5,14 +5,14 @@ import Synchronization
 
 /// `watch --listen`'s HTTP server (DESIGN.md section 16), on SwiftNIO: each connection is
 /// served on its own task, so a scraper that reads slowly holds only its own connection,
-/// never the scheduler; connections past ``maxConnections`` are closed at once, and one
-/// idle for ``idleTimeout`` is closed.
+/// never the scheduler; connections past ``maxConnections`` are closed at once, one that
+/// sends no whole request within ``requestTimeout`` or takes no answer within
+/// ``answerTimeout`` is closed, and a `/probe` run whose client has gone is cancelled.
 public final class MetricsServer: Sendable {
     /// Connections served at once.
     public static let maxConnections = 64
-    /// A connection that neither sends nor takes a byte for this long is closed.
-    public static let idleTimeout = TimeAmount.seconds(30)
-    /// A request must arrive whole within this (slowloris).
+    /// A request must arrive whole within this (slowloris), also between the requests of a
+    /// kept-alive connection.
     public static let requestTimeout = Duration.seconds(10)
     /// An answer must be taken within this.
     public static let answerTimeout = Duration.seconds(30)
@@ -43,9 +43,8 @@ public final class MetricsServer: Sendable {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .bind(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            IdleStateHandler(allTimeout: idleTimeout))
-                        try channel.pipeline.syncOperations.addHandler(CloseWhenIdle())
+                        // No idle timer: a `/probe` answer may take as long as the scrape
+                        // timeout allows, and ``ConnectionClock`` bounds the other phases.
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                         return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                             wrappingChannelSynchronously: channel)
@@ -100,6 +99,10 @@ public final class MetricsServer: Sendable {
     private static func serve(_ connection: Connection, routes: MetricsRoutes) async {
         let clock = ConnectionClock()
         let channel = connection.channel
+        // A client that hangs up while its answer is worked out gets it cancelled: a
+        // `/probe` run gives its slot back at once.
+        let inFlight = InFlight()
+        channel.closeFuture.whenComplete { _ in inFlight.cancel() }
         let watchdog = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
@@ -131,10 +134,15 @@ public final class MetricsServer: Sendable {
                 case .end:
                     guard let request = head else { continue }
                     clock.enter(.answering)
-                    let answer = await routes.answer(
-                        method: request.method.rawValue, uri: request.uri,
-                        scrapeTimeout: request.headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(
-                            Double.init))
+                    let work = Task {
+                        await routes.answer(
+                            method: request.method.rawValue, uri: request.uri,
+                            scrapeTimeout: request.headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(
+                                Double.init))
+                    }
+                    inFlight.start(work)
+                    let answer = await work.value
+                    inFlight.start(nil)
                     var headers = HTTPHeaders()
                     headers.add(name: "Content-Type", value: answer.contentType)
                     headers.add(name: "Content-Length", value: String(answer.body.count))
@@ -190,15 +198,22 @@ private final class OpenConnections: Sendable {
     let count = Atomic(0)
 }
 
-/// Closes a connection when the idle-state handler says it has been idle.
-private final class CloseWhenIdle: ChannelInboundHandler {
-    typealias InboundIn = NIOAny
+/// The answer a connection is working out, cancelled when the connection closes.
+private final class InFlight: Sendable {
+    private let state = Mutex((work: Task<MetricsRoutes.Answer, Never>?.none, closed: false))
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is IdleStateHandler.IdleStateEvent else {
-            context.fireUserInboundEventTriggered(event)
-            return
+    func start(_ work: Task<MetricsRoutes.Answer, Never>?) {
+        let closed = state.withLock { state in
+            state.work = work
+            return state.closed
         }
-        context.close(promise: nil)
+        if closed { work?.cancel() }
+    }
+
+    func cancel() {
+        state.withLock { state in
+            state.closed = true
+            return state.work
+        }?.cancel()
     }
 }
