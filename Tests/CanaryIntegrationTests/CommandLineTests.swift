@@ -158,6 +158,8 @@ struct CommandLineTests {
                 "--attempt-spacing applies with --attempts 2"
             ),
             (["check", "http://127.0.0.1:1/", "--interval", "5m"], "--interval applies with --notify"),
+            (["watch", file, "--listen", ":9115"], "--listen ':9115' names no host: give 127.0.0.1:9115"),
+            (["watch", file, "--listen", "9115"], "--listen '9115' is not host:port"),
             (
                 ["check", "http://127.0.0.1:1/", "--insecure", "--ca-cert", "/etc/hostname"],
                 "--insecure verifies nothing"
