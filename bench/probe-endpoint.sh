@@ -15,10 +15,11 @@ blackbox=$(command -v prometheus-blackbox-exporter) || { echo "install prometheu
 start_nginx
 target="http://127.0.0.1:$nginx_port/"
 
-# canary: one idle probe (a watch needs one), /probe slots as many as the client's.
+# canary: one idle probe (a watch needs one); /probe requests may hold half of
+# --concurrency, so twice the client's.
 printf 'probes:\n  - {name: idle, url: "%s", interval: 24h}\n' "$target" > "$work/idle.yaml"
 canary_port=$(free_port)
-"$canary" watch "$work/idle.yaml" --quiet --concurrency "$((concurrency + 1))" \
+"$canary" watch "$work/idle.yaml" --quiet --concurrency "$((2 * concurrency))" \
     --listen "127.0.0.1:$canary_port" > /dev/null 2> "$work/canary.log" &
 canary_pid=$!
 pids+=("$canary_pid")
