@@ -143,6 +143,14 @@ struct ListenTests {
                     "curl",
                     ["-s", "--request-target", "http://127.0.0.1:\(port)/-/healthy", "http://127.0.0.1:\(port)/"])
                 #expect(absolute.stdout == "Healthy\n")
+                // HTTP/1.0: kept open only when asked, and then the answer says so.
+                for (asked, said) in [(true, "Connection: keep-alive"), (false, "Connection: close")] {
+                    let old = try await ChildProcess.run(
+                        "curl",
+                        ["-s", "-i", "--http1.0", "http://127.0.0.1:\(port)/-/healthy"]
+                            + (asked ? ["-H", "Connection: keep-alive"] : []))
+                    #expect(old.stdout.contains(said + "\r\n"), "\(old.stdout)")
+                }
                 sockets.forEach { $0.close() }
             }
         }

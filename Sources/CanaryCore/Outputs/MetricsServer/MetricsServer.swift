@@ -147,7 +147,12 @@ public final class MetricsServer: Sendable {
                     headers.add(name: "Content-Type", value: answer.contentType)
                     headers.add(name: "Content-Length", value: String(answer.body.count))
                     for (name, value) in answer.headers { headers.add(name: name, value: value) }
-                    if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
+                    if !request.isKeepAlive {
+                        headers.add(name: "Connection", value: "close")
+                    } else if request.version.major == 1, request.version.minor == 0 {
+                        // HTTP/1.0 closes unless the answer says it stays open (RFC 9112 9.3).
+                        headers.add(name: "Connection", value: "keep-alive")
+                    }
                     clock.enter(.writing)
                     try await outbound.write(
                         .head(
