@@ -141,7 +141,11 @@ public final class MetricsServer: Sendable {
                                 Double.init))
                     }
                     inFlight.start(work)
-                    let answer = await work.value
+                    let answer = await withTaskCancellationHandler {
+                        await work.value
+                    } onCancel: {
+                        work.cancel()
+                    }
                     inFlight.start(nil)
                     var headers = HTTPHeaders()
                     headers.add(name: "Content-Type", value: answer.contentType)
