@@ -64,4 +64,18 @@ struct RedactorTests {
         let text = "HTTP 200 in 3ms, from 127.0.0.1, content-type: text/html; charset=utf-8 %2F %41"
         #expect(redactor.redact(text) == text)
     }
+
+    @Test("a client secret form-encoded inside Basic (client_secret_basic: ~ is %7E) is hidden")
+    func formEncodedBasic() {
+        let secret = "Xy18Q~AbCdEfGhIjKlMnOpQrStUvWxYz0123456.ab"
+        let redactor = Redactor(secrets: [secret])
+        for user in ["myclient", "c", "client-id-42"] {
+            let encoded = secret.replacingOccurrences(of: "~", with: "%7E")
+            let header = Data("\(user):\(encoded)".utf8).base64EncodedString()
+            let shown = redactor.redact("invalid_client: got Basic \(header)")
+            #expect(shown.contains(Redactor.placeholder), "\(shown)")
+            // What is left of the base64 carries at most the user and a character's bits.
+            #expect(shown.count < "invalid_client: got Basic ".count + 24 + Redactor.placeholder.count, "\(shown)")
+        }
+    }
 }

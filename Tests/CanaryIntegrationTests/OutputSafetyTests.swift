@@ -43,7 +43,7 @@ struct OutputSafetyTests {
                 #expect(try String(contentsOfFile: files[1], encoding: .utf8).contains("probe_success{probe=\"a\"} 1"))
             }
             // A corrupt state's warning goes to a full stderr: the run goes on and records.
-            try "garbage".write(toFile: "\(folder)/corrupt.json", atomically: true, encoding: .utf8)
+            try "{garbage".write(toFile: "\(folder)/corrupt.json", atomically: true, encoding: .utf8)
             let quiet = try await shell(
                 "\"$@\" 2>/dev/full",
                 ["run", file, "--state", "\(folder)/corrupt.json", "--textfile", "\(folder)/c.prom"])

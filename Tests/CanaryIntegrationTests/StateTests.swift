@@ -203,6 +203,15 @@ struct StateTests {
                 $0.contains(".corrupt-")
             }
             #expect(!setAside.isEmpty)
+            // The probe file given as --state by mistake (arguments swapped) is not a state:
+            // it stays where it is, and the run says why.
+            let swapped = try await CanaryBinary.run(["run", probes, "--state", probes])
+            #expect(swapped.status == 3)
+            #expect(
+                swapped.stderr.contains("not a canary state file (not a JSON object: a probe file?)"),
+                "\(swapped.stderr)")
+            #expect(FileManager.default.fileExists(atPath: probes))
+            #expect(!FileManager.default.fileExists(atPath: probes + ".lock"))
         }
     }
 

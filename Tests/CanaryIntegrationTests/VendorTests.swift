@@ -86,6 +86,18 @@ struct VendorTests {
             let vendor = try vendorObject(output.stdout, probe: "portal")
             #expect(vendor["status"] as? String == "degraded", "an open incident naming the component admits it")
             #expect((vendor["incident"] as? [String: Any])?["id"] as? String == "MO1329260")
+            // A probe linked to the whole page: any open incident admits it, whatever the indicator.
+            let pageFile = try Fixtures.write(
+                """
+                vendors:
+                  - {name: sim, kind: statuspage, url: "\(server.baseURL)/vendor"}
+                probes:
+                  - {name: page, url: "\(server.baseURL)/ok", attempts: 1, vendor: {name: sim}}
+                """, to: "page.yaml", in: folder)
+            let page = try vendorObject(
+                try await CanaryBinary.run(["run", pageFile, "--format", "json"]).stdout, probe: "page")
+            #expect(page["status"] as? String != "operational", "\(page)")
+            #expect((page["incident"] as? [String: Any])?["id"] as? String == "MO1329260")
         }
     }
 
@@ -290,7 +302,9 @@ struct GraphVendorTests {
                 ("falsePositive", "operational"), ("postIncidentReviewPublished", "operational"),
                 ("investigating", "degraded"), ("restoringService", "degraded"), ("verifyingService", "degraded"),
                 ("serviceDegradation", "degraded"), ("extendedRecovery", "degraded"),
-                ("serviceInterruption", "outage"), ("somethingNew", "unknown"),
+                ("serviceInterruption", "outage"), ("investigationSuspended", "operational"),
+                ("resolved", "operational"), ("mitigatedExternal", "operational"), ("confirmed", "degraded"),
+                ("reported", "degraded"), ("somethingNew", "unknown"),
             ]
             // One run: a service per status and spelling (over many pages: paging must be
             // followed), a probe linked to each.
@@ -310,6 +324,10 @@ struct GraphVendorTests {
             for (index, (spelling, expected)) in spellings.enumerated() {
                 #expect(try vendor(all, probe: "s\(index)")["status"] as? String == expected, "\(spelling)")
             }
+            // One service in a status canary does not know leaves the page readable: the
+            // worst of the others (an interruption), not unknown.
+            let summary = try await CanaryBinary.run(["run", linked, "--only", "s0"], environment: environment)
+            #expect(summary.stdout.contains("vendor m365: outage"), "\(summary.stdout)")
             server.vendorPage.setService("Microsoft 365 apps", "serviceOperational")
             server.vendorPage.openIssue(
                 id: "MO1329260", title: "Users can't access My Sign-Ins", service: "Microsoft 365 apps")

@@ -37,6 +37,10 @@ public struct Redactor: Sendable {
                         Array($0.utf8)
                     })
                 base64.formUnion(Self.base64Cores(Array(form.utf8)))
+                // OAuth2's `client_secret_basic` form-encodes the secret before base64
+                // (RFC 6749 2.3.1): `~` becomes `%7E` inside `Authorization: Basic`.
+                let encoded = Step.formEncoded(form)
+                if encoded != form { base64.formUnion(Self.base64Cores(Array(encoded.utf8))) }
             }
         }
         self.originals = originals

@@ -52,7 +52,9 @@ public struct LoginJob: Sendable {
             throw Failure(description: "device authorization failed: \(Self.describe(answer, redactor))")
         }
         _ = console.write(
-            "To sign in, open \(device.verificationURI) and enter the code \(device.userCode)\n"
+            // The server's words, shown escaped: an escape sequence in them would drive the terminal.
+            "To sign in, open \(device.verificationURI.escapingControlCharacters) and enter the code "
+                + "\(device.userCode.escapingControlCharacters)\n"
                 + "(as the canary account, with its MFA); waiting up to \(Units.format(.seconds(device.expiresIn)))...\n"
         )
         var interval = Duration.seconds(max(1, device.interval))

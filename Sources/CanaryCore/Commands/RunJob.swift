@@ -56,14 +56,17 @@ public struct RunJob: Sendable {
         let polled = probeSet.vendors.filter {
             linked.contains($0.name) && store?.state.isDue($0, at: lockedAt) ?? true
         }
+        let probingStart = ContinuousClock.now
         async let readings = engine.poll(
             polled, deadline: selection.deadlineInstant.map { $0 - Selection.reportingReserve },
             redactor: probeSet.redactor)
-        let measurement = await engine.measure(
+        var measurement = await engine.measure(
             due, redactor: probeSet.redactor,
             options: selection.engineOptions(labels: outputs.labels, console: console),
             stop: stop, progress: { progress.update(done: $0, total: $1, failing: $2) })
         let vendors = await readings
+        // The run lasted until its slowest vendor answered too (canary_run_duration_seconds).
+        measurement.duration = max(measurement.duration, (ContinuousClock.now - probingStart).seconds)
         for spec in due {
             guard let link = spec.vendor, let reading = vendors.first(where: { $0.vendor == link.vendor }) else {
                 continue

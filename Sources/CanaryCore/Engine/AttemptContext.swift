@@ -40,14 +40,12 @@ public struct AttemptContext: Sendable {
         for (index, totp) in totps.enumerated() { set("totp#\(index)", to: totp.code(at: date), secret: true) }
     }
 
-    /// A URL with its `${NAME}`s filled in: a reference that is the whole URL as it is (a
-    /// captured `Location`), any other percent-encoded as a URL component, so that a value
-    /// with a space, `&`, `#` or a line break stays one value.
+    /// A URL with its `${NAME}`s filled in, each percent-encoded as a URL component, so
+    /// that a value with a space, `&`, `#`, `/` or a line break stays one value. (A whole
+    /// URL from a capture is refused when the file loads: the server would choose where
+    /// the step's credentials go.)
     public func expandURL(_ url: String) -> String {
-        if url.hasPrefix("${"), url.hasSuffix("}"), let value = variables[String(url.dropFirst(2).dropLast())] {
-            return value
-        }
-        return expand(url) { value in value.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? value }
+        expand(url) { value in value.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? value }
     }
 
     /// RFC 3986's unreserved characters: what a URL component keeps as it is.

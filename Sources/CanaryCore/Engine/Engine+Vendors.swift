@@ -89,9 +89,7 @@ extension Engine {
             next.incidents += page.reading.incidents
             merged = next
             guard let link = page.next else {
-                next.status =
-                    next.components.isEmpty
-                    ? .unknown : next.components.values.reduce(VendorStatus.operational) { VendorStatus.worse($0, $1) }
+                next.status = VendorStatus.overall(next.components.values)
                 next.readAt = Date()
                 return next
             }

@@ -92,7 +92,11 @@ public struct VendorReading: Sendable, Codable, Equatable {
     /// incident that names it, if any. A component the page does not list is `unknown`.
     public func status(of component: String?) -> (status: VendorStatus, incident: Incident?) {
         guard error == nil else { return (.unknown, nil) }
-        guard let component else { return (status, incidents.first) }
+        guard let component else {
+            // The whole page: any open incident is an admission, whatever the indicator says.
+            let incident = incidents.first
+            return (incident != nil && status == .operational ? .degraded : status, incident)
+        }
         let key = components.keys.first { $0.caseInsensitiveCompare(component) == .orderedSame }
         let incident = incidents.first {
             $0.components.contains { $0.caseInsensitiveCompare(component) == .orderedSame }

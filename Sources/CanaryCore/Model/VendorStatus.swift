@@ -21,15 +21,27 @@ public enum VendorStatus: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// Microsoft Graph's `serviceHealthStatus`, in PascalCase or camelCase.
+    /// Microsoft Graph's `serviceHealthStatus`, in PascalCase or camelCase: every value it
+    /// documents (a service back to normal, or never affected, is operational).
     public static func graph(_ text: String) -> VendorStatus {
         switch text.lowercased() {
-        case "serviceoperational", "servicerestored", "falsepositive", "postincidentreviewpublished": .operational
-        case "investigating", "restoringservice", "verifyingservice", "servicedegradation", "extendedrecovery":
+        case "serviceoperational", "servicerestored", "falsepositive", "postincidentreviewpublished",
+            "investigationsuspended", "resolved", "resolvedexternal", "mitigated", "mitigatedexternal":
+            .operational
+        case "investigating", "restoringservice", "verifyingservice", "servicedegradation", "extendedrecovery",
+            "confirmed", "reported":
             .degraded
         case "serviceinterruption": .outage
         default: .unknown
         }
+    }
+
+    /// A page's status from its components': the worst of those canary could read (one
+    /// service in a status canary does not know leaves the page readable); unknown when
+    /// none could be read.
+    public static func overall(_ statuses: some Sequence<VendorStatus>) -> VendorStatus {
+        statuses.filter { $0 != .unknown }.reduce(nil) { worst, status in worst.map { worse($0, status) } ?? status }
+            ?? .unknown
     }
 
     /// The worse of two statuses, for a page's overall status.

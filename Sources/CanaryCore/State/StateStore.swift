@@ -68,6 +68,11 @@ public final class StateStore: Sendable {
         // A file that is not a state is refused before its lock file is made beside it
         // (`canary state forget /etc/passwd` must leave no /etc/passwd.lock behind).
         if !setAside, let problem = Self.load(path).1 { throw .unusable(path: path, reason: problem) }
+        // Only a state (a JSON object, perhaps torn) is set aside: a probe file or any other
+        // file given to --state by mistake stays where it is.
+        if Self.isForeign(path) {
+            throw .unusable(path: path, reason: "not a canary state file (not a JSON object: a probe file?)")
+        }
         let lock = try Self.lock("\(path).lock", timeout: lockTimeout, abandon: abandon)
         let (state, problem) = Self.load(path)
         if let problem, !setAside {
@@ -134,6 +139,16 @@ public final class StateStore: Sendable {
             Foundation.close(fd)
             fd = -1
         }
+    }
+
+    /// Whether `path` holds something other than a JSON object (a state canary wrote, even
+    /// torn, starts with `{`), judged by its first non-blank byte.
+    private static func isForeign(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 4096)) ?? Data()
+        guard let first = start.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) else { return false }
+        return first != UInt8(ascii: "{")
     }
 
     /// The state at `path`: empty when there is none, and empty with the reason when it is

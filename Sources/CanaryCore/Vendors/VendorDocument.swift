@@ -19,7 +19,9 @@ enum VendorDocument {
     /// the page indicator, each component's status, the unresolved incidents.
     private static func statuspage(_ body: [UInt8], vendor: String, at date: Date) -> VendorReading? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-            let indicator = (object["status"] as? [String: Any])?["indicator"] as? String
+            let indicator = (object["status"] as? [String: Any])?["indicator"] as? String,
+            // Lists of another type are not a Statuspage document: unreadable, not operational.
+            object["components"].map({ $0 is [Any] }) ?? true, object["incidents"].map({ $0 is [Any] }) ?? true
         else { return nil }
         var components: [String: VendorStatus] = [:]
         for component in object["components"] as? [[String: Any]] ?? [] {
@@ -46,7 +48,7 @@ enum VendorDocument {
         var status = VendorStatus.statuspage(indicator)
         // A page whose indicator is unknown to canary still tells through its components.
         if status == .unknown, !components.isEmpty {
-            status = components.values.reduce(VendorStatus.operational) { VendorStatus.worse($0, $1) }
+            status = VendorStatus.overall(components.values)
         }
         return VendorReading(vendor: vendor, status: status, components: components, incidents: incidents, readAt: date)
     }
@@ -65,7 +67,12 @@ enum VendorDocument {
             }
             let name = raw.escapingControlCharacters
             components[name] = VendorStatus.graph(service["status"] as? String ?? "")
-            for issue in service["issues"] as? [[String: Any]] ?? [] where (issue["isResolved"] as? Bool) != true {
+            // An advisory (`classification: advisory`, often open for weeks) is not the
+            // vendor admitting an incident.
+            for issue in service["issues"] as? [[String: Any]] ?? []
+            where (issue["isResolved"] as? Bool) != true
+                && (issue["classification"] as? String)?.lowercased() != "advisory"
+            {
                 guard let id = issue["id"] as? String, incidents.count < maxComponents else { continue }
                 incidents.append(
                     .init(
@@ -75,9 +82,8 @@ enum VendorDocument {
                 )
             }
         }
-        let status = components.values.reduce(VendorStatus.operational) { VendorStatus.worse($0, $1) }
         let reading = VendorReading(
-            vendor: vendor, status: components.isEmpty ? .unknown : status, components: components,
+            vendor: vendor, status: VendorStatus.overall(components.values), components: components,
             incidents: incidents, readAt: date)
         return (reading, object["@odata.nextLink"] as? String)
     }
