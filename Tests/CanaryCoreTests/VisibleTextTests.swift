@@ -20,6 +20,13 @@ struct VisibleTextTests {
         #expect(VisibleText.extract(html: Array(html.utf8)) == "My Sign-Ins Security info Add & remove")
     }
 
+    @Test("control characters are not visible: a page of NULs is blank")
+    func controls() {
+        #expect(VisibleText.extract(html: Array(repeating: 0, count: 5000)) == "")
+        #expect(VisibleText.plain(Array(repeating: 0, count: 100) + Array("\u{7F}\u{1B}".utf8)) == "")
+        #expect(VisibleText.extract(html: Array("<p>a\u{0}\u{0}b\u{85}c</p>".utf8)) == "a b c")
+    }
+
     @Test("HTML is recognised by content type or by its first bytes")
     func detection() {
         #expect(VisibleText.isHTML(contentType: "text/html; charset=utf-8", body: []))

@@ -116,9 +116,9 @@ public enum VisibleText {
         byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
     }
 
-    /// `text` with each run of white space (and zero-width spaces, byte-order marks) made
-    /// one space, none at either end. Scalar by scalar: splitting into Characters cost a
-    /// few percent of a whole `run`.
+    /// `text` with each run of white space (and zero-width spaces, byte-order marks, control
+    /// characters: none shows on a page) made one space, none at either end. Scalar by
+    /// scalar: splitting into Characters cost a few percent of a whole `run`.
     private static func collapseWhitespace(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         var spacePending = false
@@ -126,8 +126,8 @@ public enum VisibleText {
             let value = scalar.value
             let blank =
                 value < 0x80
-                ? value == 0x20 || (0x09...0x0D).contains(value)
-                : scalar.properties.isWhitespace || value == 0x200B || value == 0xFEFF
+                ? value <= 0x20 || value == 0x7F
+                : scalar.properties.isWhitespace || value == 0x200B || value == 0xFEFF || value <= 0x9F
             if blank {
                 spacePending = !result.isEmpty
                 continue

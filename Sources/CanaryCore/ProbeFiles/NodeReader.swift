@@ -199,14 +199,43 @@ final class NodeReader {
             let detail = context.map { "\(problem) (\($0.text))" } ?? problem
             return ProbeFileError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(detail)")
         case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams marks the key's first place; the mistake is where it comes again.
+            let place =
+                duplicates.first.flatMap {
+                    Self.repeated($0, after: (context.mark.line, context.mark.column), in: context.text)
+                }
+                ?? (context.mark.line, context.mark.column)
             return ProbeFileError(
-                file: file, line: context.mark.line, column: context.mark.column,
+                file: file, line: place.line, column: place.column,
                 message: "duplicate key '\(duplicates.joined(separator: "', '"))' in a mapping")
         case .reader(let problem, _, _, _):
             return ProbeFileError(file: file, line: 1, column: 1, message: "YAML: \(problem)")
         default:
             return ProbeFileError(file: file, line: 1, column: 1, message: "YAML: \(error)")
         }
+    }
+
+    /// Where block-mapping key `key`, first at `first` (1-based line and column), comes
+    /// again: the next line holding it at the same column after nothing but indentation
+    /// or a list's dash; `nil` when none does (a flow mapping, a quoted key).
+    static func repeated(
+        _ key: String, after first: (line: Int, column: Int), in text: String
+    ) -> (
+        line: Int, column: Int
+    )? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line >= 1, first.column >= 1 else { return nil }
+        for index in first.line..<lines.count {
+            let line = lines[index]
+            guard line.count >= first.column + key.count else { continue }
+            let start = line.index(line.startIndex, offsetBy: first.column - 1)
+            guard line[..<start].allSatisfy({ $0 == " " || $0 == "-" }), line[start...].hasPrefix(key) else {
+                continue
+            }
+            let after = line[line.index(start, offsetBy: key.count)...].drop { $0 == " " }
+            if after.hasPrefix(":") { return (index + 1, first.column) }
+        }
+        return nil
     }
 
     /// Adds a problem found outside the node tree (a YAML syntax error).
