@@ -55,4 +55,27 @@ struct NotRunTests {
             }
         }
     }
+
+    @Test("a token request cut short by --deadline is not_run (UNKNOWN), not a CRITICAL timeout")
+    func tokenCutByDeadline() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let file = try Fixtures.write(
+                """
+                probes:
+                  - name: token-hangs
+                    attempts: 1
+                    timeout: 30s
+                    auth:
+                      oauth2: {token_url: "\(server.baseURL)/hang", grant: client_credentials, client_id: x, client_secret: not-a-real-secret-1}
+                    steps:
+                      - {name: a, url: "\(server.baseURL)/ok"}
+                """, to: "t.yaml", in: folder)
+            let output = try await CanaryBinary.run(["run", file, "--deadline", "2s", "--format", "json"])
+            #expect(output.status == 3, "\(output.stdout)")
+            #expect(output.stdout.contains(#""class":"not_run""#))
+            #expect(output.stdout.contains("(cut short by --deadline)"))
+            #expect(!output.stdout.contains(#""class":"timeout""#), "no step claims a timeout of its own")
+        }
+    }
 }

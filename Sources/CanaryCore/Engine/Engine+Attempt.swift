@@ -22,7 +22,20 @@ extension Engine {
         let authorization: String?
         switch await self.authorization(spec, timeout: timeout, context: &context) {
         case .success(let value): authorization = value
-        case .failure(let failure): return failure.result.redacted(context.redactor)
+        case .failure(let failure):
+            var result = failure.result
+            if timeout < spec.timeout, result.probeClass == .timeout {
+                // The token request did not run out the probe's timeout either.
+                func cutShort(_ result: inout AttemptResult) {
+                    result.message += " (cut short by --deadline)"
+                    (result.probeClass, result.severity) = (.notRun, .unknown)
+                }
+                cutShort(&result)
+                for index in result.steps?.indices ?? 0..<0 where result.steps?[index].probeClass == .timeout {
+                    cutShort(&result.steps![index])
+                }
+            }
+            return result.redacted(context.redactor)
         }
         var cookies: [String] = []
         var results: [AttemptResult] = []
