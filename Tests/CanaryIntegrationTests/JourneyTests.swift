@@ -187,6 +187,21 @@ struct TOTPJourneyTests {
         }
     }
 
+    @Test("two probes signing in to one account in one run do not send the same code (one waits for the next)")
+    func sharedSecret() async throws {
+        try await withSimulator { server in
+            let folder = try Fixtures.temporaryFolder()
+            let one = try String(contentsOfFile: try file(server.baseURL, folder: folder), encoding: .utf8)
+            let both = one.replacingOccurrences(of: "    attempts: 2\n", with: "    attempts: 1\n")
+            let second = both.split(separator: "\n").dropFirst().joined(separator: "\n")
+                .replacingOccurrences(of: "- name: mfa\n", with: "- name: mfa2\n")
+            let path = try Fixtures.write(both + "\n" + second + "\n", to: "two.yaml", in: folder)
+            _ = try await expectCanary(
+                ["run", path, "--format", "json"], exitCode: 0, stdout: [#""probe":"mfa2""#],
+                environment: ["CANARY_TOTP": JourneyRoutes.totpSecret])
+        }
+    }
+
     @Test("a wrong TOTP secret is auth_failure: the server answers 401 at the auth: true step")
     func wrongSecret() async throws {
         try await withSimulator { server in

@@ -47,15 +47,15 @@ extension Engine {
             if Task.isCancelled, !results.isEmpty { break }
             var waited: Duration?
             if !spec.totps.isEmpty, step.usesTOTP {
-                // A code is sent by one attempt only: a later attempt in the same period
-                // waits for the next (the steps of one attempt may share theirs), or, when
-                // the next comes too late, does not run.
+                // A code is sent by one attempt only, of any probe with the same secret: a
+                // later attempt in the same period waits for the next (the steps of one
+                // attempt may share theirs), or, when the next comes too late, does not run.
                 if !totpChecked {
                     totpChecked = true
                     var late: Duration?
-                    for (index, totp) in spec.totps.enumerated() where late == nil {
+                    for totp in spec.totps where late == nil {
                         let left = timeout - (clock.now - start)
-                        switch await totpLedger.freshCode(totp, key: "\(spec.name)#\(index)", left: left) {
+                        switch await totpLedger.freshCode(totp, key: TOTPLedger.key(totp), left: left) {
                         case .fresh: break
                         case .waited(let wait): waited = wait
                         case .tooLate(let wait): late = wait
@@ -64,7 +64,8 @@ extension Engine {
                     if let late {
                         var result = AttemptResult(
                             probeClass: .notRun, severity: .unknown,
-                            message: "not sent: an earlier attempt used this period's TOTP code, and the next comes "
+                            message:
+                                "not sent: an earlier attempt (or probe) used this period's TOTP code, and the next comes "
                                 + "in \(Units.format(late)), past this attempt's timeout", startedAt: Date())
                         if journey { result.step = step.name }
                         results.append(result)
@@ -74,9 +75,7 @@ extension Engine {
                     }
                 }
                 context.setCodes(of: spec.totps, at: Date())
-                for (index, totp) in spec.totps.enumerated() {
-                    totpLedger.markUsed(totp, key: "\(spec.name)#\(index)")
-                }
+                for totp in spec.totps { totpLedger.markUsed(totp, key: TOTPLedger.key(totp)) }
             }
             let left = timeout - (clock.now - start)
             var request = step.request(

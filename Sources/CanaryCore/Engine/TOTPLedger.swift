@@ -2,10 +2,16 @@ import Foundation
 import OneTimePassword
 import Synchronization
 
-/// The TOTP time steps already used, per probe and generator, so that no code is sent
-/// twice: a server that refuses a replayed code would fail the second attempt of a run.
+/// The TOTP time steps already used, per secret (two probes signing in to one account
+/// share its codes), so that no code is sent twice: a server that refuses a replayed code
+/// would fail the second attempt, or the second probe, of a run.
 final class TOTPLedger: Sendable {
     private let used = Mutex<[String: Int64]>([:])
+
+    /// The ledger's key for `totp`: its secret and period (kept in memory only).
+    static func key(_ totp: TOTP) -> String {
+        totp.secret.map { String($0, radix: 16) }.joined(separator: ".") + "/\(totp.period)"
+    }
 
     /// Records the code of now as used for `key`.
     func markUsed(_ totp: TOTP, key: String) {
@@ -24,13 +30,23 @@ final class TOTPLedger: Sendable {
     }
 
     /// Waits until `totp` has a code not used yet for `key`, when that fits in `left` (with
-    /// a second to spare for the request).
+    /// a second to spare for the request), and claims it: of two probes asking at once,
+    /// one gets the code of now and the other waits for the next.
     func freshCode(_ totp: TOTP, key: String, left: Duration) async -> Wait {
-        let now = Date()
-        guard used.withLock({ $0[key] }) == totp.counter(at: now) else { return .fresh }
-        let wait = Duration.seconds(totp.nextStep(after: now).timeIntervalSince(now))
-        guard wait + .seconds(1) <= left else { return .tooLate(wait) }
-        try? await Task.sleep(for: wait)
-        return .waited(wait)
+        var waited = Duration.zero
+        while true {
+            let now = Date()
+            let counter = totp.counter(at: now)
+            let claimed = used.withLock { used in
+                guard used[key] != counter else { return false }
+                used[key] = counter
+                return true
+            }
+            if claimed { return waited == .zero ? .fresh : .waited(waited) }
+            let wait = Duration.seconds(totp.nextStep(after: now).timeIntervalSince(now))
+            guard waited + wait + .seconds(1) <= left, !Task.isCancelled else { return .tooLate(wait) }
+            try? await Task.sleep(for: wait)
+            waited += wait
+        }
     }
 }
