@@ -48,6 +48,19 @@ struct RefreshTokenFile: Sendable {
         return token
     }
 
+    /// Checks that a new token can be written (atomically: a file made beside it, then
+    /// renamed), before the old one is spent: a refresh rotates the token, and one that
+    /// cannot be kept loses the account's sign-in.
+    func checkWritable() throws(Problem) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let place = folder.isEmpty ? "." : folder
+        guard access(place, W_OK | X_OK) == 0 else {
+            throw Problem(
+                description: "cannot write a new token in \(place) (\(String(cString: strerror(errno)))); "
+                    + "the token in \(path) was not sent, so it is still good")
+        }
+    }
+
     /// Writes `token` in place of the old one, atomically, readable by its owner only.
     func write(_ token: String) throws(Problem) {
         do {

@@ -51,6 +51,7 @@ extension Engine {
                     refreshToken = unwritten
                 } else {
                     refreshToken = try store.read()
+                    try store.checkWritable()
                 }
                 context.set("auth#refresh", to: refreshToken ?? "", secret: true)
             } catch {
