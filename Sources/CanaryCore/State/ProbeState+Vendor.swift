@@ -23,7 +23,9 @@ extension ProbeState {
         if alerting {
             alertingSince = alertingSince ?? now
             if vendorLag == nil, let admitted = vendorAdmittedSince, let since = alertingSince {
-                vendorLag = admitted.timeIntervalSince(since)
+                // To the millisecond: both seen in one run are microseconds apart, which is
+                // no lag (and no -7.3e-05 in the metrics).
+                vendorLag = (admitted.timeIntervalSince(since) * 1000).rounded() / 1000 + 0
             }
         } else {
             alertingSince = nil
