@@ -83,7 +83,7 @@ struct ReportCommand: ParsableCommand {
         for (flag, date) in [("--since", from), ("--until", to)] where date.timeIntervalSince1970 < 0 {
             throw ValidationError("\(flag) is before 1970-01-01: no history holds runs that old")
         }
-        guard from < now else { throw ValidationError("--since is in the future: no history holds runs yet") }
+        guard from < now else { throw ValidationError("--since must be before now: a window from then holds no runs") }
         guard from < to else { throw ValidationError("--since must come before --until") }
         // The future holds no runs: the report ends now.
         return (from, min(to, now))

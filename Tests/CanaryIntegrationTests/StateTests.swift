@@ -208,7 +208,7 @@ struct StateTests {
             let swapped = try await CanaryBinary.run(["run", probes, "--state", probes])
             #expect(swapped.status == 3)
             #expect(
-                swapped.stderr.contains("not a canary state file (not a JSON object: a probe file?)"),
+                swapped.stderr.contains("not a canary state file (text, not a JSON object: a probe file?)"),
                 "\(swapped.stderr)")
             #expect(FileManager.default.fileExists(atPath: probes))
             #expect(!FileManager.default.fileExists(atPath: probes + ".lock"))

@@ -54,7 +54,8 @@ struct RefreshTokenFile: Sendable {
     func checkWritable() throws(Problem) {
         let folder = (path as NSString).deletingLastPathComponent
         let place = folder.isEmpty ? "." : folder
-        guard access(place, W_OK | X_OK) == 0 else {
+        // As the write will meet it: with the effective user's rights.
+        guard faccessat(AT_FDCWD, place, W_OK | X_OK, AT_EACCESS) == 0 else {
             throw Problem(
                 description: "cannot write a new token in \(place) (\(String(cString: strerror(errno)))); "
                     + "the token in \(path) was not sent, so it is still good")

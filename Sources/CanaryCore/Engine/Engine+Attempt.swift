@@ -42,6 +42,7 @@ extension Engine {
         var ran: [Int] = []
         var deciding: Int?
         var totpChecked = false
+        var claimedAt: Date?
         for (number, original) in spec.steps.enumerated() where deciding == nil || original.alwaysRun {
             let step = original.authorized(authorization)
             if Task.isCancelled, !results.isEmpty { break }
@@ -56,8 +57,8 @@ extension Engine {
                     for totp in spec.totps where late == nil {
                         let left = timeout - (clock.now - start)
                         switch await totpLedger.freshCode(totp, key: TOTPLedger.key(totp), left: left) {
-                        case .fresh: break
-                        case .waited(let wait): waited = wait
+                        case .fresh(let at): claimedAt = at
+                        case .waited(let wait, let at): (waited, claimedAt) = (wait, at)
                         case .tooLate(let wait): late = wait
                         }
                     }
@@ -74,7 +75,10 @@ extension Engine {
                         break
                     }
                 }
-                context.setCodes(of: spec.totps, at: Date())
+                // The codes claimed (their period may have ended a moment ago, which servers
+                // allow); a later step of the attempt sends the codes of its own moment.
+                context.setCodes(of: spec.totps, at: claimedAt ?? Date())
+                claimedAt = nil
                 for totp in spec.totps { totpLedger.markUsed(totp, key: TOTPLedger.key(totp)) }
             }
             let left = timeout - (clock.now - start)

@@ -21,17 +21,18 @@ final class TOTPLedger: Sendable {
 
     /// What a wait for a fresh code came to.
     enum Wait {
-        /// The code of now was not used yet.
-        case fresh
-        /// It was: the next was waited for, this long.
-        case waited(Duration)
+        /// The code of now was not used yet, and is claimed as of this time.
+        case fresh(Date)
+        /// It was: the next was waited for, this long, and claimed as of the time given.
+        case waited(Duration, Date)
         /// It was, and the next comes too late for the time left: this long from now.
         case tooLate(Duration)
     }
 
     /// Waits until `totp` has a code not used yet for `key`, when that fits in `left` (with
     /// a second to spare for the request), and claims it: of two probes asking at once,
-    /// one gets the code of now and the other waits for the next.
+    /// one gets the code of now and the other waits for the next. The code to send is the
+    /// one of the time returned, the claimed one, even if its period has just ended.
     func freshCode(_ totp: TOTP, key: String, left: Duration) async -> Wait {
         var waited = Duration.zero
         while true {
@@ -42,7 +43,7 @@ final class TOTPLedger: Sendable {
                 used[key] = counter
                 return true
             }
-            if claimed { return waited == .zero ? .fresh : .waited(waited) }
+            if claimed { return waited == .zero ? .fresh(now) : .waited(waited, now) }
             let wait = Duration.seconds(totp.nextStep(after: now).timeIntervalSince(now))
             guard waited + wait + .seconds(1) <= left, !Task.isCancelled else { return .tooLate(wait) }
             try? await Task.sleep(for: wait)

@@ -95,7 +95,8 @@ public struct VendorReading: Sendable, Codable, Equatable {
         guard let component else {
             // The whole page: any open incident is an admission, whatever the indicator says.
             let incident = incidents.first
-            return (incident != nil && status == .operational ? .degraded : status, incident)
+            let admits = incident != nil && (status == .operational || status == .unknown)
+            return (admits ? .degraded : status, incident)
         }
         let key = components.keys.first { $0.caseInsensitiveCompare(component) == .orderedSame }
         let incident = incidents.first {

@@ -216,24 +216,25 @@ final class NodeReader {
     }
 
     /// Where block-mapping key `key`, first at `first` (1-based line and column), comes
-    /// again: the next line holding it at the same column after nothing but indentation
-    /// or a list's dash; `nil` when none does (a flow mapping, a quoted key).
+    /// again in the same mapping: a later line holding it at the same column after nothing
+    /// but indentation; `nil` when none does (a flow mapping, a quoted key), or once a line
+    /// starts left of it or with a list's dash (another mapping).
     static func repeated(
         _ key: String, after first: (line: Int, column: Int), in text: String
     ) -> (
         line: Int, column: Int
     )? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard first.line >= 1, first.column >= 1 else { return nil }
+        // Lines as libyaml counts them: `\r\n` (one Character), `\r` and `\n` all end one.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        guard first.line >= 1, first.column >= 1, first.line < lines.count else { return nil }
         for index in first.line..<lines.count {
             let line = lines[index]
-            guard line.count >= first.column + key.count else { continue }
-            let start = line.index(line.startIndex, offsetBy: first.column - 1)
-            guard line[..<start].allSatisfy({ $0 == " " || $0 == "-" }), line[start...].hasPrefix(key) else {
-                continue
-            }
-            let after = line[line.index(start, offsetBy: key.count)...].drop { $0 == " " }
-            if after.hasPrefix(":") { return (index + 1, first.column) }
+            let indent = line.prefix { $0 == " " }.count
+            let rest = line.dropFirst(indent)
+            if rest.isEmpty || rest.hasPrefix("#") { continue }
+            if indent + 1 < first.column || rest.hasPrefix("-") { return nil }
+            guard indent + 1 == first.column, rest.hasPrefix(key) else { continue }
+            if rest.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix(":") { return (index + 1, first.column) }
         }
         return nil
     }

@@ -71,7 +71,7 @@ public final class StateStore: Sendable {
         // Only a state (a JSON object, perhaps torn) is set aside: a probe file or any other
         // file given to --state by mistake stays where it is.
         if Self.isForeign(path) {
-            throw .unusable(path: path, reason: "not a canary state file (not a JSON object: a probe file?)")
+            throw .unusable(path: path, reason: "not a canary state file (text, not a JSON object: a probe file?)")
         }
         let lock = try Self.lock("\(path).lock", timeout: lockTimeout, abandon: abandon)
         let (state, problem) = Self.load(path)
@@ -141,14 +141,16 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Whether `path` holds something other than a JSON object (a state canary wrote, even
-    /// torn, starts with `{`), judged by its first non-blank byte.
+    /// Whether `path` holds another program's text (a probe file given to --state by
+    /// mistake): its first non-blank byte is printable ASCII but not the `{` every state
+    /// canary wrote starts with, even torn. Binary damage (NULs, a byte-order mark) is a
+    /// corrupt state, set aside as before.
     private static func isForeign(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let start = (try? handle.read(upToCount: 4096)) ?? Data()
         guard let first = start.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) else { return false }
-        return first != UInt8(ascii: "{")
+        return (0x21...0x7E).contains(first) && first != UInt8(ascii: "{")
     }
 
     /// The state at `path`: empty when there is none, and empty with the reason when it is
