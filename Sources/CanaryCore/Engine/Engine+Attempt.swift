@@ -26,13 +26,9 @@ extension Engine {
             var result = failure.result
             if timeout < spec.timeout, result.probeClass == .timeout {
                 // The token request did not run out the probe's timeout either.
-                func cutShort(_ result: inout AttemptResult) {
-                    result.message += " (cut short by --deadline)"
-                    (result.probeClass, result.severity) = (.notRun, .unknown)
-                }
-                cutShort(&result)
+                result.markCutShort()
                 for index in result.steps?.indices ?? 0..<0 where result.steps?[index].probeClass == .timeout {
-                    cutShort(&result.steps![index])
+                    result.steps![index].markCutShort()
                 }
             }
             return result.redacted(context.redactor)
@@ -98,13 +94,7 @@ extension Engine {
                 let response = ObservedResponse(await client.perform(request))
                 cookies = response.cookies
                 result = Classifier.classify(response, step: step, startedAt: startedAt, redactor: context.redactor)
-                if timeout < spec.timeout, response.failure?.category == .timeout {
-                    // It did not run out its own timeout: whether the portal would have
-                    // answered is unknown, not CRITICAL.
-                    result.message += " (cut short by --deadline)"
-                    result.probeClass = .notRun
-                    result.severity = .unknown
-                }
+                if timeout < spec.timeout, response.failure?.category == .timeout { result.markCutShort() }
                 if result.severity == .ok { capture(step, from: response, into: &context, result: &result) }
             }
             if let waited { result.message += " (waited \(Units.format(waited)) for a fresh TOTP code)" }
@@ -152,5 +142,14 @@ extension Engine {
             }
             context.set(capture.name, to: value, secret: capture.secret)
         }
+    }
+}
+
+extension AttemptResult {
+    /// A timeout that came from `--deadline`, not from the probe's own `timeout`: whether
+    /// the portal would have answered is unknown, not CRITICAL.
+    mutating func markCutShort() {
+        message += " (cut short by --deadline)"
+        (probeClass, severity) = (.notRun, .unknown)
     }
 }
